@@ -1,0 +1,18 @@
+// Subcommand registration: each register_* adds one subcommand with its flags
+// and a callback; run_selected() runs the parsed one (errors propagate to main).
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace adma::apps {
+
+void register_summary(CLI::App& app);
+void register_devices(CLI::App& app);
+
+// The callback of the chosen subcommand, set during registration.
+std::function<void()>& selected();
+inline void run_selected(CLI::App&) {
+  if (selected()) selected()();
+}
+
+}  // namespace adma::apps

@@ -1,0 +1,26 @@
+// The `adma` command-line program. Each subcommand lives in its own file
+// (apps/cmd_*.cpp) and registers itself here.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "apps/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"adma: train and study the Adma flexible loss (C++17/CUDA)"};
+  app.require_subcommand(1);
+  adma::apps::register_summary(app);
+  adma::apps::register_devices(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    adma::apps::run_selected(app);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "adma: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,26 @@
+// Checkpoints in the safetensors format (readable by PyTorch's `safetensors`):
+//   8 bytes little-endian header length H, H bytes of JSON
+//   {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
+//    "__metadata__": {"key": "value"}}, then the raw little-endian data.
+// Saving is atomic: a temporary file in the same folder, fsync, rename, fsync of
+// the folder; a crash leaves the old checkpoint or the new one, never half of one.
+// Loading checks every name, dtype, shape and byte range before touching a
+// tensor, and names all that differs.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+
+namespace adma {
+
+void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors,
+                     const std::map<std::string, std::string>& metadata = {});
+
+// Fills `tensors` (on any device) from the file; the file must hold exactly these names.
+void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors);
+
+std::map<std::string, std::string> read_checkpoint_metadata(const std::string& path);
+
+}  // namespace adma

@@ -1,0 +1,38 @@
+// The few CUDA runtime entry points the core needs, declared without CUDA
+// headers so every CPU file can include them. Implemented in core/cuda/runtime.cpp
+// when adma is built with CUDA, else in core/no_cuda/runtime_absent.cpp (which
+// reports 0 devices and throws "built without CUDA" for everything else).
+#pragma once
+#include <cstddef>
+#include <string>
+
+namespace adma::cuda_rt {
+
+bool built_with_cuda();
+// Number of usable devices; 0 (never an exception) when there is no driver or GPU.
+int device_count();
+// Why device_count() is 0, for the skip message of a GPU test.
+std::string no_device_reason();
+std::string device_name(int device);
+
+// Device memory. Out of memory throws with the bytes asked for and free/total.
+void* malloc(size_t bytes, int device);
+void free(void* ptr, int device) noexcept;
+
+enum class CopyKind { HostToDevice, DeviceToHost, DeviceToDevice };
+// Synchronous copy (waits for the device): the explicit, visible copy between devices.
+void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device);
+// Stream-ordered copy and memset: these are what a captured training step may use.
+void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, void* stream);
+void memset_async(void* ptr, int value, size_t bytes, void* stream);
+void stream_synchronize(void* stream);
+
+// One stream, cuDNN handle and cuBLAS handle per device (see core/context.h).
+struct Handles {
+  void* stream = nullptr;
+  void* cudnn = nullptr;
+  void* cublas = nullptr;
+};
+Handles create_handles(int device);
+
+}  // namespace adma::cuda_rt

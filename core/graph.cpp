@@ -1,0 +1,228 @@
+// Graph building (shape inference, memory plan, init) and execution.
+#include "core/graph.h"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "core/input_node.h"
+#include "core/rng.h"
+#include "kernels/elementwise.h"
+
+namespace adma {
+
+Graph::Graph(Device device, DType dtype, uint64_t seed)
+    : device_(device), dtype_(dtype), seed_(seed), ctx_(&Context::get(device)) {
+  ADMA_CHECK(device.is_cpu() || dtype == DType::F32, "graphs on ", device.str(), " are float32; float64 is CPU-only");
+}
+
+Graph::~Graph() = default;
+
+Value Graph::input(const std::string& name, const Shape& shape, bool requires_grad) {
+  Value v = add(std::make_unique<InputNode>(shape), name, {});
+  nodes_.back()->requires_grad_ = requires_grad;
+  return v;
+}
+
+Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std::vector<Value>& inputs) {
+  ADMA_CHECK(!built_, "cannot add node '", name, "': the graph is already built");
+  for (const auto& n : nodes_) ADMA_CHECK(n->name_ != name, "duplicate node name '", name, "'");
+  std::vector<Shape> shapes;
+  for (Value v : inputs) {
+    ADMA_CHECK(v.id >= 0 && v.id < size(), "node '", name, "': input value ", v.id, " is not in this graph");
+    node->inputs_.push_back(nodes_[static_cast<size_t>(v.id)].get());
+    shapes.push_back(nodes_[static_cast<size_t>(v.id)]->out_shape_);
+  }
+  try {
+    node->out_shape_ = node->infer_shape(shapes);
+  } catch (const Error& e) {
+    ADMA_THROW("node '", name, "' (", node->kind(), "): ", e.what());
+  }
+  node->name_ = name;
+  node->dtype_ = dtype_;
+  node->graph_ = this;
+  // A distinct, reproducible stream per node (dropout): splitmix of the graph seed and the index.
+  node->seed_ = philox(seed_, 0x5EED0000ull + nodes_.size()).v[0] | (uint64_t(nodes_.size()) << 32);
+  for (Node* in : node->inputs_) node->requires_grad_ = node->requires_grad_ || in->requires_grad_;
+  nodes_.push_back(std::move(node));
+  return Value{size() - 1};
+}
+
+void Graph::build() {
+  ADMA_CHECK(!built_, "graph already built");
+  Context& ctx = *ctx_;
+  // 1. Kernel plans and declarations. A node with parameters needs gradients downstream.
+  for (auto& n : nodes_) {
+    n->plan(ctx);
+    if (!n->param_specs_.empty()) n->requires_grad_ = true;
+    for (Node* in : n->inputs_) n->requires_grad_ = n->requires_grad_ || in->requires_grad_;
+  }
+  // 2. Lay out the arenas.
+  struct Slots {
+    int out = -1, grad = -1;
+    std::vector<int> params, buffers, states;
+  };
+  std::vector<Slots> slots(nodes_.size());
+  size_t workspace = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = *nodes_[i];
+    Slots& s = slots[i];
+    if (!n.is_view()) {
+      s.out = acts_.reserve(n.out_shape_, dtype_);
+      if (n.requires_grad_) s.grad = act_grads_.reserve(n.out_shape_, dtype_);
+    }
+    for (const auto& p : n.param_specs_) {
+      s.params.push_back(params_.reserve(p.shape, dtype_));
+      param_grads_.reserve(p.shape, dtype_);
+    }
+    for (const auto& b : n.buffer_specs_) s.buffers.push_back(bufs_.reserve(b.shape, dtype_));
+    for (const auto& st : n.state_specs_) s.states.push_back(acts_.reserve(st.shape, st.dtype));
+    workspace = std::max(workspace, n.workspace_bytes_);
+  }
+  int ws_slot = work_.reserve_bytes(workspace);
+  for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_}) a->allocate(device_);
+  workspace_ = work_.slot(ws_slot);
+
+  // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
+  int param_index = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = *nodes_[i];
+    const Slots& s = slots[i];
+    if (n.is_view()) {
+      const Node& src = *n.inputs_.at(0);
+      n.out_ = src.out_.reshape(n.out_shape_);
+      if (n.requires_grad_ && src.out_grad_.defined()) n.out_grad_ = src.out_grad_.reshape(n.out_shape_);
+    } else {
+      n.out_ = acts_.slot(s.out);
+      if (s.grad >= 0) n.out_grad_ = act_grads_.slot(s.grad);
+    }
+    for (size_t k = 0; k < s.params.size(); ++k) {
+      n.params_.push_back(params_.slot(s.params[k]));
+      n.param_grads_.push_back(param_grads_.slot(param_index++));
+      parameters_.push_back({n.name_ + "." + n.param_specs_[k].name, n.params_.back(), n.param_grads_.back()});
+    }
+    for (size_t k = 0; k < s.buffers.size(); ++k) {
+      n.buffers_.push_back(bufs_.slot(s.buffers[k]));
+      buffers_.push_back({n.name_ + "." + n.buffer_specs_[k].name, n.buffers_.back(), Tensor()});
+    }
+    for (int st : s.states) n.states_.push_back(acts_.slot(st));
+    n.workspace_ = &workspace_;
+  }
+  built_ = true;
+  init_parameters();
+  zero_grad();
+  ctx.synchronize();
+}
+
+void Graph::init_parameters() {
+  // Drawn on the host in declaration order from one seeded stream, so a model is
+  // identical on every device; copied in with one explicit copy per tensor.
+  Rng rng(seed_);
+  for (auto& n : nodes_) {
+    for (size_t k = 0; k < n->param_specs_.size(); ++k) {
+      const auto& spec = n->param_specs_[k];
+      std::vector<double> v(static_cast<size_t>(spec.shape.numel()));
+      switch (spec.init.kind) {
+        case Init::Zeros: break;
+        case Init::Ones: std::fill(v.begin(), v.end(), 1.0); break;
+        case Init::GlorotUniform: {
+          const double limit = std::sqrt(6.0 / (spec.init.fan_in + spec.init.fan_out));
+          for (auto& x : v) x = rng.uniform(-limit, limit);
+          break;
+        }
+      }
+      n->params_[k].copy_from(Tensor::from_host(v, spec.shape, dtype_, Device::cpu()));
+    }
+    for (size_t k = 0; k < n->buffer_specs_.size(); ++k) n->buffers_[k].fill(n->buffer_specs_[k].value);
+  }
+}
+
+void Graph::check_built(const char* what) const { ADMA_CHECK(built_, what, ": call build() first"); }
+
+void Graph::forward() {
+  check_built("forward");
+  Context& ctx = *ctx_;
+  Tensor ag = act_grads_.whole(dtype_);
+  if (ag.defined()) kernels::fill(ctx, ag, 0.0);
+  for (auto& n : nodes_)
+    if (!n->is_view()) n->forward(ctx);
+}
+
+void Graph::backward() {
+  check_built("backward");
+  Context& ctx = *ctx_;
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
+    Node& n = **it;
+    if (n.is_view() || !n.requires_grad_ || (n.inputs_.empty() && n.param_specs_.empty())) continue;
+    n.backward(ctx);
+  }
+}
+
+void Graph::zero_grad() {
+  check_built("zero_grad");
+  Tensor g = grad_buffer();
+  if (g.defined()) kernels::fill(*ctx_, g, 0.0);
+}
+
+void Graph::reseed(uint64_t seed) {
+  for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->reseed(*ctx_, seed * 1000003ull + i);
+}
+
+Tensor& Graph::value(Value v) {
+  check_built("value");
+  return nodes_.at(static_cast<size_t>(v.id))->out_;
+}
+
+Tensor& Graph::grad(Value v) {
+  check_built("grad");
+  Node& n = *nodes_.at(static_cast<size_t>(v.id));
+  ADMA_CHECK(n.out_grad_.defined(), "value '", n.name_, "' has no gradient (nothing upstream requires one)");
+  return n.out_grad_;
+}
+
+const Shape& Graph::shape(Value v) const { return nodes_.at(static_cast<size_t>(v.id))->out_shape_; }
+
+Node& Graph::node(Value v) { return *nodes_.at(static_cast<size_t>(v.id)); }
+
+std::vector<NamedTensor> Graph::state_dict() const {
+  std::vector<NamedTensor> all = parameters_;
+  all.insert(all.end(), buffers_.begin(), buffers_.end());
+  return all;
+}
+
+int64_t Graph::num_params() const {
+  int64_t n = 0;
+  for (const auto& node : nodes_) n += node->num_params();
+  return n;
+}
+
+Graph::MemoryReport Graph::memory() const {
+  return {params_.bytes(), param_grads_.bytes(), bufs_.bytes(), acts_.bytes(), act_grads_.bytes(), work_.bytes()};
+}
+
+std::string Graph::summary() const {
+  std::ostringstream os;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-22s %-12s %-20s %10s\n", "node", "kind", "output", "params");
+  os << line;
+  for (const auto& n : nodes_) {
+    std::snprintf(line, sizeof line, "%-22s %-12s %-20s %10lld\n", n->name_.c_str(), n->kind().c_str(),
+                  n->out_shape_.str().c_str(), static_cast<long long>(n->num_params()));
+    os << line;
+  }
+  os << "total parameters: " << num_params() << "\n";
+  if (built_) {
+    auto m = memory();
+    auto mib = [](size_t b) { return b / (1024.0 * 1024.0); };
+    std::snprintf(line, sizeof line,
+                  "memory plan on %s (MiB): params %.2f, param grads %.2f, buffers %.3f, activations %.2f, "
+                  "activation grads %.2f, workspace %.2f, total %.2f\n",
+                  device_.str().c_str(), mib(m.params), mib(m.param_grads), mib(m.buffers), mib(m.activations),
+                  mib(m.activation_grads), mib(m.workspace), mib(m.total()));
+    os << line;
+  }
+  return os.str();
+}
+
+}  // namespace adma

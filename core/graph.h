@@ -1,0 +1,110 @@
+// Graph: a static DAG built once per model and batch size.
+//
+//   Graph g(Device::cpu());
+//   Value x = g.input("x", {64, 1, 28, 28});
+//   Value h = g.add<layers::Conv2d>("conv1", {x}, layers::Conv2d::Options{32, 3});
+//   ...
+//   g.build();              // shape checks done; memory planned and allocated; params initialised
+//   g.value(x).copy_from(batch);
+//   g.zero_grad(); g.forward(); g.grad(out).copy_from(seed); g.backward();
+//
+// build() lays out every tensor the graph will ever touch in six arenas
+// (params, param grads, buffers, activations, activation grads, workspace).
+// forward()/backward()/zero_grad() then allocate nothing and never wait for
+// the device, so a whole training step can be captured as one CUDA graph.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/arena.h"
+#include "core/node.h"
+
+namespace adma {
+
+struct Value {
+  int id = -1;
+};
+
+struct NamedTensor {
+  std::string name;
+  Tensor value;
+  Tensor grad;  // parameters only
+};
+
+class Graph {
+ public:
+  explicit Graph(Device device, DType dtype = DType::F32, uint64_t seed = 0);
+  ~Graph();
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  // A graph input (data or labels). With requires_grad its gradient is kept (gradient checks, saliency).
+  Value input(const std::string& name, const Shape& shape, bool requires_grad = false);
+  // Adds a node; its output shape is inferred now, so a mismatch fails at the line that caused it.
+  Value add(std::unique_ptr<Node> node, const std::string& name, const std::vector<Value>& inputs);
+  template <typename N, typename... Args>
+  Value add(const std::string& name, const std::vector<Value>& inputs, Args&&... args) {
+    return add(std::make_unique<N>(std::forward<Args>(args)...), name, inputs);
+  }
+
+  void build();
+  bool built() const { return built_; }
+
+  // One step's pieces. forward() also clears activation gradients so backward can accumulate.
+  void forward();
+  void backward();
+  void zero_grad();  // one memset over the contiguous parameter-gradient buffer
+  void train(bool on = true) { training_ = on; }
+  void eval() { training_ = false; }
+  bool training() const { return training_; }
+  // Restarts every random stream (dropout) from `seed`: replays the same masks.
+  void reseed(uint64_t seed);
+
+  Tensor& value(Value v);
+  Tensor& grad(Value v);
+  const Shape& shape(Value v) const;
+  Node& node(Value v);
+  int size() const { return static_cast<int>(nodes_.size()); }
+  const Node& node_at(int i) const { return *nodes_.at(static_cast<size_t>(i)); }
+
+  // Named parameters ("block1.conv1.weight") with their gradients, and buffers ("...running_mean").
+  const std::vector<NamedTensor>& parameters() const { return parameters_; }
+  const std::vector<NamedTensor>& buffers() const { return buffers_; }
+  // Parameters and buffers together: what a checkpoint holds.
+  std::vector<NamedTensor> state_dict() const;
+  // All parameters as one contiguous tensor, and their gradients likewise (same layout).
+  Tensor param_buffer() const { return params_.whole(dtype_); }
+  Tensor grad_buffer() const { return param_grads_.whole(dtype_); }
+  int64_t num_params() const;
+
+  struct MemoryReport {
+    size_t params, param_grads, buffers, activations, activation_grads, workspace;
+    size_t total() const { return params + param_grads + buffers + activations + activation_grads + workspace; }
+  };
+  MemoryReport memory() const;
+  // A table of nodes: name, kind, output shape, parameters; then the memory plan.
+  std::string summary() const;
+
+  Context& context() const { return *ctx_; }
+  Device device() const { return device_; }
+  DType dtype() const { return dtype_; }
+
+ private:
+  void check_built(const char* what) const;
+  void init_parameters();
+
+  Device device_;
+  DType dtype_;
+  uint64_t seed_;
+  Context* ctx_;
+  bool built_ = false;
+  bool training_ = true;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<NamedTensor> parameters_, buffers_;
+  Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
+      act_grads_{"activation gradients"}, work_{"workspace"};
+  Tensor workspace_;
+};
+
+}  // namespace adma

@@ -1,0 +1,26 @@
+// Linked instead of core/cuda/runtime.cpp when adma is built without CUDA:
+// no devices, and a clear error for anything that would need one.
+#include "core/cuda/runtime.h"
+#include "core/error.h"
+
+namespace adma::cuda_rt {
+
+namespace {
+[[noreturn]] void absent(const char* what) {
+  ADMA_THROW(what, ": adma was built without CUDA (configure with -DADMA_CUDA=ON on a machine with nvcc)");
+}
+}  // namespace
+
+bool built_with_cuda() { return false; }
+int device_count() { return 0; }
+std::string no_device_reason() { return "adma was built without CUDA"; }
+std::string device_name(int) { absent("device_name"); }
+void* malloc(size_t, int) { absent("cuda malloc"); }
+void free(void*, int) noexcept {}
+void memcpy_sync(void*, const void*, size_t, CopyKind, int) { absent("cuda memcpy"); }
+void memcpy_async(void*, const void*, size_t, CopyKind, void*) { absent("cuda memcpy"); }
+void memset_async(void*, int, size_t, void*) { absent("cuda memset"); }
+void stream_synchronize(void*) { absent("cuda stream synchronize"); }
+Handles create_handles(int) { absent("cuda context"); }
+
+}  // namespace adma::cuda_rt

@@ -1,0 +1,116 @@
+// Node: one operation of the static graph. A node has one output value, its
+// inputs are earlier nodes, and it owns named parameters (trained), buffers
+// (saved, not trained: BatchNorm running statistics) and state (kept from
+// forward to backward: saved means, dropout masks). All of that memory is
+// planned and bound by the Graph; a node only declares what it needs in
+// plan() and then reads and writes the tensors the graph hands it.
+//
+// Contract:
+//   infer_shape(inputs)  the output shape, or an Error naming the mismatch;
+//   plan(ctx)            make kernel plans (cuDNN descriptors, algorithms) and
+//                        declare params / buffers / state / workspace;
+//   forward(ctx)         write out() from the inputs (every element);
+//   backward(ctx)        ADD d(loss)/d(input) into in_grad(i) where defined, and
+//                        d(loss)/d(param) into param_grad(i).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+#include "core/tensor.h"
+
+namespace adma {
+
+// Keras-default initialisers.
+struct Init {
+  enum Kind { Zeros, Ones, GlorotUniform } kind = Zeros;
+  double fan_in = 0, fan_out = 0;  // GlorotUniform: U(-l, l), l = sqrt(6 / (fan_in + fan_out))
+  static Init zeros() { return {Zeros, 0, 0}; }
+  static Init ones() { return {Ones, 0, 0}; }
+  static Init glorot_uniform(double fan_in, double fan_out) { return {GlorotUniform, fan_in, fan_out}; }
+};
+
+class Graph;
+
+class Node {
+ public:
+  virtual ~Node() = default;
+  virtual std::string kind() const = 0;
+  virtual Shape infer_shape(const std::vector<Shape>& inputs) const = 0;
+  virtual void plan(Context& ctx) = 0;
+  virtual void forward(Context& ctx) = 0;
+  virtual void backward(Context& ctx) = 0;
+  // True when the output is a reshaped view of input 0 (Flatten): no memory and no work.
+  virtual bool is_view() const { return false; }
+  // Restarts the node's random stream (dropout); a no-op for deterministic nodes.
+  virtual void reseed(Context&, uint64_t) {}
+
+  const std::string& name() const { return name_; }
+  const Shape& out_shape() const { return out_shape_; }
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  const Node& input_node(int i) const { return *inputs_.at(static_cast<size_t>(i)); }
+  bool requires_grad() const { return requires_grad_; }
+  int64_t num_params() const;
+
+  struct ParamSpec {
+    std::string name;
+    Shape shape;
+    Init init;
+  };
+  struct BufferSpec {
+    std::string name;
+    Shape shape;
+    double value;
+  };
+  const std::vector<ParamSpec>& param_specs() const { return param_specs_; }
+  const std::vector<BufferSpec>& buffer_specs() const { return buffer_specs_; }
+
+ protected:
+  // --- declared in plan() -------------------------------------------------
+  int add_param(const std::string& name, const Shape& shape, Init init);
+  int add_buffer(const std::string& name, const Shape& shape, double value);
+  int add_state(const Shape& shape, DType dtype);
+  int add_state_bytes(size_t bytes);
+  void need_workspace(size_t bytes);
+
+  // --- bound by the graph, used in forward()/backward() --------------------
+  const Tensor& in(int i) const;
+  Tensor& in_grad(int i) const;  // undefined when that input needs no gradient
+  Tensor& out() { return out_; }
+  Tensor& out_grad() { return out_grad_; }
+  Tensor& param(int i) { return params_.at(static_cast<size_t>(i)); }
+  Tensor& param_grad(int i) { return param_grads_.at(static_cast<size_t>(i)); }
+  Tensor& buffer(int i) { return buffers_.at(static_cast<size_t>(i)); }
+  Tensor& state(int i) { return states_.at(static_cast<size_t>(i)); }
+  Tensor& workspace();
+  const Shape& in_shape(int i) const { return inputs_.at(static_cast<size_t>(i))->out_shape_; }
+  DType dtype() const { return dtype_; }
+  bool training() const;
+  uint64_t seed() const { return seed_; }
+
+ private:
+  friend class Graph;
+  std::string name_;
+  std::vector<Node*> inputs_;
+  Shape out_shape_;
+  DType dtype_ = DType::F32;
+  uint64_t seed_ = 0;
+  bool requires_grad_ = false;
+  const Graph* graph_ = nullptr;
+
+  std::vector<ParamSpec> param_specs_;
+  std::vector<BufferSpec> buffer_specs_;
+  struct StateSpec {
+    Shape shape;
+    DType dtype;
+  };
+  std::vector<StateSpec> state_specs_;
+  size_t workspace_bytes_ = 0;
+
+  Tensor out_, out_grad_;
+  std::vector<Tensor> params_, param_grads_, buffers_, states_;
+  Tensor* workspace_ = nullptr;
+};
+
+}  // namespace adma

@@ -1,0 +1,140 @@
+// CPU reference of kernels/conv2d.h: im2col + GEMM per image.
+//   col[(c r s), (p q)] = x[c, p*sh + r - ph, q*sw + s - pw]   (0 outside the image)
+//   y_n [K, PQ]  = w [K, CRS] col [CRS, PQ]
+//   dw  [K, CRS] += dy_n [K, PQ] col^T
+//   col = w^T dy_n, then col2im scatters (adds) col back into dx_n.
+#include "kernels/conv2d.h"
+
+#include "kernels/cpu/typed.h"
+
+namespace adma::kernels::cpu {
+
+namespace {
+
+template <typename T>
+void im2col(const Conv2dGeometry& g, const T* x, T* col) {
+  const int64_t oh = g.out_h(), ow = g.out_w();
+  for (int64_t c = 0; c < g.c; ++c)
+    for (int64_t r = 0; r < g.r; ++r)
+      for (int64_t s = 0; s < g.s; ++s) {
+        T* row = col + ((c * g.r + r) * g.s + s) * oh * ow;
+        for (int64_t p = 0; p < oh; ++p) {
+          const int64_t ih = p * g.stride_h + r - g.pad_h;
+          for (int64_t q = 0; q < ow; ++q) {
+            const int64_t iw = q * g.stride_w + s - g.pad_w;
+            row[p * ow + q] = (ih >= 0 && ih < g.h && iw >= 0 && iw < g.w) ? x[(c * g.h + ih) * g.w + iw] : T(0);
+          }
+        }
+      }
+}
+
+template <typename T>
+void col2im_add(const Conv2dGeometry& g, const T* col, T* x) {
+  const int64_t oh = g.out_h(), ow = g.out_w();
+  for (int64_t c = 0; c < g.c; ++c)
+    for (int64_t r = 0; r < g.r; ++r)
+      for (int64_t s = 0; s < g.s; ++s) {
+        const T* row = col + ((c * g.r + r) * g.s + s) * oh * ow;
+        for (int64_t p = 0; p < oh; ++p) {
+          const int64_t ih = p * g.stride_h + r - g.pad_h;
+          if (ih < 0 || ih >= g.h) continue;
+          for (int64_t q = 0; q < ow; ++q) {
+            const int64_t iw = q * g.stride_w + s - g.pad_w;
+            if (iw >= 0 && iw < g.w) x[(c * g.h + ih) * g.w + iw] += row[p * ow + q];
+          }
+        }
+      }
+}
+
+void check_operands(const char* op, const Conv2dPlan& p, const Tensor& x_or_dx, const Tensor& w_or_dw,
+                    const Tensor& y_or_dy) {
+  const auto& g = p.g;
+  ADMA_CHECK(x_or_dx.shape() == Shape({g.n, g.c, g.h, g.w}), op, ": input ", x_or_dx.shape().str(), " expected ",
+             Shape({g.n, g.c, g.h, g.w}).str());
+  ADMA_CHECK(w_or_dw.shape() == Shape({g.k, g.c, g.r, g.s}), op, ": filter ", w_or_dw.shape().str());
+  ADMA_CHECK(y_or_dy.shape() == Shape({g.n, g.k, g.out_h(), g.out_w()}), op, ": output ", y_or_dy.shape().str());
+}
+
+// The workspace is raw bytes (shared by every node); here it holds one column matrix.
+template <typename T>
+T* workspace_as(const Conv2dPlan& p, Tensor& ws) {
+  ADMA_CHECK(ws.nbytes() >= p.workspace_bytes, "conv2d: workspace of ", ws.nbytes(), " bytes, need ",
+             p.workspace_bytes);
+  return static_cast<T*>(ws.raw());
+}
+
+}  // namespace
+
+void conv2d_plan_init(Context&, Conv2dPlan& p) {
+  const auto& g = p.g;
+  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "conv2d: a ", g.r, "x", g.s, " filter does not fit a ", g.h, "x", g.w,
+             " input with padding ", g.pad_h, "x", g.pad_w);
+  p.workspace_bytes = static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype);
+}
+
+void conv2d_forward(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+                    Tensor& ws) {
+  check_operands("conv2d_forward", p, x, w, y);
+  const auto& g = p.g;
+  const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* col = workspace_as<T>(p, ws);
+    for (int64_t n = 0; n < g.n; ++n) {
+      im2col(g, x.data<T>() + n * g.c * g.h * g.w, col);
+      T* yn = y.data<T>() + n * g.k * pq;
+      gemm(false, false, g.k, pq, crs, T(1), w.data<T>(), crs, col, pq, T(0), yn, pq);
+      if (b.defined())
+        for (int64_t k = 0; k < g.k; ++k)
+          for (int64_t i = 0; i < pq; ++i) yn[k * pq + i] += b.data<T>()[k];
+    }
+  });
+}
+
+void conv2d_backward_data(Context&, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
+  check_operands("conv2d_backward_data", p, dx, w, dy);
+  const auto& g = p.g;
+  const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* col = workspace_as<T>(p, ws);
+    for (int64_t n = 0; n < g.n; ++n) {
+      gemm(true, false, crs, pq, g.k, T(1), w.data<T>(), crs, dy.data<T>() + n * g.k * pq, pq, T(0), col, pq);
+      col2im_add(g, col, dx.data<T>() + n * g.c * g.h * g.w);
+    }
+  });
+}
+
+void conv2d_backward_filter(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+                            Tensor& ws) {
+  check_operands("conv2d_backward_filter", p, x, dw, dy);
+  const auto& g = p.g;
+  const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* col = workspace_as<T>(p, ws);
+    for (int64_t n = 0; n < g.n; ++n) {
+      im2col(g, x.data<T>() + n * g.c * g.h * g.w, col);
+      gemm(false, true, g.k, crs, pq, T(1), dy.data<T>() + n * g.k * pq, pq, col, pq, T(1), dw.data<T>(), crs);
+    }
+  });
+}
+
+void conv2d_backward_bias(Context&, const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
+  const auto& g = p.g;
+  ADMA_CHECK(db.numel() == g.k, "conv2d_backward_bias: bias has ", db.numel(), " elements, filters ", g.k);
+  const int64_t pq = g.out_h() * g.out_w();
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* pdy = dy.data<T>();
+    T* pdb = db.data<T>();
+    for (int64_t n = 0; n < g.n; ++n)
+      for (int64_t k = 0; k < g.k; ++k) {
+        T sum = 0;
+        for (int64_t i = 0; i < pq; ++i) sum += pdy[(n * g.k + k) * pq + i];
+        pdb[k] += sum;
+      }
+  });
+}
+
+}  // namespace adma::kernels::cpu

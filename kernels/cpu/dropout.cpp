@@ -1,0 +1,48 @@
+// CPU reference of kernels/dropout.h. Element i of a call draws 32 Philox bits;
+// it is kept when u = (bits + 1) / 2^32 is above the rate.
+#include "kernels/dropout.h"
+
+#include "core/rng.h"
+#include "kernels/cpu/typed.h"
+
+namespace adma::kernels::cpu {
+
+void dropout_plan_init(Context&, DropoutPlan& p) { p.reserve_bytes = p.shape.numel() * dtype_size(p.dtype); }
+
+void dropout_reseed(Context&, DropoutPlan& p, uint64_t seed) {
+  p.seed = seed;
+  p.counter = 0;
+}
+
+void dropout_forward(Context&, DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+  expect_same("dropout_forward", x, y);
+  const int64_t n = x.numel();
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* px = x.data<T>();
+    T* py = y.data<T>();
+    T* mask = static_cast<T*>(reserve.raw());
+    const T scale = static_cast<T>(1.0 / (1.0 - p.rate));
+    for (int64_t base = 0; base < n; base += 4) {
+      const Philox4 bits = philox(p.seed, p.counter++);
+      for (int64_t j = 0; j < 4 && base + j < n; ++j) {
+        const bool keep = uint_to_unit(bits.v[j]) > static_cast<float>(p.rate);
+        mask[base + j] = keep ? scale : T(0);
+        py[base + j] = px[base + j] * mask[base + j];
+      }
+    }
+  });
+}
+
+void dropout_backward(Context&, const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve, Tensor&) {
+  expect_same("dropout_backward", dy, dx);
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* mask = static_cast<const T*>(reserve.raw());
+    const T* pdy = dy.data<T>();
+    T* pdx = dx.data<T>();
+    for (int64_t i = 0, n = dy.numel(); i < n; ++i) pdx[i] += pdy[i] * mask[i];
+  });
+}
+
+}  // namespace adma::kernels::cpu

@@ -1,0 +1,45 @@
+// CPU reference of kernels/elementwise.h.
+#include "kernels/elementwise.h"
+
+#include <cstring>
+
+#include "kernels/cpu/typed.h"
+
+namespace adma::kernels::cpu {
+
+void fill(Context&, Tensor& y, double value) {
+  typed(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* p = y.data<T>();
+    for (int64_t i = 0, n = y.numel(); i < n; ++i) p[i] = static_cast<T>(value);
+  });
+}
+
+void copy(Context&, const Tensor& x, Tensor& y) {
+  expect_same("copy", x, y);
+  std::memcpy(y.raw(), x.raw(), x.nbytes());
+}
+
+void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
+  expect_same("add", a, b);
+  expect_same("add", a, y);
+  typed(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T *pa = a.data<T>(), *pb = b.data<T>();
+    T* py = y.data<T>();
+    for (int64_t i = 0, n = y.numel(); i < n; ++i) py[i] = pa[i] + pb[i];
+  });
+}
+
+void axpy(Context&, double alpha, const Tensor& x, Tensor& y) {
+  expect_same("axpy", x, y);
+  typed(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* px = x.data<T>();
+    T* py = y.data<T>();
+    const T a = static_cast<T>(alpha);
+    for (int64_t i = 0, n = y.numel(); i < n; ++i) py[i] += a * px[i];
+  });
+}
+
+}  // namespace adma::kernels::cpu

@@ -1,0 +1,35 @@
+// CPU reference of kernels/elu.h.
+#include "kernels/elu.h"
+
+#include <cmath>
+
+#include "kernels/cpu/typed.h"
+
+namespace adma::kernels::cpu {
+
+void elu_plan_init(Context&, EluPlan&) {}
+
+void elu_forward(Context&, const EluPlan& p, const Tensor& x, Tensor& y) {
+  expect_same("elu_forward", x, y);
+  typed(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* px = x.data<T>();
+    T* py = y.data<T>();
+    const T alpha = static_cast<T>(p.alpha);
+    for (int64_t i = 0, n = x.numel(); i < n; ++i) py[i] = px[i] > 0 ? px[i] : alpha * std::expm1(px[i]);
+  });
+}
+
+void elu_backward(Context&, const EluPlan& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+  expect_same("elu_backward", x, dx);
+  expect_same("elu_backward", y, dy);
+  typed(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T *px = x.data<T>(), *py = y.data<T>(), *pdy = dy.data<T>();
+    T* pdx = dx.data<T>();
+    const T alpha = static_cast<T>(p.alpha);
+    for (int64_t i = 0, n = x.numel(); i < n; ++i) pdx[i] += pdy[i] * (px[i] > 0 ? T(1) : py[i] + alpha);
+  });
+}
+
+}  // namespace adma::kernels::cpu

@@ -1,0 +1,37 @@
+// CPU kernels are templates on the element type; `typed` picks float or double
+// from a tensor's dtype:  typed(x.dtype(), [&](auto tag) { using T = decltype(tag); ... });
+#pragma once
+#include <cblas.h>
+
+#include "core/dtype.h"
+#include "core/tensor.h"
+
+namespace adma::kernels::cpu {
+
+template <typename F>
+void typed(DType t, F&& f) {
+  if (t == DType::F32)
+    f(float{});
+  else
+    f(double{});
+}
+
+// Row-major GEMM on raw pointers: C = alpha op(A) op(B) + beta C.
+inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+                 const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+              b, ldb, beta, c, ldc);
+}
+inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a, int64_t lda,
+                 const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+              b, ldb, beta, c, ldc);
+}
+
+// Every kernel checks its operands once, with the op's name in the message.
+inline void expect_same(const char* op, const Tensor& a, const Tensor& b) {
+  ADMA_CHECK(a.shape() == b.shape() && a.dtype() == b.dtype(), op, ": operand ", a.shape().str(), " ",
+             dtype_name(a.dtype()), " vs ", b.shape().str(), " ", dtype_name(b.dtype()));
+}
+
+}  // namespace adma::kernels::cpu

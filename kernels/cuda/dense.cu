@@ -1,0 +1,62 @@
+// CUDA side of kernels/dense.h. cuBLAS is column-major; a row-major [R, C]
+// matrix is its column-major transpose, so each product is issued transposed:
+//   y  = x w^T      ->  y^T  = w  x^T      (m = O, n = N, k = I)
+//   dx += dy w      ->  dx^T += w^T dy^T   (m = I, n = N, k = O)
+//   dw += dy^T x    ->  dw^T += x^T dy     (m = I, n = O, k = N)
+#include "kernels/dense.h"
+#include "kernels/cuda/cudnn_util.h"
+
+namespace adma::kernels::cuda {
+
+namespace {
+__global__ void bias_add_rows(float* y, const float* b, int64_t n, int64_t c) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n * c; i += (int64_t)gridDim.x * blockDim.x)
+    y[i] += b[i % c];
+}
+// db[o] += sum_n dy[n, o]: one thread per column, rows walked in order (coalesced across threads).
+__global__ void bias_grad_rows(const float* dy, float* db, int64_t n, int64_t c) {
+  const int64_t o = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+  if (o >= c) return;
+  float sum = 0.f;
+  for (int64_t i = 0; i < n; ++i) sum += dy[i * c + o];
+  db[o] += sum;
+}
+void set_math(Context& ctx) {
+  CUBLAS_CHECK(cublasSetMathMode(cublas_of(ctx), ctx.allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+}
+}  // namespace
+
+void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
+  expect_f32("dense_forward", x.dtype());
+  const int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
+  ADMA_CHECK(w.dim(1) == in && y.dim(0) == n && y.dim(1) == out, "dense_forward: x ", x.shape().str(), " w ",
+             w.shape().str(), " y ", y.shape().str());
+  set_math(ctx);
+  CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_T, CUBLAS_OP_N, (int)out, (int)n, (int)in, &kOne, cptr(w),
+                           (int)in, cptr(x), (int)in, &kZero, ptr(y), (int)out));
+  if (b.defined()) {
+    const int64_t total = n * out;
+    bias_add_rows<<<(int)std::min<int64_t>((total + 255) / 256, 4096), 256, 0, stream_of(ctx)>>>(ptr(y), cptr(b), n, out);
+    CUDA_CHECK_LAUNCH();
+  }
+}
+
+void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx) {
+  const int64_t n = dy.dim(0), out = w.dim(0), in = w.dim(1);
+  set_math(ctx);
+  CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_N, CUBLAS_OP_N, (int)in, (int)n, (int)out, &kOne, cptr(w),
+                           (int)in, cptr(dy), (int)out, &kOne, ptr(dx), (int)in));
+}
+
+void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+  const int64_t n = x.dim(0), in = x.dim(1), out = dy.dim(1);
+  set_math(ctx);
+  CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_N, CUBLAS_OP_T, (int)in, (int)out, (int)n, &kOne, cptr(x),
+                           (int)in, cptr(dy), (int)out, &kOne, ptr(dw), (int)in));
+  if (db.defined()) {
+    bias_grad_rows<<<(int)((out + 255) / 256), 256, 0, stream_of(ctx)>>>(cptr(dy), ptr(db), n, out);
+    CUDA_CHECK_LAUNCH();
+  }
+}
+
+}  // namespace adma::kernels::cuda

@@ -1,0 +1,65 @@
+// CUDA side of kernels/dropout.h: cuDNN dropout. Its RNG states (a few MB) are
+// allocated and seeded once per plan; the mask lives in the node's reserve.
+// cudnnDropoutBackward overwrites dx, so it writes into the workspace and an
+// axpy adds that into dx (every backward in adma accumulates).
+#include "kernels/dropout.h"
+
+#include "core/cuda/runtime.h"
+#include "kernels/cuda/cudnn_util.h"
+#include "kernels/elementwise.h"
+
+namespace adma::kernels::cuda {
+
+namespace {
+struct DropoutState {
+  TensorDesc t;
+  cudnnDropoutDescriptor_t drop = nullptr;
+  void* states = nullptr;
+  size_t state_bytes = 0;
+  int device = 0;
+  ~DropoutState() {
+    cudnnDestroyDropoutDescriptor(drop);
+    cuda_rt::free(states, device);
+  }
+};
+DropoutState& state(const DropoutPlan& p) { return *static_cast<DropoutState*>(p.cuda.get()); }
+}  // namespace
+
+void dropout_plan_init(Context& ctx, DropoutPlan& p) {
+  expect_f32("dropout", p.dtype);
+  auto s = std::make_shared<DropoutState>();
+  s->device = ctx.device.index;
+  s->t.set(Shape{p.shape.numel(), 1, 1, 1});
+  CUDNN_CHECK(cudnnCreateDropoutDescriptor(&s->drop));
+  CUDNN_CHECK(cudnnDropoutGetStatesSize(cudnn_of(ctx), &s->state_bytes));
+  s->states = cuda_rt::malloc(s->state_bytes, ctx.device.index);
+  CUDNN_CHECK(cudnnSetDropoutDescriptor(s->drop, cudnn_of(ctx), static_cast<float>(p.rate), s->states,
+                                        s->state_bytes, p.seed));
+  CUDNN_CHECK(cudnnDropoutGetReserveSpaceSize(s->t.d, &p.reserve_bytes));
+  p.workspace_bytes = p.shape.numel() * sizeof(float);
+  p.cuda = s;
+}
+
+void dropout_reseed(Context& ctx, DropoutPlan& p, uint64_t seed) {
+  auto& s = state(p);
+  p.seed = seed;
+  CUDNN_CHECK(cudnnSetDropoutDescriptor(s.drop, cudnn_of(ctx), static_cast<float>(p.rate), s.states, s.state_bytes,
+                                        seed));
+}
+
+void dropout_forward(Context& ctx, DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+  auto& s = state(p);
+  CUDNN_CHECK(cudnnDropoutForward(cudnn_of(ctx), s.drop, s.t.d, cptr(x), s.t.d, ptr(y), reserve.raw(),
+                                  p.reserve_bytes));
+}
+
+void dropout_backward(Context& ctx, const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+                      Tensor& ws) {
+  auto& s = state(p);
+  Tensor tmp = Tensor::view(ws.storage(), ws.byte_offset(), dx.shape(), DType::F32);
+  CUDNN_CHECK(cudnnDropoutBackward(cudnn_of(ctx), s.drop, s.t.d, cptr(dy), s.t.d, ptr(tmp), reserve.raw(),
+                                   p.reserve_bytes));
+  axpy(ctx, 1.0, tmp, dx);
+}
+
+}  // namespace adma::kernels::cuda

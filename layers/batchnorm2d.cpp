@@ -1,0 +1,44 @@
+// BatchNorm2d: parameters, buffers, saved statistics, and the kernel calls.
+#include "layers/batchnorm2d.h"
+
+namespace adma::layers {
+
+Shape BatchNorm2d::infer_shape(const std::vector<Shape>& in) const {
+  ADMA_CHECK(in.size() == 1, "BatchNorm2d takes one input, got ", in.size());
+  ADMA_CHECK(in[0].rank() == 4 || in[0].rank() == 2, "BatchNorm2d input must be [N, C, H, W] or [N, C], got ",
+             in[0].str());
+  return in[0];
+}
+
+void BatchNorm2d::plan(Context& ctx) {
+  plan_ = kernels::batchnorm_plan(ctx, in_shape(0), dtype(), o_.momentum, o_.eps);
+  const Shape c{in_shape(0)[1]};
+  add_param("gamma", c, Init::ones());
+  add_param("beta", c, Init::zeros());
+  add_buffer("running_mean", c, 0.0);
+  add_buffer("running_var", c, 1.0);
+  add_state(c, dtype());  // saved mean
+  add_state(c, dtype());  // saved 1 / sqrt(var + eps)
+  // cuDNN always writes dx; when the input needs no gradient it lands in scratch.
+  if (!input_node(0).requires_grad()) need_workspace(in_shape(0).numel() * dtype_size(dtype()));
+}
+
+void BatchNorm2d::forward(Context& ctx) {
+  if (training())
+    kernels::batchnorm_forward_train(ctx, plan_, in(0), param(0), param(1), buffer(0), buffer(1), state(0), state(1),
+                                     out());
+  else
+    kernels::batchnorm_forward_eval(ctx, plan_, in(0), param(0), param(1), buffer(0), buffer(1), out());
+  saved_from_training_ = training();
+}
+
+void BatchNorm2d::backward(Context& ctx) {
+  ADMA_CHECK(saved_from_training_, name(), ": BatchNorm2d backward needs a training-mode forward (call train())");
+  Tensor dx = in_grad(0).defined()
+                  ? in_grad(0)
+                  : Tensor::view(workspace().storage(), workspace().byte_offset(), in_shape(0), dtype());
+  kernels::batchnorm_backward(ctx, plan_, in(0), out_grad(), param(0), state(0), state(1), dx, param_grad(0),
+                              param_grad(1));
+}
+
+}  // namespace adma::layers

@@ -1,0 +1,32 @@
+// BatchNorm2d layer (math in kernels/batchnorm.h). Keras defaults: momentum 0.99,
+// epsilon 1e-3, gamma = 1, beta = 0, running mean 0 and variance 1.
+// Parameters "gamma", "beta"; buffers "running_mean", "running_var".
+// Training normalises with batch statistics and updates the running ones;
+// eval uses the running statistics. Backward is defined in training mode.
+#pragma once
+#include "core/node.h"
+#include "kernels/batchnorm.h"
+
+namespace adma::layers {
+
+class BatchNorm2d : public Node {
+ public:
+  struct Options {
+    double momentum = 0.99;
+    double eps = 1e-3;
+  };
+  BatchNorm2d() = default;
+  explicit BatchNorm2d(Options o) : o_(o) {}
+  std::string kind() const override { return "BatchNorm2d"; }
+  Shape infer_shape(const std::vector<Shape>& in) const override;
+  void plan(Context& ctx) override;
+  void forward(Context& ctx) override;
+  void backward(Context& ctx) override;
+
+ private:
+  Options o_;
+  kernels::BatchNormPlan plan_;
+  bool saved_from_training_ = false;  // host flag: which forward the saved statistics came from
+};
+
+}  // namespace adma::layers

@@ -1,0 +1,53 @@
+// Conv2d: shape rules and the calls into kernels/conv2d.h.
+#include "layers/conv2d.h"
+
+namespace adma::layers {
+
+kernels::Conv2dGeometry Conv2d::geometry(const Shape& in) const {
+  kernels::Conv2dGeometry g;
+  g.n = in[0];
+  g.c = in[1];
+  g.h = in[2];
+  g.w = in[3];
+  g.k = o_.filters;
+  g.r = g.s = o_.kernel;
+  g.stride_h = g.stride_w = o_.stride;
+  g.pad_h = g.pad_w = (o_.padding == "same") ? (o_.kernel - 1) / 2 : 0;
+  return g;
+}
+
+Shape Conv2d::infer_shape(const std::vector<Shape>& in) const {
+  ADMA_CHECK(in.size() == 1, "Conv2d takes one input, got ", in.size());
+  ADMA_CHECK(in[0].rank() == 4, "Conv2d input must be [N, C, H, W], got ", in[0].str());
+  ADMA_CHECK(o_.filters > 0 && o_.kernel > 0 && o_.stride > 0, "Conv2d needs filters, kernel and stride > 0");
+  ADMA_CHECK(o_.padding == "same" || o_.padding == "valid", "Conv2d padding must be 'same' or 'valid', got '",
+             o_.padding, "'");
+  ADMA_CHECK(o_.padding != "same" || (o_.kernel % 2 == 1 && o_.stride == 1),
+             "Conv2d padding 'same' is supported for odd kernels with stride 1 (symmetric padding), got kernel ",
+             o_.kernel, " stride ", o_.stride);
+  auto g = geometry(in[0]);
+  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "Conv2d: a ", o_.kernel, "x", o_.kernel, " kernel does not fit input ",
+             in[0].str());
+  return Shape{g.n, g.k, g.out_h(), g.out_w()};
+}
+
+void Conv2d::plan(Context& ctx) {
+  plan_ = kernels::conv2d_plan(ctx, geometry(in_shape(0)), dtype());
+  need_workspace(plan_.workspace_bytes);
+  const double rs = static_cast<double>(o_.kernel * o_.kernel);
+  add_param("weight", Shape{o_.filters, in_shape(0)[1], o_.kernel, o_.kernel},
+            Init::glorot_uniform(in_shape(0)[1] * rs, o_.filters * rs));
+  if (o_.bias) add_param("bias", Shape{o_.filters}, Init::zeros());
+}
+
+void Conv2d::forward(Context& ctx) {
+  kernels::conv2d_forward(ctx, plan_, in(0), param(0), o_.bias ? param(1) : Tensor(), out(), workspace());
+}
+
+void Conv2d::backward(Context& ctx) {
+  kernels::conv2d_backward_filter(ctx, plan_, in(0), out_grad(), param_grad(0), workspace());
+  if (o_.bias) kernels::conv2d_backward_bias(ctx, plan_, out_grad(), param_grad(1));
+  if (in_grad(0).defined()) kernels::conv2d_backward_data(ctx, plan_, param(0), out_grad(), in_grad(0), workspace());
+}
+
+}  // namespace adma::layers

@@ -1,0 +1,35 @@
+// Conv2d layer: y = conv(x, weight) + bias over NCHW, weight [filters, C, kh, kw].
+// Keras defaults: glorot-uniform weight (fan_in = C kh kw, fan_out = filters kh kw),
+// zero bias. padding "same" (odd kernel, stride 1: pad = (k - 1) / 2) or "valid".
+#pragma once
+#include <string>
+
+#include "core/node.h"
+#include "kernels/conv2d.h"
+
+namespace adma::layers {
+
+class Conv2d : public Node {
+ public:
+  struct Options {
+    int64_t filters = 0;
+    int64_t kernel = 3;
+    int64_t stride = 1;
+    std::string padding = "same";  // "same" or "valid"
+    bool bias = true;
+  };
+  explicit Conv2d(Options o) : o_(std::move(o)) {}
+  std::string kind() const override { return "Conv2d"; }
+  Shape infer_shape(const std::vector<Shape>& in) const override;
+  void plan(Context& ctx) override;
+  void forward(Context& ctx) override;
+  void backward(Context& ctx) override;
+  const Options& options() const { return o_; }
+
+ private:
+  kernels::Conv2dGeometry geometry(const Shape& in) const;
+  Options o_;
+  kernels::Conv2dPlan plan_;
+};
+
+}  // namespace adma::layers

@@ -1,0 +1,26 @@
+// Dense layer: y = x weight^T + bias, x [N, in], weight [units, in] (PyTorch
+// layout, so a checkpoint loads into torch.nn.Linear). Keras defaults:
+// glorot-uniform weight (fan_in = in, fan_out = units), zero bias.
+#pragma once
+#include "core/node.h"
+
+namespace adma::layers {
+
+class Dense : public Node {
+ public:
+  struct Options {
+    int64_t units = 0;
+    bool bias = true;
+  };
+  explicit Dense(Options o) : o_(o) {}
+  std::string kind() const override { return "Dense"; }
+  Shape infer_shape(const std::vector<Shape>& in) const override;
+  void plan(Context& ctx) override;
+  void forward(Context& ctx) override;
+  void backward(Context& ctx) override;
+
+ private:
+  Options o_;
+};
+
+}  // namespace adma::layers

@@ -1,0 +1,252 @@
+// Layer cases and their naive references: direct loops over the definitions,
+// no im2col, no BLAS, no shared code with kernels/cpu.
+#include "layer_cases.h"
+
+#include "test_util.h"
+
+#include <cmath>
+
+#include "layers/add.h"
+#include "layers/batchnorm2d.h"
+#include "layers/conv2d.h"
+#include "layers/dense.h"
+#include "layers/dropout.h"
+#include "layers/elu.h"
+#include "layers/flatten.h"
+#include "layers/maxpool2d.h"
+#include "layers/softmax.h"
+
+namespace adma::test {
+
+namespace {
+
+Values conv_ref(const Values& x, const Values& w, const Values& b, int64_t n, int64_t c, int64_t h, int64_t wd,
+                int64_t k, int64_t r, int64_t pad, int64_t stride) {
+  const int64_t oh = (h + 2 * pad - r) / stride + 1, ow = (wd + 2 * pad - r) / stride + 1;
+  Values y(static_cast<size_t>(n * k * oh * ow));
+  for (int64_t in = 0; in < n; ++in)
+    for (int64_t ik = 0; ik < k; ++ik)
+      for (int64_t p = 0; p < oh; ++p)
+        for (int64_t q = 0; q < ow; ++q) {
+          double s = b.empty() ? 0.0 : b[ik];
+          for (int64_t ic = 0; ic < c; ++ic)
+            for (int64_t i = 0; i < r; ++i)
+              for (int64_t j = 0; j < r; ++j) {
+                const int64_t yy = p * stride + i - pad, xx = q * stride + j - pad;
+                if (yy < 0 || yy >= h || xx < 0 || xx >= wd) continue;
+                s += w[((ik * c + ic) * r + i) * r + j] * x[((in * c + ic) * h + yy) * wd + xx];
+              }
+          y[((in * k + ik) * oh + p) * ow + q] = s;
+        }
+  return y;
+}
+
+std::string pname(const char* p) { return std::string(kLayerName) + "." + p; }
+
+LayerCase conv_case(std::string name, Shape in, int64_t k, int64_t r, std::string padding, int64_t stride, bool bias) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.build = [=](Graph& g, const std::vector<Value>& v) {
+    return g.add<layers::Conv2d>(kLayerName, v, layers::Conv2d::Options{k, r, stride, padding, bias});
+  };
+  lc.reference = [=](const std::vector<Values>& x, const Params& p) {
+    const int64_t pad = padding == "same" ? (r - 1) / 2 : 0;
+    return conv_ref(x[0], p.at(pname("weight")), bias ? p.at(pname("bias")) : Values{}, in[0], in[1], in[2], in[3], k,
+                    r, pad, stride);
+  };
+  return lc;
+}
+
+std::vector<LayerCase> make_cases() {
+  std::vector<LayerCase> cases;
+  cases.push_back(conv_case("Conv2d", Shape{2, 3, 6, 5}, 4, 3, "same", 1, true));
+  cases.push_back(conv_case("Conv2dValidStride2NoBias", Shape{2, 2, 7, 7}, 3, 3, "valid", 2, false));
+
+  {  // Dense
+    LayerCase lc;
+    lc.name = "Dense";
+    lc.inputs = {Shape{3, 7}};
+    lc.build = [](Graph& g, const std::vector<Value>& v) {
+      return g.add<layers::Dense>(kLayerName, v, layers::Dense::Options{5, true});
+    };
+    lc.reference = [](const std::vector<Values>& x, const Params& p) {
+      const auto &w = p.at(pname("weight")), &b = p.at(pname("bias"));
+      Values y(15);
+      for (int n = 0; n < 3; ++n)
+        for (int o = 0; o < 5; ++o) {
+          double s = b[o];
+          for (int i = 0; i < 7; ++i) s += x[0][n * 7 + i] * w[o * 7 + i];
+          y[n * 5 + o] = s;
+        }
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  {  // ELU
+    LayerCase lc;
+    lc.name = "ELU";
+    lc.inputs = {Shape{2, 3, 4, 4}};
+    lc.min_abs_input = 1e-3;
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Elu>(kLayerName, v, 1.3); };
+    lc.reference = [](const std::vector<Values>& x, const Params&) {
+      Values y = x[0];
+      for (auto& v : y) v = v > 0 ? v : 1.3 * (std::exp(v) - 1.0);
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  {  // BatchNorm2d (training mode: batch statistics)
+    LayerCase lc;
+    lc.name = "BatchNorm2d";
+    lc.inputs = {Shape{4, 3, 3, 2}};
+    lc.build = [](Graph& g, const std::vector<Value>& v) {
+      return g.add<layers::BatchNorm2d>(kLayerName, v, layers::BatchNorm2d::Options{0.9, 1e-3});
+    };
+    lc.reference = [](const std::vector<Values>& x, const Params& p) {
+      const auto &gamma = p.at(pname("gamma")), &beta = p.at(pname("beta"));
+      const int n = 4, c = 3, hw = 6;
+      Values y(x[0].size());
+      for (int ic = 0; ic < c; ++ic) {
+        double mean = 0, var = 0;
+        for (int in = 0; in < n; ++in)
+          for (int i = 0; i < hw; ++i) mean += x[0][(in * c + ic) * hw + i];
+        mean /= n * hw;
+        for (int in = 0; in < n; ++in)
+          for (int i = 0; i < hw; ++i) var += std::pow(x[0][(in * c + ic) * hw + i] - mean, 2);
+        var /= n * hw;
+        for (int in = 0; in < n; ++in)
+          for (int i = 0; i < hw; ++i) {
+            const int at = (in * c + ic) * hw + i;
+            y[at] = gamma[ic] * (x[0][at] - mean) / std::sqrt(var + 1e-3) + beta[ic];
+          }
+      }
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  {  // MaxPool2d, odd size: floor mode drops the last row and column
+    LayerCase lc;
+    lc.name = "MaxPool2d";
+    lc.inputs = {Shape{2, 2, 5, 7}};
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::MaxPool2d>(kLayerName, v, 2, 2); };
+    lc.reference = [](const std::vector<Values>& x, const Params&) {
+      Values y(2 * 2 * 2 * 3);
+      for (int pl = 0; pl < 4; ++pl)
+        for (int i = 0; i < 2; ++i)
+          for (int j = 0; j < 3; ++j) {
+            double m = -1e300;
+            for (int a = 0; a < 2; ++a)
+              for (int b = 0; b < 2; ++b) m = std::max(m, x[0][pl * 35 + (2 * i + a) * 7 + 2 * j + b]);
+            y[pl * 6 + i * 3 + j] = m;
+          }
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  {  // Dropout: stochastic, checked by properties
+    LayerCase lc;
+    lc.name = "Dropout";
+    lc.inputs = {Shape{4, 3, 8, 8}};
+    lc.stochastic = true;
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Dropout>(kLayerName, v, 0.3); };
+    cases.push_back(lc);
+  }
+  {  // Flatten
+    LayerCase lc;
+    lc.name = "Flatten";
+    lc.inputs = {Shape{2, 3, 2, 2}};
+    lc.view = true;
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Flatten>(kLayerName, v); };
+    lc.reference = [](const std::vector<Values>& x, const Params&) { return x[0]; };
+    cases.push_back(lc);
+  }
+  {  // Softmax over classes of a [N, C] input
+    LayerCase lc;
+    lc.name = "Softmax";
+    lc.inputs = {Shape{3, 6}};
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Softmax>(kLayerName, v); };
+    lc.reference = [](const std::vector<Values>& x, const Params&) {
+      Values y(18);
+      for (int n = 0; n < 3; ++n) {
+        double s = 0;
+        for (int k = 0; k < 6; ++k) s += std::exp(x[0][n * 6 + k]);
+        for (int k = 0; k < 6; ++k) y[n * 6 + k] = std::exp(x[0][n * 6 + k]) / s;
+      }
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  {  // Softmax over channels at every pixel of a 4-D input
+    LayerCase lc;
+    lc.name = "SoftmaxChannels";
+    lc.inputs = {Shape{2, 4, 2, 3}};
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Softmax>(kLayerName, v); };
+    lc.reference = [](const std::vector<Values>& x, const Params&) {
+      Values y(x[0].size());
+      for (int n = 0; n < 2; ++n)
+        for (int s = 0; s < 6; ++s) {
+          double sum = 0;
+          for (int k = 0; k < 4; ++k) sum += std::exp(x[0][(n * 4 + k) * 6 + s]);
+          for (int k = 0; k < 4; ++k) y[(n * 4 + k) * 6 + s] = std::exp(x[0][(n * 4 + k) * 6 + s]) / sum;
+        }
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  {  // Add
+    LayerCase lc;
+    lc.name = "Add";
+    lc.inputs = {Shape{2, 3, 2, 2}, Shape{2, 3, 2, 2}};
+    lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Add>(kLayerName, v); };
+    lc.reference = [](const std::vector<Values>& x, const Params&) {
+      Values y = x[0];
+      for (size_t i = 0; i < y.size(); ++i) y[i] += x[1][i];
+      return y;
+    };
+    cases.push_back(lc);
+  }
+  return cases;
+}
+
+}  // namespace
+
+const std::vector<LayerCase>& layer_cases() {
+  static const std::vector<LayerCase> cases = make_cases();
+  return cases;
+}
+
+}  // namespace adma::test
+
+namespace adma::test {
+
+CaseGraph build_case(const LayerCase& c, Device device, DType dtype, bool inputs_require_grad, uint64_t seed) {
+  CaseGraph cg;
+  cg.g = std::make_unique<Graph>(device, dtype, seed);
+  for (size_t i = 0; i < c.inputs.size(); ++i)
+    cg.inputs.push_back(cg.g->input("in" + std::to_string(i), c.inputs[i], inputs_require_grad));
+  cg.out = c.build(*cg.g, cg.inputs);
+  cg.g->build();
+  return cg;
+}
+
+void randomize_case(const LayerCase& c, CaseGraph& cg, uint64_t seed) {
+  Rng rng(seed);
+  for (Value v : cg.inputs) {
+    Tensor& t = cg.g->value(v);
+    t.copy_from(Tensor::from_host(random_values(rng, t.numel(), -2.0, 2.0, c.min_abs_input), t.shape(), t.dtype(),
+                                  Device::cpu()));
+  }
+  for (const auto& p : cg.g->parameters()) {
+    Tensor t = p.value;
+    t.copy_from(Tensor::from_host(random_values(rng, t.numel(), -1.0, 1.0), t.shape(), t.dtype(), Device::cpu()));
+  }
+}
+
+Params params_of(Graph& g) {
+  Params p;
+  for (const auto& t : g.state_dict()) p[t.name] = t.value.to_host();
+  return p;
+}
+
+}  // namespace adma::test

@@ -1,0 +1,96 @@
+// The paper's ConvNet: shapes and parameter count (Keras' model.summary), a
+// finite CPU training-mode forward/backward, and the whole network forward +
+// backward on CUDA against the CPU (dropout off).
+#include <gtest/gtest.h>
+
+#include "core/graph.h"
+#include "models/convnet.h"
+#include "test_util.h"
+
+namespace adma::test {
+namespace {
+
+TEST(ConvNet, ShapesAndParameterCountMatchTheKerasModel) {
+  Graph g(Device::cpu());
+  Value x = g.input("x", Shape{2, 1, 28, 28});
+  Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+  EXPECT_EQ(g.shape(y), Shape({2, 10}));
+  // Pools floor 28 -> 14 -> 7 -> 3, so Dense sees 128 * 3 * 3 = 1152 features.
+  for (int i = 0; i < g.size(); ++i)
+    if (g.node_at(i).name() == "flatten") EXPECT_EQ(g.node_at(i).out_shape(), Shape({2, 1152}));
+  // Trainable parameters: convs 320 + 9248 + 18496 + 36928 + 73856 + 147584,
+  // BN gammas/betas 2 * (32 + 32 + 64 + 64 + 128 + 128), Dense 1152 * 10 + 10.
+  g.build();  // parameters are declared when the graph is planned
+  EXPECT_EQ(g.num_params(), 298858);
+  EXPECT_GE(g.param_buffer().numel(), g.num_params());  // one buffer (plus alignment padding)
+  EXPECT_EQ(g.buffers().size(), 12u);  // running mean and variance of 6 BN layers
+  EXPECT_EQ(models::convnet_l2_parameters(g).size(), 6u);
+}
+
+TEST(ConvNet, CifarShapeAndNoBatchNormSwitch) {
+  Graph g(Device::cpu());
+  Value x = g.input("x", Shape{2, 3, 32, 32});
+  models::ConvNetOptions o;
+  o.classes = 100;
+  o.batchnorm = false;
+  o.softmax = true;
+  Value y = models::build_convnet(g, x, o);
+  EXPECT_EQ(g.shape(y), Shape({2, 100}));  // 32 -> 16 -> 8 -> 4: Dense sees 2048
+  g.build();
+  // conv1 sees 3 channels: 3 * 9 * 32 + 32 = 896; no BN parameters; Dense 2048 * 100 + 100.
+  EXPECT_EQ(g.num_params(), 896 + 9248 + 18496 + 36928 + 73856 + 147584 + 204900);
+}
+
+TEST(ConvNet, CpuTrainingStepIsFiniteAndFillsEveryGradient) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{4, 1, 28, 28});
+  Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+  g.build();
+  Rng rng(3);
+  fill_random(g.value(x), rng);
+  g.forward();
+  fill_random(g.grad(y), rng);
+  g.zero_grad();
+  g.backward();
+  EXPECT_FALSE(any_nan(g.value(y).to_host()));
+  for (const auto& p : g.parameters()) {
+    const Values gr = p.grad.to_host();
+    EXPECT_FALSE(any_nan(gr)) << p.name;
+    double norm = 0;
+    for (double v : gr) norm += v * v;
+    EXPECT_GT(norm, 0.0) << p.name << " got no gradient";
+  }
+}
+
+TEST(ConvNetGPU, WholeNetworkForwardBackwardMatchesCpu) {
+  ADMA_REQUIRE_GPU();
+  models::ConvNetOptions o;
+  o.dropout = {0, 0, 0};
+  Graph gc(Device::cpu(), DType::F32, 5), gg(Device::cuda(0), DType::F32, 5);
+  Value xc = gc.input("x", Shape{8, 1, 28, 28}), xg = gg.input("x", Shape{8, 1, 28, 28});
+  Value yc = models::build_convnet(gc, xc, o), yg = models::build_convnet(gg, xg, o);
+  gc.build();
+  gg.build();
+  Rng rng(17);
+  const Values xs = random_values(rng, 8 * 28 * 28), r = random_values(rng, 8 * 10);
+  gc.value(xc).copy_from(Tensor::from_host(xs, Shape{8, 1, 28, 28}, DType::F32, Device::cpu()));
+  gg.value(xg).copy_from(Tensor::from_host(xs, Shape{8, 1, 28, 28}, DType::F32, Device::cpu()));
+  gc.forward();
+  gg.forward();
+  gc.grad(yc).copy_from(Tensor::from_host(r, Shape{8, 10}, DType::F32, Device::cpu()));
+  gg.grad(yg).copy_from(Tensor::from_host(r, Shape{8, 10}, DType::F32, Device::cpu()));
+  gc.zero_grad();
+  gg.zero_grad();
+  gc.backward();
+  gg.backward();
+  EXPECT_LE(nmse(gg.value(yg).to_host(), gc.value(yc).to_host()), 1e-6) << "logits";
+  const auto &pc = gc.parameters(), &pg = gg.parameters();
+  ASSERT_EQ(pc.size(), pg.size());
+  for (size_t i = 0; i < pc.size(); ++i) {
+    EXPECT_LE(nmse(pg[i].value.to_host(), pc[i].value.to_host()), 0.0) << pc[i].name << " init differs";
+    EXPECT_LE(nmse(pg[i].grad.to_host(), pc[i].grad.to_host()), 1e-5) << pc[i].name << " gradient";
+  }
+}
+
+}  // namespace
+}  // namespace adma::test

@@ -1,0 +1,60 @@
+// Helpers shared by the tests: random data, error norms, and the GPU guard.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/cuda/runtime.h"
+#include "core/rng.h"
+#include "core/tensor.h"
+
+namespace adma::test {
+
+using Values = std::vector<double>;
+
+// Uniform values in [lo, hi), never all zero; optionally kept |v| >= min_abs (away from kinks).
+inline std::vector<double> random_values(Rng& rng, int64_t n, double lo = -1.0, double hi = 1.0,
+                                         double min_abs = 0.0) {
+  std::vector<double> v(static_cast<size_t>(n));
+  for (auto& x : v) {
+    do x = rng.uniform(lo, hi);
+    while (std::fabs(x) < min_abs);
+  }
+  return v;
+}
+
+inline void fill_random(Tensor& t, Rng& rng, double lo = -1.0, double hi = 1.0, double min_abs = 0.0) {
+  t.copy_from(Tensor::from_host(random_values(rng, t.numel(), lo, hi, min_abs), t.shape(), t.dtype(), Device::cpu()));
+}
+
+// Normalised mean squared error sum (a - b)^2 / sum b^2 (ggml's measure).
+inline double nmse(const std::vector<double>& a, const std::vector<double>& b) {
+  EXPECT_EQ(a.size(), b.size());
+  double num = 0, den = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    num += (a[i] - b[i]) * (a[i] - b[i]);
+    den += b[i] * b[i];
+  }
+  return den == 0 ? num : num / den;
+}
+
+inline bool any_nan(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return true;
+  return false;
+}
+
+inline bool have_gpu() { return cuda_rt::device_count() > 0; }
+
+}  // namespace adma::test
+
+// First line of every CUDA-vs-CPU test: skips cleanly without a device and says
+// which backend runs when there is one.
+#define ADMA_REQUIRE_GPU()                                                                      \
+  do {                                                                                          \
+    if (!::adma::test::have_gpu()) GTEST_SKIP() << "no CUDA device: " << ::adma::cuda_rt::no_device_reason(); \
+    std::printf("[ backend  ] cuda:0 (%s) against the cpu reference\n",                        \
+                ::adma::cuda_rt::device_name(0).c_str());                                       \
+  } while (0)
