@@ -1,0 +1,43 @@
+# Shared by scripts/test, scripts/demo and scripts/gpu-check: install missing
+# Debian packages (as root), put nvcc on PATH, configure and build into build/.
+# Sourced, not run.
+
+ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libbenchmark-dev libopenblas-dev
+               zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev)
+
+adma_install_packages() {
+  local want=("${ADMA_PACKAGES[@]}" "$@") missing=()
+  for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "adma: missing packages ${missing[*]} and no apt-get to install them" >&2
+    return 1
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "adma: run as root to install: ${missing[*]}" >&2; return 1; }
+    sudo="sudo"
+  fi
+  echo "adma: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+adma_cuda_path() {
+  if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
+    export PATH=/usr/local/cuda/bin:$PATH
+  fi
+}
+
+# adma_build [extra cmake args...]: configure (Ninja when present) and build everything into build/.
+adma_build() {
+  local gen=()
+  command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
+  if [ -f build/CMakeCache.txt ] && [ ${#gen[@]} -gt 0 ] && ! grep -q "CMAKE_GENERATOR:INTERNAL=Ninja" build/CMakeCache.txt; then
+    gen=()  # keep the generator an existing build/ was made with
+  fi
+  cmake -S . -B build "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build build -j "$(nproc)"
+}
