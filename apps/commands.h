@@ -8,6 +8,8 @@ namespace adma::apps {
 
 void register_summary(CLI::App& app);
 void register_devices(CLI::App& app);
+void register_loss(CLI::App& app);
+void register_loss_curves(CLI::App& app);
 
 // The callback of the chosen subcommand, set during registration.
 std::function<void()>& selected();

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   adma::apps::register_summary(app);
   adma::apps::register_devices(app);
+  adma::apps::register_loss(app);
+  adma::apps::register_loss_curves(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,7 +17,7 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* st_dtype(DType t) { return t == DType::F32 ? "F32" : "F64"; }
+const char* st_dtype(DType t) { return t == DType::F32 ? "F32" : t == DType::F64 ? "F64" : "I32"; }
 
 void write_all(int fd, const void* data, size_t n, const std::string& path) {
   const char* p = static_cast<const char*>(data);

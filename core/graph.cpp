@@ -25,6 +25,12 @@ Value Graph::input(const std::string& name, const Shape& shape, bool requires_gr
   return v;
 }
 
+Value Graph::labels(const std::string& name, int64_t batch) {
+  Value v = add(std::make_unique<InputNode>(Shape{batch}), name, {});
+  nodes_.back()->out_dtype_ = DType::I32;
+  return v;
+}
+
 Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std::vector<Value>& inputs) {
   ADMA_CHECK(!built_, "cannot add node '", name, "': the graph is already built");
   for (const auto& n : nodes_) ADMA_CHECK(n->name_ != name, "duplicate node name '", name, "'");
@@ -41,6 +47,7 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   }
   node->name_ = name;
   node->dtype_ = dtype_;
+  node->out_dtype_ = dtype_;
   node->graph_ = this;
   // A distinct, reproducible stream per node (dropout): splitmix of the graph seed and the index.
   node->seed_ = philox(seed_, 0x5EED0000ull + nodes_.size()).v[0] | (uint64_t(nodes_.size()) << 32);
@@ -69,7 +76,7 @@ void Graph::build() {
     Node& n = *nodes_[i];
     Slots& s = slots[i];
     if (!n.is_view()) {
-      s.out = acts_.reserve(n.out_shape_, dtype_);
+      s.out = acts_.reserve(n.out_shape_, n.out_dtype_);
       if (n.requires_grad_) s.grad = act_grads_.reserve(n.out_shape_, dtype_);
     }
     for (const auto& p : n.param_specs_) {
@@ -83,6 +90,9 @@ void Graph::build() {
   int ws_slot = work_.reserve_bytes(workspace);
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_}) a->allocate(device_);
   workspace_ = work_.slot(ws_slot);
+  // Activations and state start at zero, once: a node's state may hold counters
+  // (the loss kernel's ticket) that its kernel keeps at zero between calls.
+  if (Tensor a = acts_.whole(DType::F32); a.defined()) kernels::fill(ctx, a, 0.0);
 
   // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
   int param_index = 0;
@@ -92,6 +102,7 @@ void Graph::build() {
     if (n.is_view()) {
       const Node& src = *n.inputs_.at(0);
       n.out_ = src.out_.reshape(n.out_shape_);
+      n.out_dtype_ = src.out_dtype_;
       if (n.requires_grad_ && src.out_grad_.defined()) n.out_grad_ = src.out_grad_.reshape(n.out_shape_);
     } else {
       n.out_ = acts_.slot(s.out);
@@ -122,15 +133,10 @@ void Graph::init_parameters() {
   for (auto& n : nodes_) {
     for (size_t k = 0; k < n->param_specs_.size(); ++k) {
       const auto& spec = n->param_specs_[k];
-      std::vector<double> v(static_cast<size_t>(spec.shape.numel()));
-      switch (spec.init.kind) {
-        case Init::Zeros: break;
-        case Init::Ones: std::fill(v.begin(), v.end(), 1.0); break;
-        case Init::GlorotUniform: {
-          const double limit = std::sqrt(6.0 / (spec.init.fan_in + spec.init.fan_out));
-          for (auto& x : v) x = rng.uniform(-limit, limit);
-          break;
-        }
+      std::vector<double> v(static_cast<size_t>(spec.shape.numel()), spec.init.value);
+      if (spec.init.kind == Init::GlorotUniform) {
+        const double limit = std::sqrt(6.0 / (spec.init.fan_in + spec.init.fan_out));
+        for (auto& x : v) x = rng.uniform(-limit, limit);
       }
       n->params_[k].copy_from(Tensor::from_host(v, spec.shape, dtype_, Device::cpu()));
     }

@@ -41,6 +41,8 @@ class Graph {
 
   // A graph input (data or labels). With requires_grad its gradient is kept (gradient checks, saliency).
   Value input(const std::string& name, const Shape& shape, bool requires_grad = false);
+  // Integer class labels [N] for a loss node.
+  Value labels(const std::string& name, int64_t batch);
   // Adds a node; its output shape is inferred now, so a mismatch fails at the line that caused it.
   Value add(std::unique_ptr<Node> node, const std::string& name, const std::vector<Value>& inputs);
   template <typename N, typename... Args>

@@ -24,11 +24,13 @@ namespace adma {
 
 // Keras-default initialisers.
 struct Init {
-  enum Kind { Zeros, Ones, GlorotUniform } kind = Zeros;
+  enum Kind { Constant, GlorotUniform } kind = Constant;
+  double value = 0;                // Constant
   double fan_in = 0, fan_out = 0;  // GlorotUniform: U(-l, l), l = sqrt(6 / (fan_in + fan_out))
-  static Init zeros() { return {Zeros, 0, 0}; }
-  static Init ones() { return {Ones, 0, 0}; }
-  static Init glorot_uniform(double fan_in, double fan_out) { return {GlorotUniform, fan_in, fan_out}; }
+  static Init zeros() { return constant(0.0); }
+  static Init ones() { return constant(1.0); }
+  static Init constant(double v) { return {Constant, v, 0, 0}; }
+  static Init glorot_uniform(double fan_in, double fan_out) { return {GlorotUniform, 0, fan_in, fan_out}; }
 };
 
 class Graph;
@@ -48,6 +50,7 @@ class Node {
 
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }
+  DType out_dtype() const { return out_dtype_; }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   const Node& input_node(int i) const { return *inputs_.at(static_cast<size_t>(i)); }
   bool requires_grad() const { return requires_grad_; }
@@ -94,7 +97,8 @@ class Node {
   std::string name_;
   std::vector<Node*> inputs_;
   Shape out_shape_;
-  DType dtype_ = DType::F32;
+  DType dtype_ = DType::F32;      // the graph's compute dtype
+  DType out_dtype_ = DType::F32;  // this node's output: the compute dtype, or int32 for label inputs
   uint64_t seed_ = 0;
   bool requires_grad_ = false;
   const Graph* graph_ = nullptr;

@@ -33,6 +33,9 @@ Tensor Tensor::from_host(const std::vector<double>& values, const Shape& shape, 
   if (dtype == DType::F32) {
     float* p = host.data<float>();
     for (size_t i = 0; i < values.size(); ++i) p[i] = static_cast<float>(values[i]);
+  } else if (dtype == DType::I32) {
+    int32_t* p = host.data<int32_t>();
+    for (size_t i = 0; i < values.size(); ++i) p[i] = static_cast<int32_t>(values[i]);
   } else {
     std::memcpy(host.data<double>(), values.data(), values.size() * sizeof(double));
   }
@@ -71,6 +74,9 @@ std::vector<double> Tensor::to_host() const {
   std::vector<double> out(static_cast<size_t>(numel()));
   if (dtype_ == DType::F32) {
     const float* p = h.data<float>();
+    for (size_t i = 0; i < out.size(); ++i) out[i] = p[i];
+  } else if (dtype_ == DType::I32) {
+    const int32_t* p = h.data<int32_t>();
     for (size_t i = 0; i < out.size(); ++i) out[i] = p[i];
   } else {
     std::memcpy(out.data(), h.data<double>(), out.size() * sizeof(double));

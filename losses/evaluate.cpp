@@ -1,0 +1,52 @@
+// Host data in, one fused-kernel call, host data out.
+#include "losses/evaluate.h"
+
+#include "core/context.h"
+#include "core/tensor.h"
+
+namespace adma::losses {
+
+LossReport evaluate_loss(const kernels::LossParams& params, const std::vector<std::vector<double>>& logits,
+                         const std::vector<int32_t>& labels, Device device) {
+  kernels::validate(params);
+  ADMA_CHECK(!logits.empty(), "no logits given");
+  const int64_t n = static_cast<int64_t>(logits.size()), c = static_cast<int64_t>(logits[0].size());
+  ADMA_CHECK(c >= 1, "logits need at least one class");
+  for (size_t i = 0; i < logits.size(); ++i)
+    ADMA_CHECK(static_cast<int64_t>(logits[i].size()) == c, "row ", i, " of the logits has ", logits[i].size(),
+               " values, row 0 has ", c);
+  ADMA_CHECK(static_cast<int64_t>(labels.size()) == n, labels.size(), " labels for ", n, " rows of logits");
+  kernels::check_labels(labels, c);
+
+  // Double on the CPU (the reference), float on CUDA.
+  const DType dt = device.is_cpu() ? DType::F64 : DType::F32;
+  std::vector<double> flat;
+  for (const auto& row : logits) flat.insert(flat.end(), row.begin(), row.end());
+  Tensor z = Tensor::from_host(flat, Shape{n, c}, dt, device);
+  Tensor y = Tensor::from_host(std::vector<double>(labels.begin(), labels.end()), Shape{n}, DType::I32, device);
+  kernels::LossOutputs out;
+  out.per_sample = Tensor::empty(Shape{n}, dt, device);
+  out.loss = Tensor::empty(Shape{1}, dt, device);
+  out.correct = Tensor::empty(Shape{1}, dt, device);
+  out.dloss_da = Tensor::empty(Shape{1}, dt, device);
+  out.dlogits = Tensor::empty(Shape{n, c}, dt, device);
+  const size_t scratch = kernels::loss_scratch_bytes(n, c);
+  out.scratch = Tensor::from_host(std::vector<double>((scratch + 3) / 4, 0.0), Shape{int64_t((scratch + 3) / 4)},
+                                  DType::F32, device);
+  Context& ctx = Context::get(device);
+  kernels::softmax_loss(ctx, params, z, y, Tensor(), 1.0 / static_cast<double>(n), false, out);
+  ctx.synchronize();
+
+  LossReport r;
+  r.n = n;
+  r.classes = c;
+  r.loss = out.loss.to_host()[0];
+  r.per_sample = out.per_sample.to_host();
+  r.correct = out.correct.to_host()[0];
+  r.dloss_da = out.dloss_da.to_host()[0];
+  const auto g = out.dlogits.to_host();
+  for (int64_t i = 0; i < n; ++i) r.dlogits.emplace_back(g.begin() + i * c, g.begin() + (i + 1) * c);
+  return r;
+}
+
+}  // namespace adma::losses

@@ -1,0 +1,24 @@
+// Evaluates one loss on host data, on the CPU or a CUDA device, through the same
+// fused kernel the training graph uses: what `adma loss` and `adma loss-curves` print.
+#pragma once
+#include <vector>
+
+#include "core/device.h"
+#include "kernels/softmax_loss.h"
+
+namespace adma::losses {
+
+struct LossReport {
+  int64_t n = 0, classes = 0;
+  double loss = 0;                           // mean over the batch
+  std::vector<double> per_sample;            // [N]
+  std::vector<std::vector<double>> dlogits;  // [N][C], gradient of the mean loss
+  double dloss_da = 0;                       // Adma: d mean loss / d a
+  double correct = 0;
+};
+
+// logits[n][k]; labels checked against the class count before any kernel runs.
+LossReport evaluate_loss(const kernels::LossParams& params, const std::vector<std::vector<double>>& logits,
+                         const std::vector<int32_t>& labels, Device device);
+
+}  // namespace adma::losses

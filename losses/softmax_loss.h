@@ -1,0 +1,42 @@
+// SoftmaxLoss: the graph node of every loss in kernels/softmax_loss.h.
+//   inputs: logits [N, C] (compute dtype), labels [N] (int32, from Graph::labels)
+//   output: the batch-mean loss [1]
+// The fused kernel runs in forward(): it writes d(weight * mean loss)/d logits
+// straight into the logits' gradient (cleared at the start of every forward), so
+// backward() has nothing left to do for the logits. A learnable Adma `a` is a
+// parameter "a"; its gradient is computed in forward and added in backward (so
+// zero_grad() may come anywhere before backward()). Metrics for the batch:
+// per_sample(), correct() (count of arg-max == label), as device tensors.
+// Labels are checked on the host where they enter (kernels::check_labels); on
+// the device a bad label yields a NaN loss and a zero gradient, never a bad read.
+#pragma once
+#include "core/node.h"
+#include "kernels/softmax_loss.h"
+
+namespace adma::losses {
+
+class SoftmaxLoss : public Node {
+ public:
+  struct Options {
+    kernels::LossParams params;
+    bool learnable_a = false;  // Adma only: `a` becomes a trained parameter
+    double weight = 1.0;       // multiplies the gradient (not the reported loss)
+    bool accumulate = false;   // add into the logits' gradient instead of writing it
+  };
+  explicit SoftmaxLoss(Options o);
+  std::string kind() const override { return "SoftmaxLoss"; }
+  Shape infer_shape(const std::vector<Shape>& in) const override;
+  void plan(Context& ctx) override;
+  void forward(Context& ctx) override;
+  void backward(Context& ctx) override;
+
+  const Options& options() const { return o_; }
+  Tensor& per_sample() { return state(0); }
+  Tensor& correct() { return state(1); }
+  Tensor& dloss_da() { return state(2); }
+
+ private:
+  Options o_;
+};
+
+}  // namespace adma::losses
