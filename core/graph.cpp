@@ -90,9 +90,11 @@ void Graph::build() {
   int ws_slot = work_.reserve_bytes(workspace);
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_}) a->allocate(device_);
   workspace_ = work_.slot(ws_slot);
-  // Activations and state start at zero, once: a node's state may hold counters
-  // (the loss kernel's ticket) that its kernel keeps at zero between calls.
-  if (Tensor a = acts_.whole(DType::F32); a.defined()) kernels::fill(ctx, a, 0.0);
+  // Every arena starts at zero, once: alignment padding between parameters is then
+  // zero for whole-buffer kernels (optimizer, all-reduce, checkpoints compare equal),
+  // and a node's state may hold counters (the loss kernel's ticket) kept at zero.
+  for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_})
+    if (Tensor t = a->whole(DType::F32); t.defined()) kernels::fill(ctx, t, 0.0);
 
   // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
   int param_index = 0;

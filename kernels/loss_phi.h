@@ -12,12 +12,11 @@ namespace adma::kernels {
 // Numbers a kernel needs, resolved on the host from LossParams.
 struct LossConsts {
   int kind;  // LossKind
-  float a, ln_base, q, epsilon, gamma;
+  double a, ln_base, q, epsilon, gamma;  // cast to T where used: exact in the double reference
 };
 
 inline LossConsts loss_consts(const LossParams& p) {
-  return {static_cast<int>(p.kind), static_cast<float>(p.a), static_cast<float>(std::log(p.base)),
-          static_cast<float>(p.q), static_cast<float>(p.epsilon), static_cast<float>(p.gamma)};
+  return {static_cast<int>(p.kind), p.a, std::log(p.base), p.q, p.epsilon, p.gamma};
 }
 
 // phi(lp) and its derivatives for the lp-only family: loss, dphi/dlp, dphi/da (Adma).
@@ -34,7 +33,7 @@ ADMA_HD inline void loss_phi(const LossConsts& c, T a, T lp, T& loss, T& dlp, T&
       // p^a = exp(a lp) in (0, 1]; b^(p^a) = exp(ln b p^a) in (1, b]. No log(0) anywhere.
       const T pa = exp(a * lp);
       const T bpa = exp(T(c.ln_base) * pa);
-      loss = exp(T(c.ln_base)) - bpa;
+      loss = exp(T(c.ln_base)) - bpa;  // b - b^(p^a)
       dlp = -a * T(c.ln_base) * bpa * pa;
       da = -T(c.ln_base) * bpa * pa * lp;
       return;

@@ -184,7 +184,7 @@ __global__ void softmax_loss_kernel(Args p) {
     if constexpr (!kProb) {
       float dlp = 0.f;
       if (valid) {
-        const float a = p.a_dev ? *p.a_dev : p.k.a;
+        const float a = p.a_dev ? *p.a_dev : static_cast<float>(p.k.a);
         loss_phi<float>(p.k, a, zr[label] - lse, loss, dlp, da);
       }
       const float g = dlp * p.scale;  // 0 for an invalid label

@@ -1,0 +1,315 @@
+// The fused losses on the CPU reference: closed forms written out here, dL/dz and
+// dL/da against central differences in double, the numerical extremes the issue
+// names, label checks, and the SoftmaxLoss graph node.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "core/graph.h"
+#include "kernels/softmax_loss.h"
+#include "layers/dense.h"
+#include "losses/evaluate.h"
+#include "losses/softmax_loss.h"
+#include "test_util.h"
+
+namespace adma::test {
+namespace {
+
+using kernels::LossKind;
+using kernels::LossParams;
+using Matrix = std::vector<std::vector<double>>;
+
+LossParams params(LossKind kind) {
+  LossParams p;
+  p.kind = kind;
+  p.a = 0.27;
+  p.q = 0.6;
+  p.epsilon = 1.5;
+  p.gamma = 1.7;
+  return p;
+}
+
+const std::vector<LossKind> kAll = {LossKind::Adma,  LossKind::CrossEntropy, LossKind::GeneralizedCE,
+                                    LossKind::Poly1, LossKind::Focal,        LossKind::MSE,
+                                    LossKind::SquaredHinge};
+
+std::vector<double> softmax(const std::vector<double>& z) {
+  double m = z[0];
+  for (double v : z) m = std::max(m, v);
+  double s = 0;
+  for (double v : z) s += std::exp(v - m);
+  std::vector<double> p;
+  for (double v : z) p.push_back(std::exp(v - m) / s);
+  return p;
+}
+
+// Textbook definitions, straight from the paper and Keras (no log-domain tricks).
+double closed_form(const LossParams& lp, const std::vector<double>& z, int y) {
+  const auto p = softmax(z);
+  const double py = p[y];
+  const double c = static_cast<double>(z.size());
+  switch (lp.kind) {
+    case LossKind::Adma: return lp.base - std::pow(lp.base, std::pow(py, lp.a));
+    case LossKind::CrossEntropy: return -std::log(py);
+    case LossKind::GeneralizedCE: return (1 - std::pow(py, lp.q)) / lp.q;
+    case LossKind::Poly1: return -std::log(py) + lp.epsilon * (1 - py);
+    case LossKind::Focal: return -std::pow(1 - py, lp.gamma) * std::log(py);
+    case LossKind::MSE: {
+      double s = 0;
+      for (size_t k = 0; k < p.size(); ++k) s += std::pow(p[k] - (static_cast<int>(k) == y), 2);
+      return s / c;
+    }
+    case LossKind::SquaredHinge: {
+      double s = 0;
+      for (size_t k = 0; k < p.size(); ++k) {
+        const double t = static_cast<int>(k) == y ? 1 : -1;
+        s += std::pow(std::max(1 - t * p[k], 0.0), 2);
+      }
+      return s / c;
+    }
+  }
+  return NAN;
+}
+
+Matrix random_logits(Rng& rng, int n, int c, double spread = 3.0) {
+  Matrix z(static_cast<size_t>(n));
+  for (auto& row : z) row = random_values(rng, c, -spread, spread);
+  return z;
+}
+
+std::vector<int32_t> random_labels(Rng& rng, int n, int c) {
+  std::vector<int32_t> y;
+  for (int i = 0; i < n; ++i) y.push_back(static_cast<int32_t>(rng.below(static_cast<uint64_t>(c))));
+  return y;
+}
+
+class LossCpu : public ::testing::TestWithParam<LossKind> {};
+
+std::string kind_name(const ::testing::TestParamInfo<LossKind>& info) {
+  std::string s = kernels::loss_name(info.param);
+  for (auto& ch : s)
+    if (ch == '-') ch = '_';
+  return s;
+}
+
+TEST_P(LossCpu, MatchesClosedForm) {
+  const LossParams lp = params(GetParam());
+  Rng rng(3);
+  const Matrix z = random_logits(rng, 9, 6);
+  const auto y = random_labels(rng, 9, 6);
+  const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+  double mean = 0;
+  for (size_t i = 0; i < z.size(); ++i) {
+    const double want = closed_form(lp, z[i], y[i]);
+    EXPECT_NEAR(r.per_sample[i], want, 1e-12 * std::max(1.0, std::fabs(want))) << "sample " << i;
+    mean += want / z.size();
+  }
+  EXPECT_NEAR(r.loss, mean, 1e-12);
+}
+
+TEST_P(LossCpu, GradientMatchesCentralDifferences) {
+  LossParams lp = params(GetParam());
+  Rng rng(4);
+  const Matrix z = random_logits(rng, 5, 7);
+  const auto y = random_labels(rng, 5, 7);
+  const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+  const double h = 1e-6;
+  for (size_t i = 0; i < z.size(); ++i)
+    for (size_t k = 0; k < z[i].size(); ++k) {
+      Matrix zp = z, zm = z;
+      zp[i][k] += h;
+      zm[i][k] -= h;
+      const double num = (losses::evaluate_loss(lp, zp, y, Device::cpu()).loss -
+                          losses::evaluate_loss(lp, zm, y, Device::cpu()).loss) / (2 * h);
+      ASSERT_NEAR(r.dlogits[i][k], num, 1e-8 * std::max(1.0, std::fabs(num))) << "dL/dz[" << i << "][" << k << "]";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Losses, LossCpu, ::testing::ValuesIn(kAll), kind_name);
+
+TEST(AdmaLoss, ScalingFactorGradientMatchesCentralDifferences) {
+  Rng rng(5);
+  const Matrix z = random_logits(rng, 6, 5);
+  const auto y = random_labels(rng, 6, 5);
+  for (double base : {M_E, 2.0, 10.0})
+    for (double a : {0.05, 0.2581, 0.5, 1.7}) {
+      LossParams lp = params(LossKind::Adma);
+      lp.a = a;
+      lp.base = base;
+      const double h = 1e-6;
+      LossParams lo = lp, hi = lp;
+      lo.a -= h;
+      hi.a += h;
+      const double num = (losses::evaluate_loss(hi, z, y, Device::cpu()).loss -
+                          losses::evaluate_loss(lo, z, y, Device::cpu()).loss) / (2 * h);
+      EXPECT_NEAR(losses::evaluate_loss(lp, z, y, Device::cpu()).dloss_da, num, 1e-8) << "a " << a << " base " << base;
+    }
+}
+
+TEST(AdmaLoss, PaperExampleByHand) {
+  // Worked by hand (docs/losses.md): p = softmax(z), L = e - exp(p_y^0.25).
+  LossParams lp = params(LossKind::Adma);
+  lp.a = 0.25;
+  const auto r = losses::evaluate_loss(lp, {{2, 1, 0.1}, {0.5, 2.5, -1}}, {0, 2}, Device::cpu());
+  EXPECT_NEAR(r.per_sample[0], 0.25623448287183637, 1e-14);
+  EXPECT_NEAR(r.per_sample[1], 1.2246654644794916, 1e-14);
+  EXPECT_NEAR(r.loss, 0.740449973675664, 1e-14);
+  EXPECT_NEAR(r.dlogits[0][0], -0.09455421274064464, 1e-14);
+  EXPECT_NEAR(r.dlogits[1][2], -0.07296422544952712, 1e-14);
+  EXPECT_NEAR(r.dloss_da, 1.557110305554324, 1e-13);
+  EXPECT_EQ(r.correct, 1.0);  // row 0 predicts 0 (right), row 1 predicts 1 (wrong)
+}
+
+TEST(AdmaLoss, SmallScalingFactorIsEATimesCrossEntropy) {
+  // e - exp(p^a) = e - e exp(a log p + O(a^2)) ~ -e a log p for small a.
+  Rng rng(6);
+  const Matrix z = random_logits(rng, 4, 10);
+  const auto y = random_labels(rng, 4, 10);
+  LossParams adma = params(LossKind::Adma), cce = params(LossKind::CrossEntropy);
+  adma.a = 1e-5;
+  const double ra = losses::evaluate_loss(adma, z, y, Device::cpu()).loss;
+  const double rc = losses::evaluate_loss(cce, z, y, Device::cpu()).loss;
+  EXPECT_NEAR(ra / (M_E * adma.a), rc, 1e-3 * rc);
+}
+
+TEST(LossNumerics, ExtremeLogitsStayFinite) {
+  // |z| up to 1e4, and p_y underflowing to 0 (label on the smallest logit).
+  const Matrix z = {{1e4, -1e4, 0}, {-1e4, 1e4, 1e4}, {1e4, 1e4, 1e4}, {-1e4, -1e4, -1e4}};
+  const std::vector<int32_t> y = {1, 0, 2, 0};
+  for (auto kind : kAll)
+    for (double a : {0.0, 0.25, 2.0}) {
+      LossParams lp = params(kind);
+      lp.a = a;
+      const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+      ASSERT_TRUE(std::isfinite(r.loss)) << kernels::loss_name(kind) << " a=" << a;
+      for (const auto& row : r.dlogits)
+        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << kernels::loss_name(kind) << " a=" << a;
+      ASSERT_TRUE(std::isfinite(r.dloss_da));
+    }
+  // CCE of an underflowed p_y is the exact -log p_y = 2e4, not inf.
+  const auto r = losses::evaluate_loss(params(LossKind::CrossEntropy), {{1e4, -1e4}}, {1}, Device::cpu());
+  EXPECT_NEAR(r.loss, 2e4, 1e-9);
+  // Adma is bounded by e - 1 however wrong the prediction.
+  const auto ra = losses::evaluate_loss(params(LossKind::Adma), {{1e4, -1e4}}, {1}, Device::cpu());
+  EXPECT_NEAR(ra.loss, M_E - 1, 1e-12);
+}
+
+TEST(LossNumerics, AdmaWithZeroScalingFactorIsIdenticallyZero) {
+  Rng rng(8);
+  const Matrix z = random_logits(rng, 5, 4);
+  LossParams lp = params(LossKind::Adma);
+  lp.a = 0;
+  const auto r = losses::evaluate_loss(lp, z, random_labels(rng, 5, 4), Device::cpu());
+  EXPECT_EQ(r.loss, 0.0);
+  for (const auto& row : r.dlogits)
+    for (double g : row) EXPECT_EQ(g, 0.0);
+}
+
+TEST(LossNumerics, SingleClassHasZeroLossForEveryFamily) {
+  for (auto kind : kAll) {
+    const auto r = losses::evaluate_loss(params(kind), {{3.0}, {-2.0}}, {0, 0}, Device::cpu());
+    EXPECT_NEAR(r.loss, 0.0, 1e-15) << kernels::loss_name(kind);  // p_y = 1 exactly
+    EXPECT_EQ(r.dlogits[0][0], 0.0) << kernels::loss_name(kind);
+    EXPECT_EQ(r.correct, 2.0);
+  }
+}
+
+TEST(LossErrors, BadLabelsAndParametersAreReportedBeforeAnyKernel) {
+  try {
+    losses::evaluate_loss(params(LossKind::Adma), {{1, 2, 3}, {1, 2, 3}}, {0, 3}, Device::cpu());
+    FAIL() << "label 3 with 3 classes must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("label 3 of sample 1 is outside [0, 3)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(losses::evaluate_loss(params(LossKind::Adma), {{1, 2}}, {-1}, Device::cpu()), Error);
+  LossParams bad = params(LossKind::Adma);
+  bad.a = -0.1;
+  EXPECT_THROW(losses::evaluate_loss(bad, {{1, 2}}, {0}, Device::cpu()), Error);
+  bad = params(LossKind::Adma);
+  bad.base = 1.0;
+  EXPECT_THROW(kernels::validate(bad), Error);
+  EXPECT_THROW(kernels::loss_kind_from_name("hinge"), Error);
+  EXPECT_EQ(kernels::loss_kind_from_name("squared-hinge"), LossKind::SquaredHinge);
+}
+
+TEST(LossKernel, BadLabelOnDeviceIsNanLossAndZeroGradientNotACrash) {
+  // The graph path cannot check device labels without a sync; the kernel must stay in bounds.
+  Context& ctx = Context::cpu();
+  kernels::LossOutputs out;
+  Tensor z = Tensor::from_host({1, 2, 3, 4, 5, 6}, Shape{2, 3}, DType::F64, Device::cpu());
+  Tensor y = Tensor::from_host({0, 7}, Shape{2}, DType::I32, Device::cpu());
+  out.per_sample = Tensor::empty(Shape{2}, DType::F64, Device::cpu());
+  out.loss = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+  out.correct = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+  out.dloss_da = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+  out.dlogits = Tensor::empty(Shape{2, 3}, DType::F64, Device::cpu());
+  kernels::softmax_loss(ctx, params(LossKind::Adma), z, y, Tensor(), 0.5, false, out);
+  const auto ps = out.per_sample.to_host();
+  EXPECT_TRUE(std::isfinite(ps[0]));
+  EXPECT_TRUE(std::isnan(ps[1]));
+  const auto g = out.dlogits.to_host();
+  for (int k = 3; k < 6; ++k) EXPECT_EQ(g[k], 0.0);
+}
+
+TEST(SoftmaxLossNode, WritesLogitGradientsAndTrainsALearnableScalingFactor) {
+  Graph g(Device::cpu(), DType::F64, 2);
+  Value x = g.input("x", Shape{4, 3});
+  Value y = g.labels("y", 4);
+  Value z = g.add<layers::Dense>("fc", {x}, layers::Dense::Options{5, true});
+  losses::SoftmaxLoss::Options o;
+  o.params = params(LossKind::Adma);
+  o.learnable_a = true;
+  Value l = g.add<losses::SoftmaxLoss>("loss", {z, y}, o);
+  g.build();
+  ASSERT_EQ(g.parameters().back().name, "loss.a");
+  EXPECT_EQ(g.parameters().back().value.to_host()[0], o.params.a);
+  Rng rng(1);
+  fill_random(g.value(x), rng);
+  const std::vector<int32_t> labels = {0, 4, 2, 2};
+  kernels::check_labels(labels, 5);
+  g.value(y).copy_from(Tensor::from_host({0, 4, 2, 2}, Shape{4}, DType::I32, Device::cpu()));
+  g.forward();
+  g.zero_grad();  // after forward on purpose: the node adds dL/da in backward
+  g.backward();
+  // Same numbers as the stand-alone evaluation of the logits the graph produced.
+  const Values zs = g.value(z).to_host();
+  Matrix zm(4);
+  for (int i = 0; i < 4; ++i) zm[i].assign(zs.begin() + i * 5, zs.begin() + (i + 1) * 5);
+  const auto r = losses::evaluate_loss(o.params, zm, labels, Device::cpu());
+  EXPECT_NEAR(g.value(l).to_host()[0], r.loss, 1e-14);
+  const Values dz = g.grad(z).to_host();
+  for (int i = 0; i < 4; ++i)
+    for (int k = 0; k < 5; ++k) EXPECT_NEAR(dz[i * 5 + k], r.dlogits[i][k], 1e-14);
+  EXPECT_NEAR(g.parameters().back().grad.to_host()[0], r.dloss_da, 1e-14);
+  auto& node = dynamic_cast<losses::SoftmaxLoss&>(g.node(l));
+  EXPECT_EQ(node.correct().to_host()[0], r.correct);
+  // The Dense weight gradient is the chain rule through these logit gradients: checked numerically.
+  Tensor w = g.parameters()[0].value;
+  const double analytic = g.parameters()[0].grad.to_host()[0];
+  Values wv = w.to_host();
+  const double h = 1e-6, keep = wv[0];
+  auto loss_at = [&](double v) {
+    wv[0] = v;
+    w.copy_from(Tensor::from_host(wv, w.shape(), DType::F64, Device::cpu()));
+    g.forward();
+    return g.value(l).to_host()[0];
+  };
+  const double num = (loss_at(keep + h) - loss_at(keep - h)) / (2 * h);
+  EXPECT_NEAR(analytic, num, 1e-8);
+}
+
+TEST(SoftmaxLossNode, RejectsFloatLabelsAndLearnableAForOtherLosses) {
+  Graph g(Device::cpu());
+  Value x = g.input("x", Shape{4, 3});
+  Value fake_labels = g.input("y", Shape{4});
+  losses::SoftmaxLoss::Options o;
+  g.add<losses::SoftmaxLoss>("loss", {x, fake_labels}, o);
+  EXPECT_THROW(g.build(), Error);
+  o.params.kind = LossKind::CrossEntropy;
+  o.learnable_a = true;
+  EXPECT_THROW(losses::SoftmaxLoss{o}, Error);
+}
+
+}  // namespace
+}  // namespace adma::test
