@@ -1,0 +1,142 @@
+// loss_bench: forward + backward of every fused loss on the GPU, timed with CUDA
+// events (warm-up, then the median of --reps single-call timings), next to the
+// device-to-device copy bandwidth measured in the same run.
+//   build/bin/loss_bench [--reps 100] [--json out.json]
+// Bytes moved per call = logits read + dlogits written (labels and per-sample
+// values add 8 bytes a row and are left out, so GB/s is a lower bound).
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+#include "core/cuda/check.h"
+#include "core/rng.h"
+#include "kernels/softmax_loss.h"
+
+using namespace adma;
+
+namespace {
+
+struct Shape2 {
+  int64_t n, c;
+};
+
+template <typename F>
+double median_us(int reps, cudaStream_t s, F&& launch) {
+  cudaEvent_t a, b;
+  CUDA_CHECK(cudaEventCreate(&a));
+  CUDA_CHECK(cudaEventCreate(&b));
+  for (int i = 0; i < 10; ++i) launch();  // warm-up
+  std::vector<float> ms;
+  for (int i = 0; i < reps; ++i) {
+    CUDA_CHECK(cudaEventRecord(a, s));
+    launch();
+    CUDA_CHECK(cudaEventRecord(b, s));
+    CUDA_CHECK(cudaEventSynchronize(b));
+    float t = 0;
+    CUDA_CHECK(cudaEventElapsedTime(&t, a, b));
+    ms.push_back(t);
+  }
+  CUDA_CHECK(cudaEventDestroy(a));
+  CUDA_CHECK(cudaEventDestroy(b));
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2] * 1000.0;
+}
+
+// Random uniform values in [-4, 4) filled on the device (never time on all-zero data).
+__global__ void fill_uniform(float* x, int64_t n, uint64_t seed) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    x[i] = uint_to_unit(philox(seed, i).v[0]) * 8.f - 4.f;
+}
+__global__ void fill_labels(int32_t* y, int64_t n, int c, uint64_t seed) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    y[i] = static_cast<int32_t>(philox(seed, i).v[1] % static_cast<uint32_t>(c));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reps = 100;
+  std::string json_path;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: loss_bench [--reps N>=50] [--json FILE]\n");
+      return 2;
+    }
+  }
+  try {
+    Context& ctx = Context::get(Device::cuda(0));
+    cudaStream_t s = static_cast<cudaStream_t>(ctx.stream);
+    cudaDeviceProp prop{};
+    CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
+
+    // Copy bandwidth: 1 GiB device-to-device, counted as read + write.
+    const size_t copy_bytes = size_t(1) << 30;
+    void *src = nullptr, *dst = nullptr;
+    CUDA_CHECK(cudaMalloc(&src, copy_bytes));
+    CUDA_CHECK(cudaMalloc(&dst, copy_bytes));
+    fill_uniform<<<4096, 256, 0, s>>>(static_cast<float*>(src), copy_bytes / 4, 1);
+    const double copy_us = median_us(reps, s, [&] { cudaMemcpyAsync(dst, src, copy_bytes, cudaMemcpyDeviceToDevice, s); });
+    const double copy_gbs = 2.0 * copy_bytes / (copy_us * 1e3);
+    CUDA_CHECK(cudaFree(src));
+    CUDA_CHECK(cudaFree(dst));
+    std::printf("device: %s; copy bandwidth %.0f GB/s (1 GiB, read + write)\n\n", prop.name, copy_gbs);
+    std::printf("| shape | loss | us | GB/s | %% of copy |\n|---|---|---|---|---|\n");
+
+    const Shape2 shapes[] = {{64, 10}, {4096, 10}, {65536, 10}, {8192, 1000}, {4096, 32000}};
+    const kernels::LossKind kinds[] = {kernels::LossKind::Adma,          kernels::LossKind::CrossEntropy,
+                                       kernels::LossKind::MSE,           kernels::LossKind::SquaredHinge,
+                                       kernels::LossKind::GeneralizedCE, kernels::LossKind::Poly1,
+                                       kernels::LossKind::Focal};
+    std::string json = "{\"device\": \"" + std::string(prop.name) + "\", \"copy_gbs\": " + std::to_string(copy_gbs) +
+                       ", \"results\": [";
+    bool first = true;
+    for (const auto& sh : shapes) {
+      const Device dev = Device::cuda(0);
+      Tensor z = Tensor::empty(Shape{sh.n, sh.c}, DType::F32, dev);
+      Tensor y = Tensor::empty(Shape{sh.n}, DType::I32, dev);
+      fill_uniform<<<1024, 256, 0, s>>>(static_cast<float*>(z.raw()), z.numel(), 7);
+      fill_labels<<<256, 256, 0, s>>>(static_cast<int32_t*>(y.raw()), sh.n, static_cast<int>(sh.c), 9);
+      kernels::LossOutputs out;
+      out.per_sample = Tensor::empty(Shape{sh.n}, DType::F32, dev);
+      out.loss = Tensor::empty(Shape{1}, DType::F32, dev);
+      out.correct = Tensor::empty(Shape{1}, DType::F32, dev);
+      out.dloss_da = Tensor::empty(Shape{1}, DType::F32, dev);
+      out.dlogits = Tensor::empty(Shape{sh.n, sh.c}, DType::F32, dev);
+      const size_t sb = kernels::loss_scratch_bytes(sh.n, sh.c);
+      out.scratch = Tensor::empty(Shape{static_cast<int64_t>((sb + 3) / 4)}, DType::F32, dev);
+      CUDA_CHECK(cudaMemsetAsync(out.scratch.raw(), 0, out.scratch.nbytes(), s));
+      for (auto kind : kinds) {
+        kernels::LossParams p;
+        p.kind = kind;
+        p.a = 0.258;
+        const double us = median_us(reps, s, [&] {
+          kernels::softmax_loss(ctx, p, z, y, Tensor(), 1.0 / sh.n, false, out);
+        });
+        const double bytes = 2.0 * sh.n * sh.c * 4;
+        const double gbs = bytes / (us * 1e3);
+        char shape[64];
+        std::snprintf(shape, sizeof shape, "%lldx%lld", (long long)sh.n, (long long)sh.c);
+        std::printf("| %s | %s | %.2f | %.0f | %.1f%% |\n", shape, kernels::loss_name(kind), us, gbs,
+                    100.0 * gbs / copy_gbs);
+        json += std::string(first ? "" : ", ") + "{\"shape\": \"" + shape + "\", \"loss\": \"" +
+                kernels::loss_name(kind) + "\", \"us\": " + std::to_string(us) + ", \"gbs\": " + std::to_string(gbs) +
+                "}";
+        first = false;
+      }
+    }
+    json += "]}\n";
+    if (!json_path.empty()) std::ofstream(json_path) << json;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "loss_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
