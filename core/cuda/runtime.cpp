@@ -81,6 +81,28 @@ void memset_async(void* ptr, int value, size_t bytes, void* stream) {
 
 void stream_synchronize(void* stream) { CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream))); }
 
+void graph_capture_begin(void* stream) {
+  CUDA_CHECK(cudaStreamBeginCapture(static_cast<cudaStream_t>(stream), cudaStreamCaptureModeThreadLocal));
+}
+
+void* graph_capture_end(void* stream) {
+  cudaGraph_t graph = nullptr;
+  CUDA_CHECK(cudaStreamEndCapture(static_cast<cudaStream_t>(stream), &graph));
+  cudaGraphExec_t exec = nullptr;
+  cudaError_t err = cudaGraphInstantiate(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  CUDA_CHECK(err);
+  return exec;
+}
+
+void graph_launch(void* exec, void* stream) {
+  CUDA_CHECK(cudaGraphLaunch(static_cast<cudaGraphExec_t>(exec), static_cast<cudaStream_t>(stream)));
+}
+
+void graph_destroy(void* exec) noexcept {
+  if (exec) cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(exec));
+}
+
 Handles create_handles(int device) {
   CUDA_CHECK(cudaSetDevice(device));
   Handles h;
@@ -93,6 +115,11 @@ Handles create_handles(int device) {
   cublasHandle_t blas;
   CUBLAS_CHECK(cublasCreate(&blas));
   CUBLAS_CHECK(cublasSetStream(blas, stream));
+  // A workspace of our own (32 MiB, NVIDIA's advice for Hopper), so cuBLAS never
+  // allocates inside a captured step. Lives as long as the handle: the process.
+  constexpr size_t kCublasWorkspace = size_t(32) << 20;
+  void* ws = malloc(kCublasWorkspace, device);
+  CUBLAS_CHECK(cublasSetWorkspace(blas, ws, kCublasWorkspace));
   h.stream = stream;
   h.cudnn = dnn;
   h.cublas = blas;

@@ -27,6 +27,13 @@ void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, void*
 void memset_async(void* ptr, int value, size_t bytes, void* stream);
 void stream_synchronize(void* stream);
 
+// CUDA graphs: everything queued on `stream` between begin and end becomes one
+// executable graph (thread-local capture mode: a stray synchronous call fails it).
+void graph_capture_begin(void* stream);
+void* graph_capture_end(void* stream);
+void graph_launch(void* exec, void* stream);
+void graph_destroy(void* exec) noexcept;
+
 // One stream, cuDNN handle and cuBLAS handle per device (see core/context.h).
 struct Handles {
   void* stream = nullptr;

@@ -22,5 +22,9 @@ void memcpy_async(void*, const void*, size_t, CopyKind, void*) { absent("cuda me
 void memset_async(void*, int, size_t, void*) { absent("cuda memset"); }
 void stream_synchronize(void*) { absent("cuda stream synchronize"); }
 Handles create_handles(int) { absent("cuda context"); }
+void graph_capture_begin(void*) { absent("cuda graph capture"); }
+void* graph_capture_end(void*) { absent("cuda graph capture"); }
+void graph_launch(void*, void*) { absent("cuda graph launch"); }
+void graph_destroy(void*) noexcept {}
 
 }  // namespace adma::cuda_rt
