@@ -216,6 +216,13 @@ const std::vector<LayerCase>& layer_cases() {
   return cases;
 }
 
+std::vector<LayerCase> deterministic_cases() {
+  std::vector<LayerCase> out;
+  for (const auto& c : layer_cases())
+    if (!c.stochastic) out.push_back(c);
+  return out;
+}
+
 }  // namespace adma::test
 
 namespace adma::test {

@@ -28,6 +28,8 @@ struct LayerCase {
 };
 
 const std::vector<LayerCase>& layer_cases();
+// The cases with a fixed reference (all but dropout).
+std::vector<LayerCase> deterministic_cases();
 
 // The name the layer node gets in every case graph.
 inline const char* kLayerName = "layer";

@@ -29,13 +29,6 @@ TEST_P(LayerForward, MatchesNaiveReference) {
   for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-10 * (1 + std::fabs(want[i]))) << "at " << i;
 }
 
-std::vector<LayerCase> deterministic_cases() {
-  std::vector<LayerCase> out;
-  for (const auto& c : layer_cases())
-    if (!c.stochastic) out.push_back(c);
-  return out;
-}
-
 INSTANTIATE_TEST_SUITE_P(Layers, LayerForward, ::testing::ValuesIn(deterministic_cases()),
                          [](const auto& info) { return info.param.name; });
 

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -47,6 +50,19 @@ inline bool any_nan(const std::vector<double>& v) {
 }
 
 inline bool have_gpu() { return cuda_rt::device_count() > 0; }
+
+// Fresh random inputs for the CUDA-vs-CPU tests: a new seed each run (never the
+// same data the kernel was tuned on), printed so ADMA_TEST_SEED=<n> replays it.
+inline uint64_t fresh_seed() {
+  uint64_t seed;
+  if (const char* env = std::getenv("ADMA_TEST_SEED"))
+    seed = std::strtoull(env, nullptr, 10);
+  else
+    seed = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  std::printf("[ seed     ] %llu (ADMA_TEST_SEED=%llu replays this run)\n", static_cast<unsigned long long>(seed),
+              static_cast<unsigned long long>(seed));
+  return seed;
+}
 
 }  // namespace adma::test
 
