@@ -1,0 +1,107 @@
+// step_bench: one training step of the paper's ConvNet (forward, Adma loss,
+// backward; no optimizer yet) on the GPU, eager and replayed as one CUDA graph,
+// at batch 64 and 512, fp32 with and without TF32. CUDA events after warm-up,
+// median of --reps steps. "epoch" = the step time x 60000 / batch (Fashion-MNIST),
+// with no data loading or optimizer: a floor, to compare with DESIGN.md section 4.
+//   build/bin/step_bench [--reps 100] [--json out.json]
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/captured_step.h"
+#include "core/cuda/check.h"
+#include "core/graph.h"
+#include "core/rng.h"
+#include "losses/softmax_loss.h"
+#include "models/convnet.h"
+
+using namespace adma;
+
+namespace {
+
+template <typename F>
+double median_ms(int reps, cudaStream_t s, F&& run) {
+  cudaEvent_t a, b;
+  CUDA_CHECK(cudaEventCreate(&a));
+  CUDA_CHECK(cudaEventCreate(&b));
+  for (int i = 0; i < 10; ++i) run();
+  std::vector<float> ms;
+  for (int i = 0; i < reps; ++i) {
+    CUDA_CHECK(cudaEventRecord(a, s));
+    run();
+    CUDA_CHECK(cudaEventRecord(b, s));
+    CUDA_CHECK(cudaEventSynchronize(b));
+    float t = 0;
+    CUDA_CHECK(cudaEventElapsedTime(&t, a, b));
+    ms.push_back(t);
+  }
+  cudaEventDestroy(a);
+  cudaEventDestroy(b);
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reps = 100;
+  std::string json_path;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(20, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: step_bench [--reps N] [--json FILE]\n");
+      return 2;
+    }
+  }
+  try {
+    Context& ctx = Context::get(Device::cuda(0));
+    cudaStream_t s = static_cast<cudaStream_t>(ctx.stream);
+    std::printf("| batch | math | mode | ms/step | epoch-equivalent s |\n|---|---|---|---|---|\n");
+    std::string json = "[";
+    for (bool tf32 : {false, true})
+      for (int batch : {64, 512}) {
+        ctx.allow_tf32 = tf32;  // read when the conv plans are made, in build()
+        Graph g(Device::cuda(0), DType::F32, 1);
+        Value x = g.input("x", Shape{batch, 1, 28, 28});
+        Value y = g.labels("y", batch);
+        Value z = models::build_convnet(g, x, models::ConvNetOptions{});
+        losses::SoftmaxLoss::Options lo;
+        lo.params.a = 0.258;
+        g.add<losses::SoftmaxLoss>("loss", {z, y}, lo);
+        g.build();
+        Rng rng(3);
+        std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));
+        for (auto& v : xs) v = rng.normal();
+        for (auto& v : ys) v = static_cast<double>(rng.below(10));
+        g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
+        g.value(y).copy_from(Tensor::from_host(ys, Shape{batch}, DType::I32, Device::cpu()));
+        auto step = [&] {
+          g.zero_grad();
+          g.forward();
+          g.backward();
+        };
+        const double eager = median_ms(reps, s, step);
+        CapturedStep cs(ctx, step);
+        const double graph = median_ms(reps, s, [&] { cs.replay(); });
+        for (auto [mode, ms] : {std::make_pair("eager", eager), std::make_pair("cuda graph", graph)}) {
+          const double epoch = ms * 1e-3 * 60000.0 / batch;
+          std::printf("| %d | %s | %s | %.3f | %.2f |\n", batch, tf32 ? "tf32" : "fp32", mode, ms, epoch);
+          json += std::string(json.size() > 1 ? ", " : "") + "{\"batch\": " + std::to_string(batch) +
+                  ", \"tf32\": " + (tf32 ? "true" : "false") + ", \"mode\": \"" + mode +
+                  "\", \"ms\": " + std::to_string(ms) + "}";
+        }
+      }
+    json += "]\n";
+    if (!json_path.empty()) std::ofstream(json_path) << json;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "step_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
