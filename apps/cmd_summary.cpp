@@ -9,11 +9,6 @@
 
 namespace adma::apps {
 
-std::function<void()>& selected() {
-  static std::function<void()> fn;
-  return fn;
-}
-
 void register_summary(CLI::App& app) {
   struct Opts {
     int batch = 64, channels = 1, height = 28, width = 28, classes = 10;

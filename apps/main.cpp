@@ -6,6 +6,13 @@
 #include "apps/commands.h"
 #include "core/error.h"
 
+namespace adma::apps {
+std::function<void()>& selected() {
+  static std::function<void()> fn;
+  return fn;
+}
+}  // namespace adma::apps
+
 int main(int argc, char** argv) {
   CLI::App app{"adma: train and study the Adma flexible loss (C++17/CUDA)"};
   app.require_subcommand(1);

@@ -49,7 +49,7 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   node->dtype_ = dtype_;
   node->out_dtype_ = dtype_;
   node->graph_ = this;
-  // A distinct, reproducible stream per node (dropout): splitmix of the graph seed and the index.
+  // A distinct, reproducible stream per node (dropout): Philox of the graph seed and the node index.
   node->seed_ = philox(seed_, 0x5EED0000ull + nodes_.size()).v[0] | (uint64_t(nodes_.size()) << 32);
   for (Node* in : node->inputs_) node->requires_grad_ = node->requires_grad_ || in->requires_grad_;
   nodes_.push_back(std::move(node));
