@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/context.h"
+#include "benchmarks/bench_util.h"
 #include "core/cuda/check.h"
 #include "core/rng.h"
 #include "kernels/softmax_loss.h"
@@ -25,28 +26,6 @@ namespace {
 struct Shape2 {
   int64_t n, c;
 };
-
-template <typename F>
-double median_us(int reps, cudaStream_t s, F&& launch) {
-  cudaEvent_t a, b;
-  CUDA_CHECK(cudaEventCreate(&a));
-  CUDA_CHECK(cudaEventCreate(&b));
-  for (int i = 0; i < 10; ++i) launch();  // warm-up
-  std::vector<float> ms;
-  for (int i = 0; i < reps; ++i) {
-    CUDA_CHECK(cudaEventRecord(a, s));
-    launch();
-    CUDA_CHECK(cudaEventRecord(b, s));
-    CUDA_CHECK(cudaEventSynchronize(b));
-    float t = 0;
-    CUDA_CHECK(cudaEventElapsedTime(&t, a, b));
-    ms.push_back(t);
-  }
-  CUDA_CHECK(cudaEventDestroy(a));
-  CUDA_CHECK(cudaEventDestroy(b));
-  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-  return ms[ms.size() / 2] * 1000.0;
-}
 
 // Random uniform values in [-4, 4) filled on the device (never time on all-zero data).
 __global__ void fill_uniform(float* x, int64_t n, uint64_t seed) {
@@ -61,16 +40,9 @@ __global__ void fill_labels(int32_t* y, int64_t n, int c, uint64_t seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int reps = 100;
-  std::string json_path;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: loss_bench [--reps N>=50] [--json FILE]\n");
-      return 2;
-    }
-  }
+  const bench::Flags flags = bench::parse_flags(argc, argv, "loss_bench", 50);
+  const int reps = flags.reps;
+  const std::string& json_path = flags.json;
   try {
     Context& ctx = Context::get(Device::cuda(0));
     cudaStream_t s = static_cast<cudaStream_t>(ctx.stream);
@@ -83,7 +55,7 @@ int main(int argc, char** argv) {
     CUDA_CHECK(cudaMalloc(&src, copy_bytes));
     CUDA_CHECK(cudaMalloc(&dst, copy_bytes));
     fill_uniform<<<4096, 256, 0, s>>>(static_cast<float*>(src), copy_bytes / 4, 1);
-    const double copy_us = median_us(reps, s, [&] { cudaMemcpyAsync(dst, src, copy_bytes, cudaMemcpyDeviceToDevice, s); });
+    const double copy_us = bench::median_us(reps, s, [&] { cudaMemcpyAsync(dst, src, copy_bytes, cudaMemcpyDeviceToDevice, s); });
     const double copy_gbs = 2.0 * copy_bytes / (copy_us * 1e3);
     CUDA_CHECK(cudaFree(src));
     CUDA_CHECK(cudaFree(dst));
@@ -117,7 +89,7 @@ int main(int argc, char** argv) {
         kernels::LossParams p;
         p.kind = kind;
         p.a = 0.258;
-        const double us = median_us(reps, s, [&] {
+        const double us = bench::median_us(reps, s, [&] {
           kernels::softmax_loss(ctx, p, z, y, Tensor(), 1.0 / sh.n, false, out);
         });
         const double bytes = 2.0 * sh.n * sh.c * 4;

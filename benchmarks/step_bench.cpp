@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/captured_step.h"
+#include "benchmarks/bench_util.h"
 #include "core/cuda/check.h"
 #include "core/graph.h"
 #include "core/rng.h"
@@ -22,43 +23,10 @@
 
 using namespace adma;
 
-namespace {
-
-template <typename F>
-double median_ms(int reps, cudaStream_t s, F&& run) {
-  cudaEvent_t a, b;
-  CUDA_CHECK(cudaEventCreate(&a));
-  CUDA_CHECK(cudaEventCreate(&b));
-  for (int i = 0; i < 10; ++i) run();
-  std::vector<float> ms;
-  for (int i = 0; i < reps; ++i) {
-    CUDA_CHECK(cudaEventRecord(a, s));
-    run();
-    CUDA_CHECK(cudaEventRecord(b, s));
-    CUDA_CHECK(cudaEventSynchronize(b));
-    float t = 0;
-    CUDA_CHECK(cudaEventElapsedTime(&t, a, b));
-    ms.push_back(t);
-  }
-  cudaEventDestroy(a);
-  cudaEventDestroy(b);
-  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-  return ms[ms.size() / 2];
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  int reps = 100;
-  std::string json_path;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(20, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: step_bench [--reps N] [--json FILE]\n");
-      return 2;
-    }
-  }
+  const bench::Flags flags = bench::parse_flags(argc, argv, "step_bench", 20);
+  const int reps = flags.reps;
+  const std::string& json_path = flags.json;
   try {
     Context& ctx = Context::get(Device::cuda(0));
     cudaStream_t s = static_cast<cudaStream_t>(ctx.stream);
@@ -86,9 +54,9 @@ int main(int argc, char** argv) {
           g.forward();
           g.backward();
         };
-        const double eager = median_ms(reps, s, step);
+        const double eager = 1e-3 * bench::median_us(reps, s, step);
         CapturedStep cs(ctx, step);
-        const double graph = median_ms(reps, s, [&] { cs.replay(); });
+        const double graph = 1e-3 * bench::median_us(reps, s, [&] { cs.replay(); });
         for (auto [mode, ms] : {std::make_pair("eager", eager), std::make_pair("cuda graph", graph)}) {
           const double epoch = ms * 1e-3 * 60000.0 / batch;
           std::printf("| %d | %s | %s | %.3f | %.2f |\n", batch, tf32 ? "tf32" : "fp32", mode, ms, epoch);

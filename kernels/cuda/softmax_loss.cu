@@ -63,40 +63,39 @@ __device__ inline void push(MaxSum& a, float z, int k) {
   }
 }
 
-__device__ inline MaxSum shfl(const MaxSum& v, int o) {
-  return {__shfl_xor_sync(0xffffffffu, v.m, o), __shfl_xor_sync(0xffffffffu, v.s, o),
-          __shfl_xor_sync(0xffffffffu, v.best, o), __shfl_xor_sync(0xffffffffu, v.arg, o)};
+__device__ inline float shfl_xor(float v, int o) { return __shfl_xor_sync(0xffffffffu, v, o); }
+__device__ inline MaxSum shfl_xor(const MaxSum& v, int o) {
+  return {shfl_xor(v.m, o), shfl_xor(v.s, o), shfl_xor(v.best, o), __shfl_xor_sync(0xffffffffu, v.arg, o)};
 }
 
-// Group-wide reductions; every thread of the group gets the result.
-template <int G>
-__device__ MaxSum group_reduce(MaxSum v) {
-  for (int o = 16; o > 0; o >>= 1) merge(v, shfl(v, o));
+// Reduces v over a group of G threads (a warp, or the whole block when G > 32) with
+// `combine`; every thread of the group gets the result, combined in the same order.
+template <int G, typename T, typename Combine>
+__device__ T group_all_reduce(T v, Combine combine) {
+  for (int o = 16; o > 0; o >>= 1) v = combine(v, shfl_xor(v, o));
   if constexpr (G > 32) {
-    __shared__ MaxSum part[G / 32];
+    __shared__ T part[G / 32];
     const int w = threadIdx.x / 32, l = threadIdx.x % 32;
-    __syncthreads();
+    __syncthreads();  // the previous reduction has finished reading `part`
     if (l == 0) part[w] = v;
     __syncthreads();
     v = part[0];
-    for (int i = 1; i < G / 32; ++i) merge(v, part[i]);  // same order in every thread
+    for (int i = 1; i < G / 32; ++i) v = combine(v, part[i]);
   }
   return v;
+}
+
+template <int G>
+__device__ MaxSum group_reduce(const MaxSum& v) {
+  return group_all_reduce<G>(v, [](MaxSum a, const MaxSum& b) {
+    merge(a, b);
+    return a;
+  });
 }
 
 template <int G>
 __device__ float group_sum(float v) {
-  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-  if constexpr (G > 32) {
-    __shared__ float part[G / 32];
-    const int w = threadIdx.x / 32, l = threadIdx.x % 32;
-    __syncthreads();
-    if (l == 0) part[w] = v;
-    __syncthreads();
-    v = 0.f;
-    for (int i = 0; i < G / 32; ++i) v += part[i];
-  }
-  return v;
+  return group_all_reduce<G>(v, [](float a, float b) { return a + b; });
 }
 
 // Calls f(k, z_k) for this thread's elements of a row, in increasing k.
