@@ -6,8 +6,11 @@
 //   C >  1024: G = 512, one block per row; reductions go warp shuffles -> shared memory.
 // Each row is read in passes: (1) online max / sum-exp / arg-max, (2) the gradient
 // written once (lp-only losses), or (2) sum_k g_k p_k and (3) the gradient (MSE, hinge).
-// Passes 2-3 re-read a row the same block just read, so they hit L1/L2: DRAM sees the
-// logits once and dlogits once. Rows whose length is a multiple of 4 move as float4.
+// DRAM should see the logits once and dlogits once. Small rows (a warp's) are re-read
+// from L1/L2. A large row is kept in shared memory by pass 1 (up to kMaxCachedC floats):
+// with one 128 KB row per block, the rows in flight would otherwise outgrow the 60 MB L2
+// before their second pass. Each thread re-reads exactly the elements it cached, so no
+// barrier is needed. Rows whose length is a multiple of 4 move as float4.
 //
 // Batch reduction without a second launch and without float atomics: every block
 // writes its partial (loss, correct, dL/da) to scratch, takes a ticket; the block that
@@ -24,8 +27,9 @@ namespace adma::kernels::cuda {
 namespace {
 
 constexpr int kWarpRowsPerBlock = 8;
-constexpr int kRowThreads = 512;
+constexpr int kRowThreads = 1024;
 constexpr int kSmallC = 1024;
+constexpr int kMaxCachedC = 48 * 1024;  // 192 KB of shared memory: within the H100/H200's 227 KB
 
 struct MaxSum {
   float m, s;     // running max and sum of exp(z - m)
@@ -98,20 +102,27 @@ __device__ float group_sum(float v) {
   return group_all_reduce<G>(v, [](float a, float b) { return a + b; });
 }
 
-// Calls f(k, z_k) for this thread's elements of a row, in increasing k.
+// Calls f(k, z_k) for this thread's elements of a row, in increasing k; with `cache`,
+// also stores them there at the same places (the same thread reads them back later).
 template <int G, typename F>
-__device__ inline void row_read(const float* zr, int c, int lane, bool vec4, F&& f) {
+__device__ inline void row_read(const float* zr, int c, int lane, bool vec4, F&& f, float* cache = nullptr) {
   if (vec4) {
     const float4* z4 = reinterpret_cast<const float4*>(zr);
+#pragma unroll 4
     for (int i = lane; i < c / 4; i += G) {
       const float4 v = z4[i];
+      if (cache) reinterpret_cast<float4*>(cache)[i] = v;
       f(4 * i, v.x);
       f(4 * i + 1, v.y);
       f(4 * i + 2, v.z);
       f(4 * i + 3, v.w);
     }
   } else {
-    for (int k = lane; k < c; k += G) f(k, zr[k]);
+    for (int k = lane; k < c; k += G) {
+      const float v = zr[k];
+      if (cache) cache[k] = v;
+      f(k, v);
+    }
   }
 }
 
@@ -121,6 +132,7 @@ __device__ inline void row_write(const float* zr, float* dr, int c, int lane, bo
   if (vec4) {
     const float4* z4 = reinterpret_cast<const float4*>(zr);
     float4* d4 = reinterpret_cast<float4*>(dr);
+#pragma unroll 4
     for (int i = lane; i < c / 4; i += G) {
       const float4 v = z4[i];
       float4 o = make_float4(f(4 * i, v.x), f(4 * i + 1, v.y), f(4 * i + 2, v.z), f(4 * i + 3, v.w));
@@ -157,11 +169,13 @@ struct Args {
   float* loss;
   float* correct;
   float* dloss_da;  // may be null
+  bool cache_row;   // block-per-row: keep the row in dynamic shared memory
 };
 
 template <int G, bool kProb>
-__global__ void softmax_loss_kernel(Args p) {
+__global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softmax_loss_kernel(Args p) {
   constexpr int R = (G == 32) ? kWarpRowsPerBlock : 1;
+  extern __shared__ float4 dyn_smem[];  // the cached row (block-per-row launches that ask for it)
   __shared__ float row_loss[R], row_correct[R], row_da[R];
   __shared__ bool last;
   const int group = threadIdx.x / G, lane = threadIdx.x % G;
@@ -172,9 +186,11 @@ __global__ void softmax_loss_kernel(Args p) {
     const float* zr = p.z + row * c;
     const bool vec4 = (c % 4 == 0) && (reinterpret_cast<uintptr_t>(p.z) % 16 == 0) &&
                       (p.dz == nullptr || reinterpret_cast<uintptr_t>(p.dz) % 16 == 0);
+    float* cache = (G > 32 && p.cache_row) ? reinterpret_cast<float*>(dyn_smem) : nullptr;
     MaxSum ms{-INFINITY, 0.f, -INFINITY, 0};
-    row_read<G>(zr, c, lane, vec4, [&](int k, float z) { push(ms, z, k); });
-    ms = group_reduce<G>(ms);
+    row_read<G>(zr, c, lane, vec4, [&](int k, float z) { push(ms, z, k); }, cache);
+    if (cache) zr = cache;  // later passes read the row from shared memory
+    ms = group_reduce<G>(ms);  // its __syncthreads also publishes the cache (z_label below)
     const float lse = ms.m + logf(ms.s);
     const int label = p.y[row];
     const bool valid = label >= 0 && label < c;
@@ -261,12 +277,23 @@ __global__ void softmax_loss_kernel(Args p) {
 }
 
 template <bool kProb>
-void launch(const Args& a, cudaStream_t s) {
+void launch(Args a, cudaStream_t s) {
   if (a.c <= kSmallC) {
     const unsigned blocks = static_cast<unsigned>((a.n + kWarpRowsPerBlock - 1) / kWarpRowsPerBlock);
     softmax_loss_kernel<32, kProb><<<blocks, 32 * kWarpRowsPerBlock, 0, s>>>(a);
   } else {
-    softmax_loss_kernel<kRowThreads, kProb><<<static_cast<unsigned>(a.n), kRowThreads, 0, s>>>(a);
+    auto kernel = softmax_loss_kernel<kRowThreads, kProb>;
+    // Allow the largest cache once per kernel (a host-side attribute, not stream work;
+    // set for the device current at the first call).
+    static const bool attr = [&] {
+      CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                      static_cast<int>(kMaxCachedC * sizeof(float))));
+      return true;
+    }();
+    (void)attr;
+    a.cache_row = a.c <= kMaxCachedC;
+    const size_t smem = a.cache_row ? static_cast<size_t>(a.c) * sizeof(float) : 0;
+    kernel<<<static_cast<unsigned>(a.n), kRowThreads, smem, s>>>(a);
   }
   CUDA_CHECK_LAUNCH();
 }
@@ -299,6 +326,7 @@ void softmax_loss(Context& ctx, const LossParams& params, const Tensor& logits, 
   args.loss = ptr(out.loss);
   args.correct = ptr(out.correct);
   args.dloss_da = out.dloss_da.defined() ? ptr(out.dloss_da) : nullptr;
+  args.cache_row = false;
   if (params.uses_lp_only())
     launch<false>(args, stream_of(ctx));
   else
