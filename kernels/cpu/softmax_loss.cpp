@@ -23,7 +23,8 @@ void softmax_loss(Context&, const LossParams& params, const Tensor& logits, cons
     T* dz = out.dlogits.defined() ? out.dlogits.data<T>() : nullptr;
     const double a = a_t.defined() ? static_cast<double>(a_t.data<T>()[0]) : params.a;
     double sum_loss = 0, sum_da = 0, correct = 0;
-    std::vector<double> p(static_cast<size_t>(c));
+    // Per-row scratch, allocated once per call: p, dL/dz (unscaled), dL/dp / C.
+    std::vector<double> p(static_cast<size_t>(c)), g(static_cast<size_t>(c)), dfdp(static_cast<size_t>(c));
     for (int64_t i = 0; i < n; ++i) {
       const T* zr = z + i * c;
       int64_t arg = 0;
@@ -38,13 +39,12 @@ void softmax_loss(Context&, const LossParams& params, const Tensor& logits, cons
       const int32_t label = y[i];
       const bool valid = label >= 0 && label < c;
       double loss = std::numeric_limits<double>::quiet_NaN(), da = 0;
-      std::vector<double> g(static_cast<size_t>(c), 0.0);  // dL/dz of this row, unscaled
+      std::fill(g.begin(), g.end(), 0.0);
       if (valid && params.uses_lp_only()) {
         double dlp;
         loss_phi<double>(k, a, static_cast<double>(zr[label]) - lse, loss, dlp, da);
         for (int64_t j = 0; j < c; ++j) g[j] = dlp * ((j == label ? 1.0 : 0.0) - p[j]);
       } else if (valid) {
-        std::vector<double> dfdp(static_cast<size_t>(c));
         double sum_f = 0, dot = 0;
         for (int64_t j = 0; j < c; ++j) {
           double f;
