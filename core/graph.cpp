@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <sstream>
 
 #include "core/input_node.h"
