@@ -71,14 +71,6 @@ void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int de
   CUDA_CHECK(cudaMemcpy(dst, src, bytes, to_cuda(kind)));
 }
 
-void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, void* stream) {
-  CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, to_cuda(kind), static_cast<cudaStream_t>(stream)));
-}
-
-void memset_async(void* ptr, int value, size_t bytes, void* stream) {
-  CUDA_CHECK(cudaMemsetAsync(ptr, value, bytes, static_cast<cudaStream_t>(stream)));
-}
-
 void stream_synchronize(void* stream) { CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream))); }
 
 void graph_capture_begin(void* stream) {

@@ -22,9 +22,6 @@ void free(void* ptr, int device) noexcept;
 enum class CopyKind { HostToDevice, DeviceToHost, DeviceToDevice };
 // Synchronous copy (waits for the device): the explicit, visible copy between devices.
 void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device);
-// Stream-ordered copy and memset: these are what a captured training step may use.
-void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, void* stream);
-void memset_async(void* ptr, int value, size_t bytes, void* stream);
 void stream_synchronize(void* stream);
 
 // CUDA graphs: everything queued on `stream` between begin and end becomes one

@@ -18,8 +18,6 @@ std::string device_name(int) { absent("device_name"); }
 void* malloc(size_t, int) { absent("cuda malloc"); }
 void free(void*, int) noexcept {}
 void memcpy_sync(void*, const void*, size_t, CopyKind, int) { absent("cuda memcpy"); }
-void memcpy_async(void*, const void*, size_t, CopyKind, void*) { absent("cuda memcpy"); }
-void memset_async(void*, int, size_t, void*) { absent("cuda memset"); }
 void stream_synchronize(void*) { absent("cuda stream synchronize"); }
 Handles create_handles(int) { absent("cuda context"); }
 void graph_capture_begin(void*) { absent("cuda graph capture"); }
