@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "apps/commands.h"
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "models/convnet.h"
 
 namespace adma::apps {

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "core/captured_step.h"
+#include "core/graph/captured_step.h"
 #include "benchmarks/bench_util.h"
 #include "core/cuda/check.h"
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "core/rng.h"
 #include "losses/softmax_loss.h"
 #include "models/convnet.h"

@@ -1,6 +1,6 @@
 // Add: y = a + b (same shapes; residual connections). Backward: da += dy, db += dy.
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 #include "kernels/elementwise.h"
 
 namespace adma::layers {

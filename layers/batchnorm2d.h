@@ -1,11 +1,11 @@
-// BatchNorm2d layer (math in kernels/batchnorm.h). Keras defaults: momentum 0.99,
+// BatchNorm2d layer (math in kernels/batchnorm2d.h). Keras defaults: momentum 0.99,
 // epsilon 1e-3, gamma = 1, beta = 0, running mean 0 and variance 1.
 // Parameters "gamma", "beta"; buffers "running_mean", "running_var".
 // Training normalises with batch statistics and updates the running ones;
 // eval uses the running statistics. Backward is defined in training mode.
 #pragma once
-#include "core/node.h"
-#include "kernels/batchnorm.h"
+#include "core/graph/node.h"
+#include "kernels/batchnorm2d.h"
 
 namespace adma::layers {
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "core/node.h"
+#include "core/graph/node.h"
 #include "kernels/conv2d.h"
 
 namespace adma::layers {

@@ -2,7 +2,7 @@
 // layout, so a checkpoint loads into torch.nn.Linear). Keras defaults:
 // glorot-uniform weight (fan_in = in, fan_out = units), zero bias.
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 
 namespace adma::layers {
 

@@ -1,7 +1,7 @@
 // Dropout layer (math in kernels/dropout.h): inverted dropout in training,
 // identity (a copy) in eval. The mask is per-node state kept for backward.
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 #include "kernels/dropout.h"
 
 namespace adma::layers {

@@ -1,6 +1,6 @@
 // ELU activation layer (math in kernels/elu.h).
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 #include "kernels/elu.h"
 
 namespace adma::layers {

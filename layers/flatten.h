@@ -3,7 +3,7 @@
 // has nothing to do: whatever the next layer adds lands in the input's gradient.
 // (Keras flattens NHWC in H, W, C order; NCHW flattens in C, H, W order.)
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 
 namespace adma::layers {
 

@@ -1,7 +1,7 @@
-// MaxPool2d layer (math in kernels/maxpool.h): window k, stride (default k), floor mode.
+// MaxPool2d layer (math in kernels/maxpool2d.h): window k, stride (default k), floor mode.
 #pragma once
-#include "core/node.h"
-#include "kernels/maxpool.h"
+#include "core/graph/node.h"
+#include "kernels/maxpool2d.h"
 
 namespace adma::layers {
 

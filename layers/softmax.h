@@ -1,6 +1,6 @@
 // Softmax layer over dim 1 (math in kernels/softmax.h).
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 #include "kernels/softmax.h"
 
 namespace adma::layers {

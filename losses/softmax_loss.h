@@ -10,7 +10,7 @@
 // Labels are checked on the host where they enter (kernels::check_labels); on
 // the device a bad label yields a NaN loss and a zero gradient, never a bad read.
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 #include "kernels/softmax_loss.h"
 
 namespace adma::losses {

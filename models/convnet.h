@@ -8,7 +8,7 @@
 #pragma once
 #include <vector>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace adma::models {
 

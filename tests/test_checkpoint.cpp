@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/checkpoint.h"
+#include "core/graph/checkpoint.h"
 #include "models/convnet.h"
 #include "test_util.h"
 

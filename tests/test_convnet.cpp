@@ -3,7 +3,7 @@
 // backward on CUDA against the CPU (dropout off).
 #include <gtest/gtest.h>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "models/convnet.h"
 #include "test_util.h"
 
@@ -95,7 +95,7 @@ TEST(ConvNetGPU, WholeNetworkForwardBackwardMatchesCpu) {
 }  // namespace
 }  // namespace adma::test
 
-#include "core/captured_step.h"
+#include "core/graph/captured_step.h"
 #include "losses/softmax_loss.h"
 
 namespace adma::test {

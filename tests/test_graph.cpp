@@ -2,7 +2,7 @@
 // (one contiguous parameter buffer), named parameters, and step semantics.
 #include <gtest/gtest.h>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "layers/add.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <functional>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "kernels/softmax_loss.h"
 #include "layers/dense.h"
 #include "losses/evaluate.h"

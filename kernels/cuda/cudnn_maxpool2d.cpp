@@ -1,5 +1,5 @@
-// CUDA side of kernels/maxpool.h: cuDNN max pooling, deterministic backward.
-#include "kernels/maxpool.h"
+// CUDA side of kernels/maxpool2d.h: cuDNN max pooling, deterministic backward.
+#include "kernels/maxpool2d.h"
 
 #include "kernels/cuda/cudnn_util.h"
 

@@ -1,7 +1,7 @@
 // Node declarations and accessors; the Graph fills in the tensors.
-#include "core/node.h"
+#include "core/graph/node.h"
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace adma {
 

@@ -1,5 +1,5 @@
 // safetensors writer and reader with atomic save and thorough checks on load.
-#include "core/checkpoint.h"
+#include "core/graph/checkpoint.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
-// CPU reference of kernels/maxpool.h.
-#include "kernels/maxpool.h"
+// CPU reference of kernels/maxpool2d.h.
+#include "kernels/maxpool2d.h"
 
 #include "kernels/cpu/typed.h"
 

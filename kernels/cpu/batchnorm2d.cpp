@@ -1,5 +1,5 @@
-// CPU reference of kernels/batchnorm.h; sums in double for a stable reference.
-#include "kernels/batchnorm.h"
+// CPU reference of kernels/batchnorm2d.h; sums in double for a stable reference.
+#include "kernels/batchnorm2d.h"
 
 #include <cmath>
 

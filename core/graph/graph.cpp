@@ -1,11 +1,11 @@
 // Graph building (shape inference, memory plan, init) and execution.
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "core/input_node.h"
+#include "core/graph/input_node.h"
 #include "core/rng.h"
 #include "kernels/elementwise.h"
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "core/arena.h"
-#include "core/node.h"
+#include "core/graph/arena.h"
+#include "core/graph/node.h"
 
 namespace adma {
 

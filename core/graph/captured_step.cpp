@@ -1,5 +1,5 @@
 // Capture on CUDA, plain calls on the CPU.
-#include "core/captured_step.h"
+#include "core/graph/captured_step.h"
 
 #include "core/cuda/runtime.h"
 

@@ -1,6 +1,6 @@
 // The graph's source: data (or labels) copied in by the caller each step.
 #pragma once
-#include "core/node.h"
+#include "core/graph/node.h"
 
 namespace adma {
 

@@ -1,6 +1,6 @@
-// CUDA side of kernels/batchnorm.h: cuDNN spatial batch norm. cuDNN keeps the
+// CUDA side of kernels/batchnorm2d.h: cuDNN spatial batch norm. cuDNN keeps the
 // running variance unbiased, as the CPU reference does.
-#include "kernels/batchnorm.h"
+#include "kernels/batchnorm2d.h"
 
 #include "kernels/cuda/cudnn_util.h"
 

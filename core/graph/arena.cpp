@@ -1,5 +1,5 @@
 // Arena layout: aligned offsets, one allocation, views.
-#include "core/arena.h"
+#include "core/graph/arena.h"
 
 namespace adma {
 
