@@ -51,8 +51,8 @@ ImageSet idx_image_set(const IdxArray& images, const IdxArray& labels, int64_t c
   ADMA_CHECK(labels.dims.size() == 1, name, ": a labels file has rank 1 [N], this one rank ", labels.dims.size());
   ADMA_CHECK(images.dims[0] == labels.dims[0], name, ": ", images.dims[0], " images but ", labels.dims[0],
              " labels");
-  ADMA_CHECK(images.dims[1] > 0 && images.dims[2] > 0, name, ": images of ", images.dims[1], "x", images.dims[2],
-             " pixels");
+  ADMA_CHECK(images.dims[1] > 0 && images.dims[2] > 0 && images.dims[1] <= kMaxSide && images.dims[2] <= kMaxSide,
+             name, ": images of ", images.dims[1], "x", images.dims[2], " pixels (each side 1 to ", kMaxSide, ")");
   ImageSet s;
   s.channels = 1;
   s.height = images.dims[1];

@@ -21,6 +21,15 @@ namespace {
 
 constexpr int64_t kMaxPixels = int64_t{1} << 28;  // 268 M pixels: far above any dataset image
 
+// A header's size must be backed by data: no real JPEG or PNG inflates more
+// than 4096-fold (PNG's deflate tops out near 1032:1), so a 100-byte file
+// claiming 60000 x 60000 pixels is refused before anything is allocated.
+bool plausible(int64_t width, int64_t height, size_t file_bytes) {
+  const int64_t pixels = width * height;
+  return pixels > 0 && pixels <= kMaxPixels &&
+         pixels * 3 <= std::max<int64_t>(int64_t{64} << 20, static_cast<int64_t>(file_bytes) * 4096);
+}
+
 struct JpegError {
   jpeg_error_mgr mgr;
   jmp_buf jump;
@@ -55,12 +64,17 @@ DecodedImage decode_jpeg(const uint8_t* data, size_t size, const std::string& na
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, const_cast<unsigned char*>(data), static_cast<unsigned long>(size));
   jpeg_read_header(&cinfo, TRUE);
+  if (!plausible(cinfo.image_width, cinfo.image_height, size)) {  // before libjpeg sizes its buffers from it
+    jpeg_destroy_decompress(&cinfo);
+    ADMA_THROW(name, ": cannot decode image: ", cinfo.image_width, "x", cinfo.image_height, " pixels is more than ",
+               size, " bytes can hold");
+  }
   cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
-  if (static_cast<int64_t>(cinfo.output_width) * cinfo.output_height > kMaxPixels || cinfo.output_components != 3) {
+  if (cinfo.output_components != 3) {
     jpeg_destroy_decompress(&cinfo);
     ADMA_THROW(name, ": cannot decode image: ", cinfo.output_width, "x", cinfo.output_height, "x",
-               cinfo.output_components, " is not a supported size");
+               cinfo.output_components, " is not a supported size for ", size, " bytes");
   }
   img.height = static_cast<int32_t>(cinfo.output_height);
   img.width = static_cast<int32_t>(cinfo.output_width);
@@ -80,9 +94,10 @@ DecodedImage decode_png(const uint8_t* data, size_t size, const std::string& nam
   image.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_memory(&image, data, size))
     ADMA_THROW(name, ": cannot decode image: ", image.message);
-  if (static_cast<int64_t>(image.width) * image.height > kMaxPixels) {
+  if (!plausible(image.width, image.height, size)) {
     png_image_free(&image);
-    ADMA_THROW(name, ": cannot decode image: ", image.width, "x", image.height, " is too large");
+    ADMA_THROW(name, ": cannot decode image: ", image.width, "x", image.height, " pixels is more than ", size,
+               " bytes can hold");
   }
   image.format = PNG_FORMAT_RGB;
   DecodedImage img;

@@ -23,8 +23,9 @@ ImageSet ImageSet::like() const {
 }
 
 void ImageSet::check() const {
-  ADMA_CHECK(channels > 0 && height > 0 && width > 0, source, ": image size ", channels, "x", height, "x", width,
-             " is empty");
+  ADMA_CHECK(channels > 0 && height > 0 && width > 0 && channels <= 4 && height <= kMaxSide && width <= kMaxSide,
+             source, ": image size ", channels, "x", height, "x", width, " (1 to 4 channels, sides 1 to ", kMaxSide,
+             ")");
   ADMA_CHECK(static_cast<int64_t>(pixels.size()) == size() * image_bytes(), source, ": ", size(), " labels but ",
              pixels.size() / static_cast<size_t>(image_bytes()), " images");
   for (int64_t i = 0; i < size(); ++i) {

@@ -10,6 +10,9 @@
 
 namespace adma::data {
 
+// The largest image side adma accepts: keeps every size product far from overflow.
+constexpr int64_t kMaxSide = 65535;
+
 struct ImageSet {
   int64_t channels = 0, height = 0, width = 0;
   int64_t classes = 0;

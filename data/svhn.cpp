@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "data/file_bytes.h"
+#include "data/mat5_check.h"
 
 #if defined(ADMA_WITH_MATIO)
 #include <matio.h>
@@ -39,6 +40,10 @@ size_t numel(const matvar_t* v) {
 
 ImageSet read_svhn_mat(const std::string& path) {
   ADMA_CHECK(file_exists(path), path, ": no such file (SVHN's train_32x32.mat / test_32x32.mat)");
+  {
+    const std::vector<uint8_t> bytes = read_file(path);
+    check_mat5(bytes.data(), bytes.size(), path);
+  }
   MatFile mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
   ADMA_CHECK(mat != nullptr, path, ": not a MATLAB .mat file matio can open");
   MatVar x(Mat_VarReadInfo(mat.get(), "X"));
