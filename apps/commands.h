@@ -10,6 +10,7 @@ void register_summary(CLI::App& app);
 void register_devices(CLI::App& app);
 void register_loss(CLI::App& app);
 void register_loss_curves(CLI::App& app);
+void register_datasets(CLI::App& app);
 
 // The callback of the chosen subcommand, set during registration.
 std::function<void()>& selected();

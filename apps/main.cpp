@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   adma::apps::register_devices(app);
   adma::apps::register_loss(app);
   adma::apps::register_loss_curves(app);
+  adma::apps::register_datasets(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -111,8 +111,11 @@ struct AffineMap {
   int32_t flip, width;
 };
 ADMA_HD inline AffineMap affine_map(const AugmentParams& p, int32_t h, int32_t w) {
-  const float rad = p.theta * 0.017453292519943295f;
-  const float c = p.theta != 0.0f ? cosf(rad) : 1.0f, s = p.theta != 0.0f ? sinf(rad) : 0.0f;
+  // cos and sin in double, then rounded: the CPU and the GPU get the same floats
+  // (float sinf differs by an ulp between glibc and CUDA).
+  const double rad = static_cast<double>(p.theta) * 0.017453292519943295;
+  const float c = p.theta != 0.0f ? static_cast<float>(cos(rad)) : 1.0f;
+  const float s = p.theta != 0.0f ? static_cast<float>(sin(rad)) : 0.0f;
   return {c, s, -s, c, 0.5f * static_cast<float>(w - 1), 0.5f * static_cast<float>(h - 1), p.shift_row, p.shift_col,
           p.flip, w};
 }

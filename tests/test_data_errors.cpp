@@ -8,6 +8,7 @@
 #include "data/folder.h"
 #include "data/idx.h"
 #include "data/image_decode.h"
+#include "data/mat5_check.h"
 #include "tests/data_files.h"
 
 namespace adma::data {
@@ -140,6 +141,34 @@ TEST(DataErrors, Ham10000UnknownDiagnosisAndMissingImage) {
   const std::string csv2 = "lesion_id,image_id,dx\nL1,ISIC_1,mel\n";
   test::write_bytes(dir / "HAM10000_metadata.csv", Bytes(csv2.begin(), csv2.end()));
   expect_error([&] { read_ham10000(dir.path(), {3, 75, 100}, nullptr); }, {"no image ISIC_1.jpg"});
+}
+
+}  // namespace
+}  // namespace adma::data
+
+namespace adma::data {
+namespace {
+
+TEST(DataErrors, MatFileElementsMustFitTheFile) {
+  Bytes mat(128, ' ');
+  mat[124] = 0x00;
+  mat[125] = 0x01;
+  mat[126] = 'I';
+  mat[127] = 'M';
+  // miMATRIX claiming 4 000 000 000 bytes, 8 present.
+  for (uint32_t v : {14u, 4000000000u, 0u, 0u})
+    for (int k = 0; k < 4; ++k) mat.push_back(static_cast<uint8_t>(v >> (8 * k)));
+  try {
+    check_mat5(mat.data(), mat.size(), "x.mat");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.mat: .mat element at byte 128 claims 4000000000 bytes but only 8 follow"),
+              std::string::npos)
+        << e.what();
+  }
+  Bytes text(300, 'a');
+  EXPECT_THROW(check_mat5(text.data(), text.size(), "t.mat"), Error);
+  EXPECT_THROW(check_mat5(text.data(), 20, "t.mat"), Error);
 }
 
 }  // namespace
