@@ -182,27 +182,50 @@ ADMA_HD inline bool augment_pixel(const uint8_t* plane, int32_t h, int32_t w, co
   return sample_plane(plane, h, w, in_r, in_c, mode, out);
 }
 
+// What one batch row reads: its source image and inverse map (or nothing, for padding).
+struct BatchRow {
+  const uint8_t* image = nullptr;  // null: a padded row
+  AffineMap map;
+  bool augment = false;
+};
+
+ADMA_HD inline BatchRow batch_row(const BatchGather& g, int64_t row) {
+  BatchRow b;
+  const int64_t pos = g.first + row;
+  if (pos >= g.examples) return b;
+  const int64_t ex = g.order[pos];
+  b.image = g.images + ex * (static_cast<int64_t>(g.channels) * g.height * g.width);
+  b.augment = g.params != nullptr || g.spec.any();
+  if (b.augment) {
+    const AugmentParams p = g.params ? g.params[row] : augment_draw(g.spec, g.key, ex, g.height, g.width);
+    b.map = affine_map(p, g.height, g.width);
+  }
+  return b;
+}
+
+// Output value (channel ch, pixel r, c) of a row: sample, then z-score.
+ADMA_HD inline float batch_value(const BatchGather& g, const BatchRow& b, int32_t ch, int32_t r, int32_t c) {
+  if (b.image == nullptr) return 0.0f;
+  const uint8_t* src = b.image + static_cast<int64_t>(ch) * g.height * g.width;
+  float v;
+  if (!b.augment) {
+    v = src[r * g.width + c];
+  } else if (!augment_pixel(src, g.height, g.width, b.map, r, c, g.spec.fill, &v)) {
+    return g.spec.cval;
+  }
+  return (v - g.mean) * g.inv_std;
+}
+
 // Element `e` of the batch ([rows, C, H, W] flattened): the whole fused op for
-// one output value. Both backends call exactly this.
+// one output value, as a CUDA thread computes it. The CPU loop computes
+// batch_row once per row and batch_value per element: the same arithmetic.
 ADMA_HD inline float batch_element(const BatchGather& g, int64_t e) {
   const int64_t plane = static_cast<int64_t>(g.height) * g.width, image = plane * g.channels;
   const int64_t row = e / image, rem = e - row * image;
-  const int64_t pos = g.first + row;
-  if (pos >= g.examples) return 0.0f;
   const int32_t ch = static_cast<int32_t>(rem / plane);
   const int32_t pix = static_cast<int32_t>(rem - ch * plane);
-  const int32_t r = pix / g.width, c = pix - r * g.width;
-  const int64_t ex = g.order[pos];
-  const uint8_t* src = g.images + ex * image + ch * plane;
-  float v;
-  if (g.params == nullptr && !g.spec.any()) {
-    v = src[pix];
-  } else {
-    const AugmentParams p = g.params ? g.params[row] : augment_draw(g.spec, g.key, ex, g.height, g.width);
-    if (!augment_pixel(src, g.height, g.width, affine_map(p, g.height, g.width), r, c, g.spec.fill, &v))
-      return g.spec.cval;
-  }
-  return (v - g.mean) * g.inv_std;
+  const int32_t r = pix / g.width;
+  return batch_value(g, batch_row(g, row), ch, r, pix - r * g.width);
 }
 
 ADMA_HD inline int32_t batch_label(const BatchGather& g, int64_t row) {

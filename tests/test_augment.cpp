@@ -171,6 +171,23 @@ TEST(ImageBatches, EveryExampleOnceAndAPaddedLastBatch) {
   }
 }
 
+TEST(ImageBatches, ABatchLargerThanTheSplitIsOnePaddedBatch) {
+  Rng rng(6);
+  const ImageSet set = test::random_set(rng, 3, 1, 2, 2, 4);
+  BatchOptions o;
+  o.batch_size = 8;
+  o.shuffle = false;
+  ImageBatches src(set, o, Device::cpu());
+  EXPECT_EQ(src.batches(), 1);
+  EXPECT_EQ(src.valid_rows(0), 3);
+  const Epoch e = run_epoch(src, 0, Device::cpu(), set);
+  EXPECT_EQ(e.labels, (std::vector<double>{static_cast<double>(set.labels[0]), static_cast<double>(set.labels[1]),
+                                           static_cast<double>(set.labels[2]), -1, -1, -1, -1, -1}));
+  EXPECT_THROW(ImageBatches(set, BatchOptions{0}, Device::cpu()), Error);
+  ImageSet empty = set.like();
+  EXPECT_THROW(ImageBatches(empty, o, Device::cpu()), Error);
+}
+
 TEST(ImageBatches, SameSeedSameBatchesOtherEpochOtherOrder) {
   Rng rng(4);
   const ImageSet set = test::random_set(rng, 100, 1, 8, 8, 10);

@@ -1,5 +1,6 @@
-// CPU reference of kernels/augment_batch.h: the shared per-element function in
-// a plain loop, one output value at a time, as the CUDA kernel computes it.
+// CPU reference of kernels/augment_batch.h: the shared functions in plain loops,
+// each row's parameters and inverse map computed once (a CUDA thread recomputes
+// them per pixel; the values are the same).
 #include "kernels/augment_batch.h"
 
 #include <cstring>
@@ -9,8 +10,12 @@ namespace adma::kernels::cpu {
 void augment_batch(Context&, const BatchGather& g, Tensor& x, Tensor& labels) {
   float* px = x.data<float>();
   int32_t* pl = labels.data<int32_t>();
-  const int64_t n = x.numel();
-  for (int64_t e = 0; e < n; ++e) px[e] = batch_element(g, e);
+  for (int32_t row = 0; row < g.rows; ++row) {
+    const BatchRow b = batch_row(g, row);
+    for (int32_t ch = 0; ch < g.channels; ++ch)
+      for (int32_t r = 0; r < g.height; ++r)
+        for (int32_t c = 0; c < g.width; ++c) *px++ = batch_value(g, b, ch, r, c);
+  }
   for (int64_t r = 0; r < g.rows; ++r) pl[r] = batch_label(g, r);
 }
 
