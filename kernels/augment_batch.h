@@ -5,8 +5,10 @@
 // Per example (drawn from Philox keyed by (seed, epoch), counter = example index,
 // so the CPU and a CUDA kernel draw the same values):
 //   theta  ~ U[-rotation, rotation) degrees
-//   s_col  ~ U[-height_shift, height_shift) * H   (Keras' "tx": drawn from the
-//   s_row  ~ U[-width_shift,  width_shift)  * W    height range, it moves columns)
+//   s_col  ~ U[-height_shift, height_shift) * H   (Keras' tx and ty: drawn from the
+//   s_row  ~ U[-width_shift,  width_shift)  * W    height and width ranges, which
+//                                                  the axis swap below turns onto
+//                                                  columns and rows respectively)
 //   flip   =  u < 0.5 when horizontal_flip
 // keras_preprocessing.apply_affine_transform builds T = O R S O^-1 in (x, y),
 // swaps the two axes for channels-last arrays and hands the result to

@@ -201,6 +201,10 @@ TEST(ImageDecode, BilinearResizeOfAGradient) {
   EXPECT_EQ(out[0], 50);   // (0 + 100) / 2
   EXPECT_EQ(out[1], 228);  // (200 + 255) / 2 = 227.5 -> 228
   EXPECT_EQ(out[2], 50);   // green plane
+  // One channel: ITU-R 601 luma of pure red is 0.299 * 255 = 76.2.
+  uint8_t grey = 0;
+  resize_to_chw(solid(3, 3, 255, 0, 0), 1, 1, 1, &grey);
+  EXPECT_EQ(grey, 76);
 }
 
 TEST(FolderReader, ClassFoldersSortedResizedAndSplit) {
