@@ -2,6 +2,7 @@
 // prefetching worker thread on the CPU.
 #include "data/image_batches.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "core/cuda/runtime.h"
@@ -126,6 +127,11 @@ void ImageBatches::worker_loop() {
     busy_ = false;
     cv_.notify_all();
   }
+}
+
+bool ImageBatches::wait_prepared(int64_t i, int timeout_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return !busy_ && ready_ == i; });
 }
 
 void ImageBatches::fill(int64_t i, Tensor& x, Tensor& labels) {

@@ -50,6 +50,9 @@ class ImageBatches : public BatchSource {
   void start_epoch(int64_t epoch) override;
   void fill(int64_t i, Tensor& x, Tensor& labels) override;
   Device device() const { return device_; }
+  // CPU: waits up to `timeout_ms` for the worker to finish batch i on its own
+  // (no fill needed); true when it has. Shows the double buffering in tests.
+  bool wait_prepared(int64_t i, int timeout_ms);
 
  private:
   kernels::BatchGather gather(int64_t i) const;

@@ -215,6 +215,24 @@ TEST(ImageBatches, SameSeedSameBatchesOtherEpochOtherOrder) {
   for (int64_t r = 0; r < 100; ++r) EXPECT_EQ(f.labels[r], set.labels[r]);
 }
 
+TEST(ImageBatches, TheWorkerPreparesTheNextBatchWhileTheStepRuns) {
+  Rng rng(7);
+  const ImageSet set = test::random_set(rng, 40, 1, 8, 8, 3);
+  BatchOptions o;
+  o.batch_size = 10;
+  o.augment.rotation = 10;
+  ImageBatches src(set, o, Device::cpu());
+  src.start_epoch(0);
+  EXPECT_TRUE(src.wait_prepared(0, 5000));  // start_epoch already asked for batch 0
+  Tensor x = Tensor::empty(Shape{10, 1, 8, 8}, DType::F32, Device::cpu());
+  Tensor y = Tensor::empty(Shape{10}, DType::I32, Device::cpu());
+  src.fill(0, x, y);
+  // No call into the source: batch 1 gets ready by itself, as a step would run meanwhile.
+  EXPECT_TRUE(src.wait_prepared(1, 5000));
+  src.fill(1, x, y);
+  EXPECT_TRUE(src.wait_prepared(2, 5000));
+}
+
 TEST(ImageBatches, OutOfOrderFillsAndTheWorkerAgree) {
   Rng rng(5);
   const ImageSet set = test::random_set(rng, 50, 3, 4, 4, 5);
