@@ -6,6 +6,7 @@
 // clang-format off
 #include <cstdio>
 #include <jpeglib.h>
+#include <jerror.h>
 // clang-format on
 #include <algorithm>
 #include <cmath>
@@ -41,10 +42,11 @@ void jpeg_error_exit(j_common_ptr cinfo) {
   (*cinfo->err->format_message)(cinfo, err->message);
   std::longjmp(err->jump, 1);
 }
-// Corrupt-data warnings (level -1: premature end, bad Huffman code ...) are
-// errors here, as in PIL: a truncated photo must not train as a grey smear.
+// A premature end of the data is an error here, as in PIL ("image file is
+// truncated"): a cut-off photo must not train as a grey smear. Other corrupt-data
+// warnings (extraneous bytes before a marker, common in scraped photos) pass, as in PIL.
 void jpeg_warning(j_common_ptr cinfo, int level) {
-  if (level == -1) jpeg_error_exit(cinfo);
+  if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) jpeg_error_exit(cinfo);
 }
 
 DecodedImage decode_jpeg(const uint8_t* data, size_t size, const std::string& name) {
