@@ -21,8 +21,13 @@ struct Case {
 // memory (scalar 1025, float4 4096 and 32000), and uncached (50000 > 48K classes).
 const Case kShapes[] = {{64, 10}, {1000, 10}, {7, 1},    {33, 1000},  {5, 1023},
                         {3, 1025}, {8, 4096}, {4, 32000}, {2, 50000}};
-const LossKind kKinds[] = {LossKind::Adma,  LossKind::CrossEntropy, LossKind::GeneralizedCE, LossKind::Poly1,
-                           LossKind::Focal, LossKind::MSE,          LossKind::SquaredHinge};
+// Every kind in the one table (losses/loss_kind.h).
+std::vector<LossKind> all_kinds() {
+  std::vector<LossKind> v;
+  for (const auto& k : losses::kLossKinds) v.push_back(k.kind);
+  return v;
+}
+const std::vector<LossKind> kKinds = all_kinds();
 
 TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
   ADMA_REQUIRE_GPU();
@@ -41,7 +46,7 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
       p.a = 0.2624;
       const auto cpu = losses::evaluate_loss(p, z, y, Device::cpu());
       const auto gpu = losses::evaluate_loss(p, z, y, Device::cuda(0));
-      const std::string what = std::string(kernels::loss_name(kind)) + " [" + std::to_string(s.n) + " x " +
+      const std::string what = std::string(losses::loss_name(kind)) + " [" + std::to_string(s.n) + " x " +
                                std::to_string(s.c) + "]";
       EXPECT_LE(nmse(gpu.per_sample, cpu.per_sample), 1e-10) << what;
       EXPECT_NEAR(gpu.loss, cpu.loss, 1e-5 * std::max(1.0, std::fabs(cpu.loss))) << what;
@@ -73,13 +78,14 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
   out.correct = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dloss_da = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dlogits = Tensor::empty(Shape{n, c}, DType::F32, Device::cuda(0));
-  const int64_t words = static_cast<int64_t>((kernels::loss_scratch_bytes(n, c) + 3) / 4);
+  kernels::LossParams p;  // p.a = 0.25 is replaced by the device value
+  const auto setup = kernels::softmax_loss_setup(p, n, c);
+  const int64_t words = static_cast<int64_t>((setup.scratch_bytes + 3) / 4);
   out.scratch = Tensor::from_host(std::vector<double>(words, 0.0), Shape{words}, DType::F32, Device::cuda(0));
-  kernels::LossParams p;  // p.a = 0.25 is overridden by the device value
-  kernels::softmax_loss(ctx, p, z, y, a, 1.0 / n, false, out);
+  kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, false, out);
   const double first = out.loss.to_host()[0];
   const auto g1 = out.dlogits.to_host();
-  kernels::softmax_loss(ctx, p, z, y, a, 1.0 / n, true, out);  // same again, added
+  kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, true, out);  // same again, added
   EXPECT_EQ(out.loss.to_host()[0], first) << "second call differs: ticket counter not reset?";
   const auto g2 = out.dlogits.to_host();
   for (size_t i = 0; i < g1.size(); ++i) ASSERT_NEAR(g2[i], 2 * g1[i], 1e-6);
@@ -103,9 +109,9 @@ TEST(LossGPU, ExtremeLogitsStayFinite) {
       p.kind = kind;
       p.a = a;
       const auto r = losses::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0));
-      ASSERT_TRUE(std::isfinite(r.loss)) << kernels::loss_name(kind) << " a=" << a;
+      ASSERT_TRUE(std::isfinite(r.loss)) << losses::loss_name(kind) << " a=" << a;
       for (const auto& row : r.dlogits)
-        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << kernels::loss_name(kind);
+        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << losses::loss_name(kind);
     }
 }
 
