@@ -35,7 +35,7 @@ struct LossParamInfo {
   double default_value;
 };
 
-constexpr LossParamInfo kLossParams[kNumLossParams] = {
+inline constexpr LossParamInfo kLossParams[kNumLossParams] = {
     {LossParam::A, "a", "Adma scaling factor a (paper: 0.245-0.312)", 0.25},
     {LossParam::Base, "base", "Adma base b in b - b^(p^a) (default e)", M_E},
     {LossParam::Q, "q", "generalized cross-entropy q", 0.7},
@@ -52,7 +52,7 @@ struct LossKindInfo {
 };
 
 // THE table of kinds, in the order `adma loss --list` prints them.
-constexpr LossKindInfo kLossKinds[] = {
+inline constexpr LossKindInfo kLossKinds[] = {
     {LossKind::Adma, "adma", "Adma (the paper): b - b^(p_y^a)", LossFamily::LogProbability,
      bit(LossParam::A) | bit(LossParam::Base)},
     {LossKind::CrossEntropy, "cce", "categorical cross-entropy: -log p_y", LossFamily::LogProbability, 0},

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <functional>
+#include <set>
+#include <string>
 
 #include "core/graph/graph.h"
 #include "kernels/softmax_loss.h"
@@ -254,6 +256,116 @@ TEST(LossKernel, BadLabelOnDeviceIsNanLossAndZeroGradientNotACrash) {
   EXPECT_TRUE(std::isnan(ps[1]));
   const auto g = out.dlogits.to_host();
   for (int k = 3; k < 6; ++k) EXPECT_EQ(g[k], 0.0);
+}
+
+TEST(LossLabels, MinusOneIgnoresTheRowForEveryKind) {
+  // Rows 1 and 3 are padding: no loss, no gradient, not counted; the mean is over rows 0 and 2.
+  Rng rng(11);
+  const Matrix z = random_logits(rng, 4, 5);
+  const std::vector<int32_t> y = {3, -1, 0, -1};
+  for (auto kind : kAll) {
+    const LossParams lp = params(kind);
+    const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+    const auto real = losses::evaluate_loss(lp, {z[0], z[2]}, {3, 0}, Device::cpu());
+    const std::string what = losses::loss_name(kind);
+    EXPECT_NEAR(r.loss, real.loss, 1e-14) << what;
+    EXPECT_EQ(r.per_sample[1], 0.0) << what;
+    EXPECT_EQ(r.per_sample[3], 0.0) << what;
+    EXPECT_NEAR(r.per_sample[2], real.per_sample[1], 1e-14) << what;
+    EXPECT_EQ(r.correct, real.correct) << what;
+    for (int k = 0; k < 5; ++k) {
+      EXPECT_EQ(r.dlogits[1][k], 0.0) << what;
+      EXPECT_EQ(r.dlogits[3][k], 0.0) << what;
+      // Gradients carry the caller's 1/N (N = 4 here, 2 there).
+      EXPECT_NEAR(r.dlogits[0][k], real.dlogits[0][k] / 2, 1e-14) << what;
+    }
+    EXPECT_NEAR(r.dloss_da, real.dloss_da / 2, 1e-14) << what;
+  }
+  // A batch of nothing but padding: mean 0, nothing correct, no gradient.
+  const auto none = losses::evaluate_loss(params(LossKind::Adma), {{1, 2}, {3, 4}}, {-1, -1}, Device::cpu());
+  EXPECT_EQ(none.loss, 0.0);
+  EXPECT_EQ(none.correct, 0.0);
+  EXPECT_EQ(none.dloss_da, 0.0);
+  for (const auto& row : none.dlogits)
+    for (double g : row) EXPECT_EQ(g, 0.0);
+}
+
+TEST(LossLabels, CheckAcceptsMinusOneAndRefusesEverythingElseOutsideTheClasses) {
+  EXPECT_NO_THROW(kernels::check_labels({0, -1, 2, -1}, 3));
+  EXPECT_THROW(kernels::check_labels({0, -2}, 3), Error);
+  EXPECT_THROW(kernels::check_labels({3}, 3), Error);
+  try {
+    kernels::check_labels({1, -5}, 3);
+    FAIL() << "label -5 must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("label -5 of sample 1 is outside [0, 3)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LossSetup, ConvertsTheConstantsOnceAndTheKernelReadsOnlyThose) {
+  LossParams lp = params(LossKind::Adma);
+  lp.base = 3.0;
+  const auto s = kernels::softmax_loss_setup(lp, 2, 3);
+  EXPECT_EQ(s.f64.a, lp.a);
+  EXPECT_EQ(s.f32.a, static_cast<float>(lp.a));
+  EXPECT_EQ(s.f64.ln_base, std::log(3.0));
+  EXPECT_EQ(s.f32.ln_base, static_cast<float>(std::log(3.0)));
+  EXPECT_EQ(s.f32.base, 3.0f);
+  EXPECT_TRUE(s.f32.lp_only);
+  EXPECT_FALSE(kernels::softmax_loss_setup(params(LossKind::MSE), 2, 3).f64.lp_only);
+  // The launch does not go back to the double parameters: spoiling them after the
+  // setup changes nothing, because the kernel reads the converted constants.
+  auto spoiled = s;
+  spoiled.params.a = -7;
+  spoiled.params.base = 0.5;
+  Context& ctx = Context::cpu();
+  auto run = [&](const kernels::SoftmaxLossSetup& setup) {
+    kernels::LossOutputs out;
+    Tensor z = Tensor::from_host({1, 2, 3, 4, 5, 7}, Shape{2, 3}, DType::F64, Device::cpu());
+    Tensor y = Tensor::from_host({0, 2}, Shape{2}, DType::I32, Device::cpu());
+    out.per_sample = Tensor::empty(Shape{2}, DType::F64, Device::cpu());
+    out.loss = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+    out.correct = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+    kernels::softmax_loss(ctx, setup, z, y, Tensor(), 0.5, false, out);
+    return out.loss.to_host()[0];
+  };
+  const double want = losses::evaluate_loss(lp, {{1, 2, 3}, {4, 5, 7}}, {0, 2}, Device::cpu()).loss;
+  EXPECT_EQ(run(s), want);
+  EXPECT_EQ(run(spoiled), want);
+  // Bad parameters are refused where they enter, in the library's words.
+  lp.a = -1;
+  try {
+    kernels::softmax_loss_setup(lp, 2, 3);
+    FAIL() << "a = -1 must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Adma scaling factor a must be >= 0, got -1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LossTable, EveryKindOnceWithNameHelpAndItsFamily) {
+  std::set<std::string> names;
+  for (const auto& k : losses::kLossKinds) {
+    EXPECT_TRUE(names.insert(k.name).second) << "duplicate " << k.name;
+    EXPECT_GT(std::string(k.help).size(), 5u);
+    EXPECT_EQ(losses::loss_kind_from_name(k.name), k.kind);
+    EXPECT_EQ(&losses::loss_info(k.kind), &k);
+    // phi answers for its family only; the other family's function says NaN, never another loss.
+    const auto c = losses::loss_consts<double>(params(k.kind));
+    double loss, dlp, da, f, dfdp;
+    losses::phi(c, std::log(0.3), loss, dlp, da);
+    losses::prob_term(c, 0.3, true, f, dfdp);
+    EXPECT_EQ(std::isnan(loss), !losses::uses_lp_only(k.kind)) << k.name;
+    EXPECT_EQ(std::isnan(f), losses::uses_lp_only(k.kind)) << k.name;
+  }
+  EXPECT_EQ(names.size(), 7u);
+  EXPECT_EQ(losses::loss_names(), "adma, cce, mse, squared-hinge, gce, poly1, focal");
+  // Each parameter's default is what LossParams starts with.
+  const LossParams defaults;
+  for (const auto& p : losses::kLossParams) {
+    EXPECT_EQ(defaults[p.param], p.default_value) << p.name;
+    EXPECT_EQ(losses::param_problem(p.param, p.default_value), "") << p.name;
+    EXPECT_NE(losses::param_problem(p.param, NAN), "") << p.name;
+  }
 }
 
 TEST(SoftmaxLossNode, WritesLogitGradientsAndTrainsALearnableScalingFactor) {
