@@ -21,8 +21,10 @@ constexpr int kNaiveThreads = 256;
 // Per block (or per row in the naive versions) the kernels leave 4 partial sums:
 // loss, correct, dL/da, rows counted (labels other than -1).
 constexpr int kPartials = 4;
-// Scratch = a ticket counter (its own 64-byte line) + the partials + one lse per row
-// (two-pass version).
+// Scratch = a ticket counter (its own 64-byte line) + the partials + kRowStats floats
+// per row that the two-pass version hands from its first pass to its second
+// (lse, and dL/dlp or sum_k g_k p_k).
+constexpr int kRowStats = 2;
 constexpr size_t kTicketBytes = 64;
 
 inline int64_t tuned_blocks(int64_t n, int64_t c) {
@@ -30,7 +32,7 @@ inline int64_t tuned_blocks(int64_t n, int64_t c) {
 }
 inline size_t scratch_bytes(int64_t n, int64_t c) {
   const int64_t partial_slots = std::max(tuned_blocks(n, c), n);  // naive versions: one slot per row
-  return kTicketBytes + sizeof(float) * static_cast<size_t>(kPartials * partial_slots + n);
+  return kTicketBytes + sizeof(float) * static_cast<size_t>(kPartials * partial_slots + kRowStats * n);
 }
 
 }  // namespace adma::kernels::loss_layout

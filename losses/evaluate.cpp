@@ -8,7 +8,7 @@
 namespace adma::losses {
 
 LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
-                         const std::vector<int32_t>& labels, Device device) {
+                         const std::vector<int32_t>& labels, Device device, kernels::SoftmaxLossVersion version) {
   ADMA_CHECK(!logits.empty(), "no logits given");
   const int64_t n = static_cast<int64_t>(logits.size()), c = static_cast<int64_t>(logits[0].size());
   ADMA_CHECK(c >= 1, "logits need at least one class");
@@ -17,7 +17,7 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
                " values, row 0 has ", c);
   ADMA_CHECK(static_cast<int64_t>(labels.size()) == n, labels.size(), " labels for ", n, " rows of logits");
   kernels::check_labels(labels, c);
-  const kernels::SoftmaxLossSetup setup = kernels::softmax_loss_setup(params, n, c);  // validates params
+  const kernels::SoftmaxLossSetup setup = kernels::softmax_loss_setup(params, n, c, version);  // validates params
 
   // Double on the CPU (the reference), float on CUDA.
   const DType dt = device.is_cpu() ? DType::F64 : DType::F32;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/device.h"
+#include "kernels/softmax_loss.h"
 #include "losses/loss_kind.h"
 
 namespace adma::losses {
@@ -19,7 +20,9 @@ struct LossReport {
 
 // logits[n][k]; labels checked against the class count before any kernel runs
 // (-1 ignores a row). The gradients are those of the mean over all N rows.
+// `version` picks the CUDA kernel (naive to tuned); the CPU has one reference.
 LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
-                         const std::vector<int32_t>& labels, Device device);
+                         const std::vector<int32_t>& labels, Device device,
+                         kernels::SoftmaxLossVersion version = kernels::SoftmaxLossVersion::Tuned);
 
 }  // namespace adma::losses

@@ -1,8 +1,10 @@
 // The fused CUDA loss kernel against the CPU reference (double) on fresh random
 // inputs, for every loss and for shapes that take each code path: one warp per
 // row (C <= 1024, float4 or scalar), one block per row (C > 1024), C = 1, and
-// the paper-scale C = 32000. Also: repeated calls (the ticket counter resets),
-// accumulation, and a learnable a read from device memory.
+// the paper-scale C = 32000; for each version of the kernel, naive to tuned
+// (kernels::SoftmaxLossVersion), with and without ignored rows (label -1). Also:
+// repeated calls (the ticket counter resets), accumulation, and a learnable a read
+// from device memory.
 #include <gtest/gtest.h>
 
 #include "kernels/softmax_loss.h"
@@ -29,9 +31,17 @@ std::vector<LossKind> all_kinds() {
 }
 const std::vector<LossKind> kKinds = all_kinds();
 
-TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
+const kernels::SoftmaxLossVersion kVersions[] = {kernels::SoftmaxLossVersion::Tuned,
+                                                 kernels::SoftmaxLossVersion::TwoPass,
+                                                 kernels::SoftmaxLossVersion::RowPerThread};
+
+// Every version of the kernel (naive to tuned), every loss, every shape; a third of
+// the rows carry the label -1 in the second half of the cases (padding rows).
+TEST(LossGPU, FusedKernelMatchesCpuForEveryVersionLossAndShape) {
   ADMA_REQUIRE_GPU();
   Rng rng(fresh_seed());
+  for (auto version : kVersions)
+    for (bool padded : {false, true})
   for (const Case& s : kShapes)
     for (LossKind kind : kKinds) {
       std::vector<std::vector<double>> z(static_cast<size_t>(s.n));
@@ -40,14 +50,19 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
         for (auto& v : row) v = static_cast<float>(v);  // both sides see the same values (and the same ties)
       }
       std::vector<int32_t> y;
-      for (int i = 0; i < s.n; ++i) y.push_back(static_cast<int32_t>(rng.below(static_cast<uint64_t>(s.c))));
+      for (int i = 0; i < s.n; ++i)
+        y.push_back(padded && i % 3 == 1 ? kernels::kIgnoreLabel
+                                         : static_cast<int32_t>(rng.below(static_cast<uint64_t>(s.c))));
       kernels::LossParams p;
       p.kind = kind;
       p.a = 0.2624;
       const auto cpu = losses::evaluate_loss(p, z, y, Device::cpu());
-      const auto gpu = losses::evaluate_loss(p, z, y, Device::cuda(0));
+      const auto gpu = losses::evaluate_loss(p, z, y, Device::cuda(0), version);
       const std::string what = std::string(losses::loss_name(kind)) + " [" + std::to_string(s.n) + " x " +
-                               std::to_string(s.c) + "]";
+                               std::to_string(s.c) + "] " + kernels::version_name(version) +
+                               (padded ? " with ignored rows" : "");
+      for (int i = 0; i < s.n; ++i)
+        if (y[i] == kernels::kIgnoreLabel) ASSERT_EQ(gpu.per_sample[i], 0.0) << what;
       EXPECT_LE(nmse(gpu.per_sample, cpu.per_sample), 1e-10) << what;
       EXPECT_NEAR(gpu.loss, cpu.loss, 1e-5 * std::max(1.0, std::fabs(cpu.loss))) << what;
       EXPECT_EQ(gpu.correct, cpu.correct) << what;
@@ -62,8 +77,10 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
     }
 }
 
-TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
+TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactorInEveryVersion) {
   ADMA_REQUIRE_GPU();
+  for (auto version : kVersions) {
+  SCOPED_TRACE(kernels::version_name(version));
   Context& ctx = Context::get(Device::cuda(0));
   const int n = 100, c = 37;
   Rng rng(fresh_seed());
@@ -79,7 +96,7 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
   out.dloss_da = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dlogits = Tensor::empty(Shape{n, c}, DType::F32, Device::cuda(0));
   kernels::LossParams p;  // p.a = 0.25 is replaced by the device value
-  const auto setup = kernels::softmax_loss_setup(p, n, c);
+  const auto setup = kernels::softmax_loss_setup(p, n, c, version);
   const int64_t words = static_cast<int64_t>((setup.scratch_bytes + 3) / 4);
   out.scratch = Tensor::from_host(std::vector<double>(words, 0.0), Shape{words}, DType::F32, Device::cuda(0));
   kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, false, out);
@@ -98,6 +115,7 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
   const auto ref = losses::evaluate_loss(p, zh, yi, Device::cpu());
   EXPECT_NEAR(first, ref.loss, 1e-5);
   EXPECT_NEAR(out.dloss_da.to_host()[0], ref.dloss_da, 1e-5);
+  }
 }
 
 TEST(LossGPU, ExtremeLogitsStayFinite) {

@@ -49,7 +49,7 @@ void col2im_add(const Conv2dGeometry& g, const T* col, T* x) {
 // The workspace is raw bytes (shared by every node; its size checked above the
 // dispatch); here it holds one column matrix.
 template <typename T>
-T* workspace_as(const Conv2dSetup& p, Tensor& ws) {
+T* workspace_as(Tensor& ws) {
   return static_cast<T*>(ws.raw());
 }
 
@@ -66,7 +66,7 @@ void conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tenso
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* col = workspace_as<T>(p, ws);
+    T* col = workspace_as<T>(ws);
     for (int64_t n = 0; n < g.n; ++n) {
       im2col(g, x.data<T>() + n * g.c * g.h * g.w, col);
       T* yn = y.data<T>() + n * g.k * pq;
@@ -83,7 +83,7 @@ void conv2d_backward_data(Context&, const Conv2dSetup& p, const Tensor& w, const
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* col = workspace_as<T>(p, ws);
+    T* col = workspace_as<T>(ws);
     for (int64_t n = 0; n < g.n; ++n) {
       gemm(true, false, crs, pq, g.k, T(1), w.data<T>(), crs, dy.data<T>() + n * g.k * pq, pq, T(0), col, pq);
       col2im_add(g, col, dx.data<T>() + n * g.c * g.h * g.w);
@@ -97,7 +97,7 @@ void conv2d_backward_filter(Context&, const Conv2dSetup& p, const Tensor& x, con
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* col = workspace_as<T>(p, ws);
+    T* col = workspace_as<T>(ws);
     for (int64_t n = 0; n < g.n; ++n) {
       im2col(g, x.data<T>() + n * g.c * g.h * g.w, col);
       gemm(false, true, g.k, crs, pq, T(1), dy.data<T>() + n * g.k * pq, pq, col, pq, T(1), dw.data<T>(), crs);

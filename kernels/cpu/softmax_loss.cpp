@@ -38,13 +38,13 @@ void softmax_loss(Context&, const SoftmaxLossSetup& s, const Tensor& logits, con
       double loss = ignored ? 0.0 : std::numeric_limits<double>::quiet_NaN(), da = 0;
       std::fill(g.begin(), g.end(), 0.0);
       if (valid && losses::uses_lp_only(s.params.kind)) {
-        double dlp;
+        double dlp = 0;
         losses::phi<double>(k, static_cast<double>(zr[label]) - lse, loss, dlp, da);
         for (int64_t j = 0; j < c; ++j) g[j] = dlp * ((j == label ? 1.0 : 0.0) - p[j]);
       } else if (valid) {
         double sum_f = 0, dot = 0;
         for (int64_t j = 0; j < c; ++j) {
-          double f;
+          double f = 0;
           losses::prob_term<double>(k, p[j], j == label, f, dfdp[j]);
           dfdp[j] /= static_cast<double>(c);
           sum_f += f;

@@ -197,7 +197,7 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
       float sum_f = 0.f, dot = 0.f;
       row_read<G>(zr, c, lane, vec4, [&](int k, float z) {
         const float pk = expf(z - lse);
-        float f, dfdp;
+        float f = 0.f, dfdp = 0.f;
         losses::prob_term<float>(p.k, pk, k == label, f, dfdp);
         sum_f += f;
         dot += dfdp * inv_c * pk;
@@ -209,7 +209,7 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
       if (dr)
         row_write<G>(zr, dr, c, lane, vec4, p.accumulate, [&](int k, float z) {
           const float pk = expf(z - lse);
-          float f, dfdp;
+          float f = 0.f, dfdp = 0.f;
           losses::prob_term<float>(p.k, pk, k == label, f, dfdp);
           return s * pk * (dfdp * inv_c - dot);
         });
@@ -220,7 +220,6 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
       row_correct[group] = (valid && ms.arg == label) ? 1.f : 0.f;
       row_da[group] = da * p.scale;
       row_counted[group] = ignored ? 0.f : 1.f;
-      if (ignored) row_loss[group] = 0.f;
     }
   } else if (lane == 0) {
     row_loss[group] = row_correct[group] = row_da[group] = row_counted[group] = 0.f;
@@ -311,7 +310,7 @@ void softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& log
   char* scratch = static_cast<char*>(out.scratch.raw());
   args.ticket = reinterpret_cast<unsigned*>(scratch);
   args.partials = reinterpret_cast<float*>(scratch + loss_layout::kTicketBytes);
-  args.lse = args.partials + kPartials * std::max<int64_t>(loss_layout::tuned_blocks(setup.n, setup.c), setup.n);
+  args.row_stats = args.partials + kPartials * std::max<int64_t>(loss_layout::tuned_blocks(setup.n, setup.c), setup.n);
   args.loss = ptr(out.loss);
   args.correct = ptr(out.correct);
   args.dloss_da = out.dloss_da.defined() ? ptr(out.dloss_da) : nullptr;

@@ -21,7 +21,7 @@ struct LossArgs {
   float* dz;  // may be null
   float* per_sample;
   float* partials;  // loss_layout::kPartials per block (tuned) or per row (naive)
-  float* lse;       // one per row (two-pass)
+  float* row_stats;  // loss_layout::kRowStats per row (two-pass)
   unsigned* ticket;
   float* loss;
   float* correct;

@@ -6,9 +6,9 @@
 // 1. RowPerThread: thread i owns row i and walks it with plain loops (max, sum, then
 //    the gradient). Easy to read; but neighbouring threads read addresses C floats apart,
 //    so no load is coalesced, and a batch of 64 rows keeps 64 threads of a GPU busy.
-// 2. TwoPass: a warp per row finds lse and the loss (coalesced reads, shuffles), stores
-//    lse; then one thread per ELEMENT writes dL/dz. Every access is coalesced, but the
-//    logits cross DRAM twice and it takes three launches.
+// 2. TwoPass: a warp per row finds lse and the loss (coalesced reads, shuffles) and
+//    stores lse and dL/dlp (or sum_k g_k p_k); then one thread per ELEMENT writes dL/dz.
+//    Every access is coalesced, but the logits cross DRAM twice and it takes three launches.
 // Both then sum the per-row partials with one single-block launch, in a fixed order.
 #include <cuda_runtime.h>
 
@@ -24,6 +24,7 @@ namespace {
 
 using loss_layout::kNaiveThreads;
 using loss_layout::kPartials;
+using loss_layout::kRowStats;
 
 // The row's loss, dL/da and dL/dlp (lp-only) or sum_k g_k p_k (probability family) from its lse.
 struct RowResult {
@@ -42,7 +43,7 @@ __device__ RowResult row_loss(const LossArgs& p, const float* zr, float lse, int
     float sum_f = 0.f;
     for (int j = 0; j < p.c; ++j) {
       const float pj = expf(zr[j] - lse);
-      float f, dfdp;
+      float f = 0.f, dfdp = 0.f;
       losses::prob_term<float>(k, pj, j == label, f, dfdp);
       sum_f += f;
       r.dot += dfdp * inv_c * pj;
@@ -57,7 +58,7 @@ __device__ float element_grad(const LossArgs& p, float z, float lse, int j, int 
   if (!label_valid(label, p.c)) return 0.f;
   const float pj = expf(z - lse);
   if (p.k.lp_only) return p.scale * r.dlp * ((j == label ? 1.f : 0.f) - pj);
-  float f, dfdp;
+  float f = 0.f, dfdp = 0.f;
   losses::prob_term<float>(p.k, pj, j == label, f, dfdp);
   return p.scale * pj * (dfdp / static_cast<float>(p.c) - r.dot);
 }
@@ -122,8 +123,9 @@ __global__ void lse_per_warp_kernel(LossArgs p) {
   if (lane == 0) {
     const int label = p.y[row];
     const RowResult r = row_loss(p, zr, lse, label);
-    p.lse[row] = lse;
-    write_partials(p, row, label, arg, r);  // pass 2 recomputes dL/dlp (or sum g p) from lse
+    p.row_stats[kRowStats * row] = lse;
+    p.row_stats[kRowStats * row + 1] = r.dlp + r.dot;  // one of the two is 0: which, the family says
+    write_partials(p, row, label, arg, r);
   }
 }
 
@@ -135,20 +137,10 @@ __global__ void grad_per_element_kernel(LossArgs p) {
     const int64_t row = i / p.c;
     const int j = static_cast<int>(i % p.c);
     const int label = p.y[row];
-    const float lse = p.lse[row];
-    const float* zr = p.z + row * p.c;
+    const float lse = p.row_stats[kRowStats * row];
     RowResult r{0.f, 0.f, 0.f, 0.f};
-    if (label_valid(label, p.c)) {
-      losses::LossConsts<float> k = p.k;
-      if (p.a_dev) k.a = *p.a_dev;
-      if (k.lp_only) {
-        float loss, da;
-        losses::phi<float>(k, zr[label] - lse, loss, r.dlp, da);
-      } else {
-        r = row_loss(p, zr, lse, label);  // sum_k g_k p_k: a second walk of the row per element (naive!)
-      }
-    }
-    const float g = element_grad(p, zr[j], lse, j, label, r);
+    (p.k.lp_only ? r.dlp : r.dot) = p.row_stats[kRowStats * row + 1];
+    const float g = element_grad(p, p.z[i], lse, j, label, r);
     p.dz[i] = p.accumulate ? p.dz[i] + g : g;
   }
 }
