@@ -7,8 +7,9 @@
 //
 // Contract:
 //   infer_shape(inputs)  the output shape, or an Error naming the mismatch;
-//   plan(ctx)            make kernel plans (cuDNN descriptors, algorithms) and
-//                        declare params / buffers / state / workspace;
+//   plan(ctx)            its part of the graph's memory plan: make kernel setups
+//                        (cuDNN descriptors, algorithms) and declare params /
+//                        buffers / state / workspace;
 //   forward(ctx)         write out() from the inputs (every element);
 //   backward(ctx)        ADD d(loss)/d(input) into in_grad(i) where defined, and
 //                        d(loss)/d(param) into param_grad(i).
