@@ -63,7 +63,7 @@ void register_loss(CLI::App& app) {
       const auto logits = parse_matrix(o->logits, "--logits");
       const auto labels = parse_ints(o->labels, "--labels");
       const Device dev = o->device == "cuda" ? Device::cuda(0) : Device::cpu();
-      const auto r = losses::evaluate_loss(params, logits, labels, dev);
+      const auto r = with_flag_names([&] { return losses::evaluate_loss(params, logits, labels, dev); });
       const bool adma = params.kind == losses::LossKind::Adma;
       if (o->json) {
         nlohmann::json j;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "apps/commands.h"
+#include "apps/loss_flags.h"
 #include "apps/parse.h"
 #include "apps/plot.h"
 #include "core/error.h"
@@ -33,7 +34,9 @@ std::vector<std::vector<double>> logits_for(const std::vector<double>& ps, int c
 }
 
 std::vector<double> curve(const losses::LossParams& params, const std::vector<std::vector<double>>& logits) {
-  return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+  return with_flag_names([&] {
+    return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+  });
 }
 
 }  // namespace

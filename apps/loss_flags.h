@@ -1,6 +1,7 @@
 // The flags every loss-related command shares: --loss and one flag per loss
-// parameter, all made from the tables in losses/loss_kind.h. The library checks
-// the values in its own words; this file only adds which flag held the bad value.
+// parameter, all made from the tables in losses/loss_kind.h. The command line checks
+// nothing itself: the library validates where the parameters enter and throws
+// losses::LossParamError in its own words; with_flag_names() adds which flag it was.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -15,17 +16,23 @@ namespace adma::apps {
 struct LossFlags {
   std::string loss = losses::kLossKinds[0].name;
   losses::LossParams params;
-  // Resolves --loss into params.kind and checks every parameter.
+  // --loss resolved into params.kind (the values are checked by the library, later).
   losses::LossParams resolved() const {
     losses::LossParams p = params;
     p.kind = losses::loss_kind_from_name(loss);
-    for (const auto& info : losses::kLossParams) {
-      const std::string problem = losses::param_problem(info.param, p[info.param]);
-      ADMA_CHECK(problem.empty(), "--", info.name, ": ", problem);
-    }
     return p;
   }
 };
+
+// Runs `f`; a bad loss parameter comes back as "--a: Adma scaling factor a must be >= 0, got -1".
+template <typename F>
+auto with_flag_names(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const losses::LossParamError& e) {
+    throw Error(std::string("--") + losses::kLossParams[static_cast<int>(e.param)].name + ": " + e.what());
+  }
+}
 
 inline void add_loss_flags(CLI::App* cmd, const std::shared_ptr<LossFlags>& f) {
   std::vector<std::string> names;

@@ -20,8 +20,9 @@ const char* version_name(SoftmaxLossVersion v) {
   return "?";
 }
 
-SoftmaxLossSetup softmax_loss_setup(const LossParams& params, int64_t n, int64_t c, SoftmaxLossVersion version) {
-  losses::validate(params);
+SoftmaxLossSetup softmax_loss_setup(const LossParams& params, int64_t n, int64_t c, SoftmaxLossVersion version,
+                                    bool validated) {
+  if (!validated) losses::validate(params);
   ADMA_CHECK(n >= 0 && c >= 1, "loss: logits must be [N, C] with C >= 1, got [", n, ", ", c, "]");
   SoftmaxLossSetup s;
   s.params = params;

@@ -48,7 +48,8 @@ enum class SoftmaxLossVersion {
 const char* version_name(SoftmaxLossVersion v);
 
 // Decided once per loss node: the parameters (validated here, where they enter the
-// kernel), converted to each compute type once, and the scratch the CUDA kernels need.
+// kernel, unless the caller already did: `validated`), converted to each compute type
+// once, and the scratch the CUDA kernels need.
 struct SoftmaxLossSetup : KernelSetup {
   LossParams params;
   losses::LossConsts<float> f32{};
@@ -58,7 +59,7 @@ struct SoftmaxLossSetup : KernelSetup {
   SoftmaxLossVersion version = SoftmaxLossVersion::Tuned;
 };
 SoftmaxLossSetup softmax_loss_setup(const LossParams& params, int64_t n, int64_t c,
-                                    SoftmaxLossVersion version = SoftmaxLossVersion::Tuned);
+                                    SoftmaxLossVersion version = SoftmaxLossVersion::Tuned, bool validated = false);
 
 // Outputs of one call, all on the logits' device:
 //   per_sample [N], loss [1] (mean over the counted rows), correct [1] (count, as a float),

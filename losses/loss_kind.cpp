@@ -69,7 +69,7 @@ void validate(const LossParams& p) {
   loss_info(p.kind);  // a kind outside the table is refused here, not computed as another loss
   for (const auto& info : kLossParams) {
     const std::string problem = param_problem(info.param, p[info.param]);
-    ADMA_CHECK(problem.empty(), problem);
+    if (!problem.empty()) throw LossParamError(info.param, problem);
   }
 }
 

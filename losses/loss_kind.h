@@ -16,6 +16,8 @@
 #include <cmath>
 #include <string>
 
+#include "core/error.h"
+
 namespace adma::losses {
 
 enum class LossKind { Adma, CrossEntropy, GeneralizedCE, Poly1, Focal, MSE, SquaredHinge };
@@ -42,6 +44,14 @@ inline constexpr LossParamInfo kLossParams[kNumLossParams] = {
     {LossParam::Epsilon, "epsilon", "Poly-1 epsilon", 1.0},
     {LossParam::Gamma, "gamma", "focal loss gamma", 2.0},
 };
+
+// kLossParams[i] describes LossParam(i): checked here, so lookups may index by the enum.
+constexpr bool loss_params_in_enum_order() {
+  for (int i = 0; i < kNumLossParams; ++i)
+    if (static_cast<int>(kLossParams[i].param) != i) return false;
+  return true;
+}
+static_assert(loss_params_in_enum_order(), "kLossParams must list the parameters in LossParam order");
 
 struct LossKindInfo {
   LossKind kind;
@@ -89,8 +99,19 @@ LossKind loss_kind_from_name(const std::string& name);
 std::string loss_names(const std::string& separator = ", ");
 
 // Why `value` is not a valid `param` ("Adma scaling factor a must be >= 0, got -1"),
-// or "" when it is. validate() throws the first such message.
+// or "" when it is.
 std::string param_problem(LossParam param, double value);
+
+// What validate() throws: the library's message, and which parameter it is about
+// (so a command line can name its flag without checking anything itself).
+class LossParamError : public Error {
+ public:
+  LossParamError(LossParam p, const std::string& what) : Error(what), param(p) {}
+  LossParam param;
+};
+// Throws LossParamError for the first bad parameter. Called where parameters enter
+// the library: kernels::softmax_loss_setup (so losses::evaluate_loss, loss_bench)
+// and the SoftmaxLoss node's constructor (so a bad loss fails at Graph::add).
 void validate(const LossParams& p);
 
 }  // namespace adma::losses

@@ -6,7 +6,7 @@
 namespace adma::losses {
 
 SoftmaxLoss::SoftmaxLoss(Options o) : o_(o) {
-  validate(o_.params);  // here, where the parameters enter the graph, not at every call
+  validate(o_.params);  // here, where the parameters enter the graph: fails at Graph::add
   ADMA_CHECK(!o_.learnable_a || o_.params.kind == LossKind::Adma,
              "a learnable scaling factor exists for the Adma loss only, not ", loss_name(o_.params.kind));
 }
@@ -26,7 +26,7 @@ void SoftmaxLoss::plan(Context&) {
   add_state(Shape{n}, dtype());  // per-sample loss
   add_state(Shape{1}, dtype());  // correct predictions
   add_state(Shape{1}, dtype());  // d loss / d a
-  setup_ = kernels::softmax_loss_setup(o_.params, n, c);
+  setup_ = kernels::softmax_loss_setup(o_.params, n, c, kernels::SoftmaxLossVersion::Tuned, /*validated=*/true);
   add_state_bytes(setup_.scratch_bytes);
 }
 

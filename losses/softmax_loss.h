@@ -41,7 +41,7 @@ class SoftmaxLoss : public Node {
 
  private:
   Options o_;
-  kernels::SoftmaxLossSetup setup_;
+  kernels::SoftmaxLossSetup setup_;  // made in plan(), from the parameters checked at construction
 };
 
 }  // namespace adma::losses

@@ -10,6 +10,7 @@
 
 #include "core/graph/graph.h"
 #include "kernels/softmax_loss.h"
+#include "layers/add.h"
 #include "layers/dense.h"
 #include "losses/evaluate.h"
 #include "losses/softmax_loss.h"
@@ -425,6 +426,20 @@ TEST(SoftmaxLossNode, RejectsFloatLabelsAndLearnableAForOtherLosses) {
   o.params.kind = LossKind::CrossEntropy;
   o.learnable_a = true;
   EXPECT_THROW(losses::SoftmaxLoss{o}, Error);
+}
+
+TEST(SoftmaxLossNode, IsASinkBecauseItComputesItsInputGradientInForward) {
+  Graph g(Device::cpu());
+  Value x = g.input("x", Shape{4, 3});
+  Value y = g.labels("y", 4);
+  Value l = g.add<losses::SoftmaxLoss>("loss", {x, y}, losses::SoftmaxLoss::Options{});
+  EXPECT_TRUE(g.node(l).grads_in_forward());
+  try {
+    g.add<layers::Add>("twice", {l, l});
+    FAIL() << "a node after the loss must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("must be a sink"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

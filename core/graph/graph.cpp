@@ -36,6 +36,9 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   std::vector<Shape> shapes;
   for (Value v : inputs) {
     ADMA_CHECK(v.id >= 0 && v.id < size(), "node '", name, "': input value ", v.id, " is not in this graph");
+    const Node& in = *nodes_[static_cast<size_t>(v.id)];
+    ADMA_CHECK(!in.grads_in_forward(), "node '", name, "' reads the output of '", in.name_, "' (", in.kind(),
+               "), which computes its input gradients in forward and must be a sink (core/graph/node.h)");
     node->inputs_.push_back(nodes_[static_cast<size_t>(v.id)].get());
     shapes.push_back(nodes_[static_cast<size_t>(v.id)]->out_shape_);
   }
