@@ -83,12 +83,12 @@ int main(int argc, char** argv) {
       out.correct = Tensor::empty(Shape{1}, DType::F32, dev);
       out.dloss_da = Tensor::empty(Shape{1}, DType::F32, dev);
       out.dlogits = Tensor::empty(Shape{sh.n, sh.c}, DType::F32, dev);
-      const size_t sb = kernels::softmax_loss_setup(kernels::LossParams{}, sh.n, sh.c).scratch_bytes;
+      const size_t sb = kernels::softmax_loss_setup(losses::LossParams{}, sh.n, sh.c).scratch_bytes;
       out.scratch = Tensor::empty(Shape{static_cast<int64_t>((sb + 3) / 4)}, DType::F32, dev);
       CUDA_CHECK(cudaMemsetAsync(out.scratch.raw(), 0, out.scratch.nbytes(), s));
       for (const auto& info : losses::kLossKinds) {  // every kind, from the one table
         const auto kind = info.kind;
-        kernels::LossParams p;
+        losses::LossParams p;
         p.kind = kind;
         p.a = 0.258;
         const auto setup = kernels::softmax_loss_setup(p, sh.n, sh.c);
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
                 info.name + "\", \"us\": " + std::to_string(us) + ", \"gbs\": " + std::to_string(gbs) +
                 "}";
         first = false;
-        if (kind != kernels::LossKind::Adma && kind != kernels::LossKind::CrossEntropy) continue;
+        if (kind != losses::LossKind::Adma && kind != losses::LossKind::CrossEntropy) continue;
         // The versions, naive to fast. The naive ones are slow on wide rows: fewer repetitions.
         for (auto v : {kernels::SoftmaxLossVersion::RowPerThread, kernels::SoftmaxLossVersion::TwoPass,
                        kernels::SoftmaxLossVersion::Tuned}) {

@@ -19,8 +19,8 @@
 namespace adma::test {
 namespace {
 
-using kernels::LossKind;
-using kernels::LossParams;
+using losses::LossKind;
+using losses::LossParams;
 using Matrix = std::vector<std::vector<double>>;
 
 LossParams params(LossKind kind) {

@@ -14,7 +14,7 @@
 namespace adma::test {
 namespace {
 
-using kernels::LossKind;
+using losses::LossKind;
 
 struct Case {
   int n, c;
@@ -53,7 +53,7 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryVersionLossAndShape) {
       for (int i = 0; i < s.n; ++i)
         y.push_back(padded && i % 3 == 1 ? kernels::kIgnoreLabel
                                          : static_cast<int32_t>(rng.below(static_cast<uint64_t>(s.c))));
-      kernels::LossParams p;
+      losses::LossParams p;
       p.kind = kind;
       p.a = 0.2624;
       const auto cpu = losses::evaluate_loss(p, z, y, Device::cpu());
@@ -95,7 +95,7 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactorInEveryVersion) {
   out.correct = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dloss_da = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dlogits = Tensor::empty(Shape{n, c}, DType::F32, Device::cuda(0));
-  kernels::LossParams p;  // p.a = 0.25 is replaced by the device value
+  losses::LossParams p;  // p.a = 0.25 is replaced by the device value
   const auto setup = kernels::softmax_loss_setup(p, n, c, version);
   const int64_t words = static_cast<int64_t>((setup.scratch_bytes + 3) / 4);
   out.scratch = Tensor::from_host(std::vector<double>(words, 0.0), Shape{words}, DType::F32, Device::cuda(0));
@@ -123,7 +123,7 @@ TEST(LossGPU, ExtremeLogitsStayFinite) {
   const std::vector<std::vector<double>> z = {{1e4, -1e4, 0}, {-1e4, 1e4, 1e4}, {1e4, 1e4, 1e4}};
   for (LossKind kind : kKinds)
     for (double a : {0.0, 0.25, 2.0}) {
-      kernels::LossParams p;
+      losses::LossParams p;
       p.kind = kind;
       p.a = a;
       const auto r = losses::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0));

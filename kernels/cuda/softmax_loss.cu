@@ -9,8 +9,9 @@
 // written once (lp-only losses), or (2) sum_k g_k p_k and (3) the gradient (MSE, hinge).
 // DRAM should see the logits once and dlogits once. Small rows (a warp's) are re-read
 // from L1/L2. A large row is kept in shared memory by pass 1 (up to kMaxCachedC floats):
-// with one 128 KB row per block, the rows in flight would otherwise outgrow the 50 MB L2
-// of an H200 before their second pass. Each thread re-reads exactly the elements it cached, so no
+// a 32000-class row is 128 KB, and the rows in flight (2 blocks per SM x 132 SMs on an
+// H200, ~34 MB) plus the dlogits written through the same 50 MB L2 could evict a row
+// before its second pass. Each thread re-reads exactly the elements it cached, so no
 // barrier is needed. Rows whose length is a multiple of 4 move as float4.
 //
 // Batch reduction without a second launch and without float atomics: every block
