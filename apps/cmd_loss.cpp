@@ -35,7 +35,8 @@ void print_loss_kinds(bool json) {
   for (const auto& k : losses::kLossKinds) {
     std::printf("%-14s %s\n", k.name, k.help);
     for (const auto& p : losses::kLossParams)
-      if (k.params & losses::bit(p.param)) std::printf("%-14s   --%s (default %g): %s\n", "", p.name, p.default_value, p.help);
+      if (k.params & losses::bit(p.param))
+        std::printf("%-14s   --%s (default %g): %s\n", "", p.name, p.default_value, p.help);
   }
 }
 }  // namespace

@@ -1,14 +1,15 @@
 // The one place that picks a backend. A kernel family header (kernels/elu.h is
-// the model) declares both sides by hand, where grep and go-to-definition find them,
+// the model) declares both sides by hand, where grep, ctags and go-to-definition find them,
 //   namespace cpu  { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
 //   namespace cuda { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
 // and the public kernels::elu_forward checks its operands once, then
 //   ADMA_DISPATCH(ctx, elu_forward, ctx, s, x, y);
-// which calls cpu::fn or cuda::fn by the context's device. It also checks, at compile
-// time, that &cpu::fn and &cuda::fn have the same type (so no kernel name is
-// overloaded, and the two signatures cannot drift). Without CUDA the cuda::
-// declarations still exist; only their definitions are missing, and nothing calls them.
-// This is the only #if on ADMA_WITH_CUDA above core/: layers never see one.
+// which calls cpu::elu_forward or cuda::elu_forward by the context's device. It also
+// checks, at compile time, that &cpu::fn and &cuda::fn have the same type (so no kernel
+// name is overloaded, and the two signatures cannot drift).
+// Without CUDA the cuda:: declarations still exist and the check still runs; the
+// call sits in a discarded `if constexpr` branch, so no definition is needed.
+// kWithCuda is the only use of ADMA_WITH_CUDA above core/: layers never see one.
 #pragma once
 #include <cstddef>
 #include <initializer_list>
@@ -45,17 +46,20 @@ inline void expect_same(const char* op, const Tensor& a, const Tensor& b) {
 
 }  // namespace adma::kernels
 
-#define ADMA_SAME_SIGNATURE(fn)                                                                             \
-  static_assert(std::is_same_v<decltype(&::adma::kernels::cpu::fn), decltype(&::adma::kernels::cuda::fn)>, \
-                "kernels::cpu::" #fn " and kernels::cuda::" #fn " must have the same signature")
-
+namespace adma::kernels {
 #if defined(ADMA_WITH_CUDA)
-#define ADMA_DISPATCH(ctx, fn, ...) \
-  ADMA_SAME_SIGNATURE(fn);          \
-  return (ctx).is_cuda() ? ::adma::kernels::cuda::fn(__VA_ARGS__) : ::adma::kernels::cpu::fn(__VA_ARGS__)
+inline constexpr bool kWithCuda = true;
 #else
-#define ADMA_DISPATCH(ctx, fn, ...)                   \
-  ADMA_SAME_SIGNATURE(fn);                            \
-  if ((ctx).is_cuda()) ::adma::kernels::no_cuda(#fn); \
-  return ::adma::kernels::cpu::fn(__VA_ARGS__)
+inline constexpr bool kWithCuda = false;
 #endif
+}  // namespace adma::kernels
+
+#define ADMA_DISPATCH(ctx, fn, ...)                                                                        \
+  static_assert(std::is_same_v<decltype(&::adma::kernels::cpu::fn), decltype(&::adma::kernels::cuda::fn)>, \
+                "kernels::cpu::" #fn " and kernels::cuda::" #fn " must have the same signature");          \
+  if constexpr (::adma::kernels::kWithCuda) {                                                              \
+    if ((ctx).is_cuda()) return ::adma::kernels::cuda::fn(__VA_ARGS__);                                    \
+  } else {                                                                                                 \
+    if ((ctx).is_cuda()) ::adma::kernels::no_cuda(#fn);                                                    \
+  }                                                                                                        \
+  return ::adma::kernels::cpu::fn(__VA_ARGS__)

@@ -23,7 +23,7 @@ struct DropoutSetup : KernelSetup {
   DType dtype = DType::F32;
   double rate = 0.0;
   uint64_t seed = 0;
-  uint64_t counter = 0;                        // CPU: next Philox block
+  uint64_t counter = 0;                      // CPU: next Philox block
   std::shared_ptr<cuda::DropoutState> cuda;  // null on the CPU
 };
 
@@ -57,14 +57,16 @@ inline void dropout_reseed(Context& ctx, DropoutSetup& s, uint64_t seed) {
   ADMA_DISPATCH(ctx, dropout_reseed, ctx, s, seed);
 }
 inline void dropout_forward(Context& ctx, DropoutSetup& s, const Tensor& x, Tensor& y, Tensor& reserve) {
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y}) expect_operand("dropout_forward", *t, s.shape, s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y})
+    expect_operand("dropout_forward", *t, s.shape, s.dtype);
   ADMA_CHECK(reserve.nbytes() >= s.reserve_bytes, "dropout_forward: reserve of ", reserve.nbytes(), " bytes, need ",
              s.reserve_bytes);
   ADMA_DISPATCH(ctx, dropout_forward, ctx, s, x, y, reserve);
 }
 inline void dropout_backward(Context& ctx, const DropoutSetup& s, const Tensor& dy, Tensor& dx, const Tensor& reserve,
                              Tensor& ws) {
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&dy, &dx}) expect_operand("dropout_backward", *t, s.shape, s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&dy, &dx})
+    expect_operand("dropout_backward", *t, s.shape, s.dtype);
   ADMA_CHECK(ws.nbytes() >= s.workspace_bytes, "dropout_backward: workspace of ", ws.nbytes(), " bytes, need ",
              s.workspace_bytes);
   ADMA_DISPATCH(ctx, dropout_backward, ctx, s, dy, dx, reserve, ws);

@@ -54,7 +54,8 @@ inline void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor
 // dx += dy * ELU'(x)
 inline void elu_backward(Context& ctx, const EluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy,
                          Tensor& dx) {
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y, &dy, &dx}) expect_operand("elu_backward", *t, s.shape, s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y, &dy, &dx})
+    expect_operand("elu_backward", *t, s.shape, s.dtype);
   ADMA_DISPATCH(ctx, elu_backward, ctx, s, x, y, dy, dx);
 }
 

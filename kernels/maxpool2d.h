@@ -39,8 +39,8 @@ void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, 
 
 inline void maxpool2d_setup_init(Context& ctx, MaxPool2dSetup& s) {
   ADMA_CHECK(s.in.rank() == 4, "maxpool2d: input must be [N, C, H, W], got ", s.in.str());
-  ADMA_CHECK(s.kh > 0 && s.kw > 0 && s.sh > 0 && s.sw > 0 && s.out_h() > 0 && s.out_w() > 0, "maxpool2d: a ", s.kh,
-             "x", s.kw, " window does not fit ", s.in.str());
+  ADMA_CHECK(s.kh > 0 && s.kw > 0 && s.sh > 0 && s.sw > 0 && s.out_h() > 0 && s.out_w() > 0, "maxpool2d: a ", s.kh, "x",
+             s.kw, " window does not fit ", s.in.str());
   ADMA_DISPATCH(ctx, maxpool2d_setup_init, ctx, s);
 }
 inline MaxPool2dSetup maxpool2d_setup(Context& ctx, const Shape& in, DType dtype, int64_t kh, int64_t kw, int64_t sh,
@@ -62,8 +62,10 @@ inline void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tenso
 }
 inline void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, const Tensor& y,
                                const Tensor& dy, Tensor& dx) {
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &dx}) expect_operand("maxpool2d_backward", *t, s.in, s.dtype);
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&y, &dy}) expect_operand("maxpool2d_backward", *t, s.out(), s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &dx})
+    expect_operand("maxpool2d_backward", *t, s.in, s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&y, &dy})
+    expect_operand("maxpool2d_backward", *t, s.out(), s.dtype);
   ADMA_DISPATCH(ctx, maxpool2d_backward, ctx, s, x, y, dy, dx);
 }
 

@@ -45,11 +45,13 @@ inline SoftmaxSetup softmax_setup(Context& ctx, const Shape& shape, DType dtype)
   return s;
 }
 inline void softmax_forward(Context& ctx, const SoftmaxSetup& s, const Tensor& x, Tensor& y) {
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y}) expect_operand("softmax_forward", *t, s.shape, s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y})
+    expect_operand("softmax_forward", *t, s.shape, s.dtype);
   ADMA_DISPATCH(ctx, softmax_forward, ctx, s, x, y);
 }
 inline void softmax_backward(Context& ctx, const SoftmaxSetup& s, const Tensor& y, const Tensor& dy, Tensor& dx) {
-  for (const Tensor* t : std::initializer_list<const Tensor*>{&y, &dy, &dx}) expect_operand("softmax_backward", *t, s.shape, s.dtype);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&y, &dy, &dx})
+    expect_operand("softmax_backward", *t, s.shape, s.dtype);
   ADMA_DISPATCH(ctx, softmax_backward, ctx, s, y, dy, dx);
 }
 

@@ -73,12 +73,12 @@ struct LossOutputs {
 };
 
 namespace cpu {
-void softmax_loss(Context& ctx, const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels,
-                  const Tensor& a, double scale, bool accumulate, LossOutputs& out);
+void softmax_loss(Context& ctx, const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels, const Tensor& a,
+                  double scale, bool accumulate, LossOutputs& out);
 }
 namespace cuda {
-void softmax_loss(Context& ctx, const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels,
-                  const Tensor& a, double scale, bool accumulate, LossOutputs& out);
+void softmax_loss(Context& ctx, const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels, const Tensor& a,
+                  double scale, bool accumulate, LossOutputs& out);
 }
 
 // `a` (1 element, same device) replaces params.a when defined: a learnable scaling factor.

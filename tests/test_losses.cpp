@@ -57,11 +57,16 @@ double closed_form(const LossParams& lp, const std::vector<double>& z, int y) {
   const double py = p[y];
   const double c = static_cast<double>(z.size());
   switch (lp.kind) {
-    case LossKind::Adma: return lp.base - std::pow(lp.base, std::pow(py, lp.a));
-    case LossKind::CrossEntropy: return -std::log(py);
-    case LossKind::GeneralizedCE: return (1 - std::pow(py, lp.q)) / lp.q;
-    case LossKind::Poly1: return -std::log(py) + lp.epsilon * (1 - py);
-    case LossKind::Focal: return -std::pow(1 - py, lp.gamma) * std::log(py);
+    case LossKind::Adma:
+      return lp.base - std::pow(lp.base, std::pow(py, lp.a));
+    case LossKind::CrossEntropy:
+      return -std::log(py);
+    case LossKind::GeneralizedCE:
+      return (1 - std::pow(py, lp.q)) / lp.q;
+    case LossKind::Poly1:
+      return -std::log(py) + lp.epsilon * (1 - py);
+    case LossKind::Focal:
+      return -std::pow(1 - py, lp.gamma) * std::log(py);
     case LossKind::MSE: {
       double s = 0;
       for (size_t k = 0; k < p.size(); ++k) s += std::pow(p[k] - (static_cast<int>(k) == y), 2);
@@ -128,7 +133,8 @@ TEST_P(LossCpu, GradientMatchesCentralDifferences) {
       zp[i][k] += h;
       zm[i][k] -= h;
       const double num = (losses::evaluate_loss(lp, zp, y, Device::cpu()).loss -
-                          losses::evaluate_loss(lp, zm, y, Device::cpu()).loss) / (2 * h);
+                          losses::evaluate_loss(lp, zm, y, Device::cpu()).loss) /
+                         (2 * h);
       ASSERT_NEAR(r.dlogits[i][k], num, 1e-8 * std::max(1.0, std::fabs(num))) << "dL/dz[" << i << "][" << k << "]";
     }
 }
@@ -148,8 +154,9 @@ TEST(AdmaLoss, ScalingFactorGradientMatchesCentralDifferences) {
       LossParams lo = lp, hi = lp;
       lo.a -= h;
       hi.a += h;
-      const double num = (losses::evaluate_loss(hi, z, y, Device::cpu()).loss -
-                          losses::evaluate_loss(lo, z, y, Device::cpu()).loss) / (2 * h);
+      const double num =
+          (losses::evaluate_loss(hi, z, y, Device::cpu()).loss - losses::evaluate_loss(lo, z, y, Device::cpu()).loss) /
+          (2 * h);
       EXPECT_NEAR(losses::evaluate_loss(lp, z, y, Device::cpu()).dloss_da, num, 1e-8) << "a " << a << " base " << base;
     }
 }
@@ -251,7 +258,8 @@ TEST(LossKernel, BadLabelOnDeviceIsNanLossAndZeroGradientNotACrash) {
   out.correct = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
   out.dloss_da = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
   out.dlogits = Tensor::empty(Shape{2, 3}, DType::F64, Device::cpu());
-  kernels::softmax_loss(ctx, kernels::softmax_loss_setup(params(LossKind::Adma), 2, 3), z, y, Tensor(), 0.5, false, out);
+  kernels::softmax_loss(ctx, kernels::softmax_loss_setup(params(LossKind::Adma), 2, 3), z, y, Tensor(), 0.5, false,
+                        out);
   const auto ps = out.per_sample.to_host();
   EXPECT_TRUE(std::isfinite(ps[0]));
   EXPECT_TRUE(std::isnan(ps[1]));

@@ -36,8 +36,8 @@ using loss_layout::kSmallC;
 using loss_layout::kWarpRowsPerBlock;
 
 struct MaxSum {
-  float m, s;     // running max and sum of exp(z - m)
-  float best;     // arg-max value and index (first one wins ties)
+  float m, s;  // running max and sum of exp(z - m)
+  float best;  // arg-max value and index (first one wins ties)
   int arg;
 };
 
@@ -157,9 +157,9 @@ __device__ inline void row_write(const float* zr, float* dr, int c, int lane, bo
   }
 }
 
-
 template <int G, bool kProb>
-__global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softmax_loss_kernel(LossArgs p, bool cache_row) {
+__global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1)
+    softmax_loss_kernel(LossArgs p, bool cache_row) {
   constexpr int R = (G == 32) ? kWarpRowsPerBlock : 1;
   extern __shared__ float4 dyn_smem[];  // the cached row (block-per-row launches that ask for it)
   __shared__ float row_loss[R], row_correct[R], row_da[R], row_counted[R];
@@ -174,8 +174,9 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
                       (p.dz == nullptr || reinterpret_cast<uintptr_t>(p.dz) % 16 == 0);
     float* cache = (G > 32 && cache_row) ? reinterpret_cast<float*>(dyn_smem) : nullptr;
     MaxSum ms{-INFINITY, 0.f, -INFINITY, 0};
-    row_read<G>(zr, c, lane, vec4, [&](int k, float z) { push(ms, z, k); }, cache);
-    if (cache) zr = cache;  // later passes read the row from shared memory
+    row_read<G>(
+        zr, c, lane, vec4, [&](int k, float z) { push(ms, z, k); }, cache);
+    if (cache) zr = cache;     // later passes read the row from shared memory
     ms = group_reduce<G>(ms);  // its __syncthreads also publishes the cache (z_label below)
     const float lse = ms.m + logf(ms.s);
     const int label = p.y[row];
@@ -317,8 +318,10 @@ void softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& log
   args.dloss_da = out.dloss_da.defined() ? ptr(out.dloss_da) : nullptr;
   const cudaStream_t s = stream_of(ctx);
   switch (setup.version) {
-    case SoftmaxLossVersion::RowPerThread: return launch_row_per_thread(args, s);
-    case SoftmaxLossVersion::TwoPass: return launch_two_pass(args, s);
+    case SoftmaxLossVersion::RowPerThread:
+      return launch_row_per_thread(args, s);
+    case SoftmaxLossVersion::TwoPass:
+      return launch_two_pass(args, s);
     case SoftmaxLossVersion::Tuned:
       if (losses::uses_lp_only(setup.params.kind))
         launch<false>(args, s);
