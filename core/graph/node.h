@@ -18,9 +18,9 @@
 // losses/softmax_loss.h) are the one exception, because their kernel must read the
 // logits once: in a training-mode forward they also ADD (or write, as their options
 // say) d(loss)/d(input) into in_grad(i) where defined. That is sound because such a
-// node is a sink (Graph::add refuses a node that reads its output, so nothing
-// upstream of it can change after its forward) and Graph::forward() clears every
-// activation gradient before any node runs.
+// node is a sink (Graph::add refuses a node that reads its output, so no gradient
+// ever arrives at its output from downstream: its forward already knows the whole
+// gradient) and Graph::forward() clears every activation gradient before any node runs.
 // Their backward() then adds only what forward could not: parameter gradients (a
 // learnable Adma `a`), so zero_grad() may still come anywhere before backward().
 // In eval mode they compute no input gradient at all.
