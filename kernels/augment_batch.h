@@ -32,7 +32,6 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
-#include <type_traits>
 
 #include "core/rng.h"
 #include "core/tensor.h"
@@ -244,8 +243,6 @@ namespace cuda {
 void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels);
 void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst);
 }  // namespace cuda
-static_assert(std::is_same_v<decltype(&cpu::augment_batch), decltype(&cuda::augment_batch)>);
-static_assert(std::is_same_v<decltype(&cpu::upload_bytes), decltype(&cuda::upload_bytes)>);
 
 // Writes batch `g` into x ([rows, C, H, W] float32) and labels ([rows] int32).
 // CUDA: one kernel, queued on the context's stream; nothing waits.
