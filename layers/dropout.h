@@ -16,6 +16,8 @@ class Dropout : public Node {
   void backward(Context& ctx) override;
   void reseed(Context& ctx, uint64_t seed) override { kernels::dropout_reseed(ctx, plan_, seed); }
   double rate() const { return rate_; }
+  // Masking is decided on the host at capture: part of a captured step's mode.
+  void describe_mode(StepMode& m) const override;
 
  private:
   double rate_;

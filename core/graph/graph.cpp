@@ -1,13 +1,13 @@
 // Graph building (shape inference, memory plan, init) and execution.
 #include "core/graph/graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "core/graph/input_node.h"
 #include "core/rng.h"
-#include "kernels/elementwise.h"
 
 namespace adma {
 
@@ -93,7 +93,7 @@ void Graph::build() {
   // zero for whole-buffer kernels (optimizer, all-reduce, checkpoints compare equal),
   // and a node's state may hold counters (the loss kernel's ticket) kept at zero.
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_})
-    if (Tensor t = a->whole(DType::F32); t.defined()) kernels::fill(ctx, t, 0.0);
+    if (Tensor t = a->whole(DType::F32); t.defined()) t.zero_async(ctx);
 
   // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
   int param_index = 0;
@@ -122,6 +122,7 @@ void Graph::build() {
     n.workspace_ = &workspace_;
   }
   built_ = true;
+  plan_grad_clears();
   init_parameters();
   zero_grad();
   ctx.synchronize();
@@ -145,13 +146,64 @@ void Graph::init_parameters() {
   }
 }
 
+void Graph::plan_grad_clears() {
+  // Which nodes write each gradient slot. A slot needs clearing before a step unless
+  // a consumer overwrites it in forward (all other writers add, and run later, in
+  // backward). A slot nobody consumes (the model's output) is cleared: the caller
+  // writes its seed after forward, or backward reads zeros.
+  for (int mode = 0; mode < 2; ++mode) {
+    std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) byte ranges
+    for (auto& n : nodes_) {
+      if (n->is_view() || !n->out_grad_.defined()) continue;
+      bool overwritten = false;
+      for (auto& c : nodes_)
+        for (size_t i = 0; i < c->inputs_.size(); ++i)
+          if (mode == 1 && c->inputs_[i] == n.get() && c->overwrites_input_grad(static_cast<int>(i)))
+            overwritten = true;
+      if (overwritten) continue;
+      const size_t b = n->out_grad_.byte_offset();
+      runs.emplace_back(b, b + n->out_grad_.nbytes());
+    }
+    std::sort(runs.begin(), runs.end());
+    std::vector<std::pair<size_t, size_t>> merged;
+    for (const auto& r : runs) {
+      // Slots start Arena::kAlign-aligned; the padding between them is unused, so
+      // runs separated by less than one alignment step merge into one memset.
+      if (!merged.empty() && r.first <= merged.back().second + Arena::kAlign)
+        merged.back().second = std::max(merged.back().second, r.second);
+      else
+        merged.push_back(r);
+    }
+    Tensor whole = act_grads_.whole(DType::F32);
+    grad_clears_[mode].clear();
+    for (const auto& r : merged) {
+      const size_t end = std::min(r.second, whole.nbytes());
+      grad_clears_[mode].push_back(Tensor::view(whole.storage(), r.first, Shape{static_cast<int64_t>((end - r.first) / 4)},
+                                                DType::F32));
+    }
+  }
+}
+
+size_t Graph::grad_clear_bytes(bool training) const {
+  size_t b = 0;
+  for (const Tensor& t : grad_clears_[training ? 1 : 0]) b += t.nbytes();
+  return b;
+}
+
+StepMode Graph::mode() const {
+  StepMode m;
+  m.flag("training", training_);
+  m.flag("TF32", ctx_->allow_tf32);
+  for (const auto& n : nodes_) n->describe_mode(m);
+  return m;
+}
+
 void Graph::check_built(const char* what) const { ADMA_CHECK(built_, what, ": call build() first"); }
 
 void Graph::forward() {
   check_built("forward");
   Context& ctx = *ctx_;
-  Tensor ag = act_grads_.whole(dtype_);
-  if (ag.defined()) kernels::fill(ctx, ag, 0.0);
+  for (Tensor& t : grad_clears_[training_ ? 1 : 0]) t.zero_async(ctx);
   for (auto& n : nodes_)
     if (!n->is_view()) n->forward(ctx);
 }
@@ -169,7 +221,7 @@ void Graph::backward() {
 void Graph::zero_grad() {
   check_built("zero_grad");
   Tensor g = grad_buffer();
-  if (g.defined()) kernels::fill(*ctx_, g, 0.0);
+  if (g.defined()) g.zero_async(*ctx_);
 }
 
 void Graph::reseed(uint64_t seed) {

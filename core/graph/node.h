@@ -34,6 +34,7 @@ struct Init {
 };
 
 class Graph;
+class StepMode;
 
 class Node {
  public:
@@ -47,6 +48,12 @@ class Node {
   virtual bool is_view() const { return false; }
   // Restarts the node's random stream (dropout); a no-op for deterministic nodes.
   virtual void reseed(Context&, uint64_t) {}
+  // True when forward() in training mode WRITES (=, not +=) d(loss)/d(input i), as a
+  // loss that computes its gradient in forward does: that slot then needs no clearing
+  // before the step, since every backward writer adds after it.
+  virtual bool overwrites_input_grad(int) const { return false; }
+  // Host-side settings of this node that a captured step freezes (core/graph/step_mode.h).
+  virtual void describe_mode(StepMode&) const {}
 
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }
