@@ -33,7 +33,25 @@ ADMA_DECLARE_BOTH(void batchnorm_backward(Context& ctx, const BatchNormPlan& pla
                                           const Tensor& dy, const Tensor& gamma, const Tensor& save_mean,
                                           const Tensor& save_invstd, Tensor& dx, Tensor& dgamma, Tensor& dbeta))
 
-inline void batchnorm_plan_init(Context& ctx, BatchNormPlan& p) { ADMA_DISPATCH(ctx, batchnorm_plan_init, ctx, p); }
+// Operand checks, the same for both backends (cuDNN 9's CUDNN_BN_MIN_EPSILON is 0,
+// so cuDNN alone would accept eps = 0 and divide by zero on a constant channel).
+inline void check_batchnorm_options(const Shape& shape, double momentum, double eps) {
+  ADMA_CHECK(shape.rank() == 2 || shape.rank() == 4, "batchnorm: input must be [N, C] or [N, C, H, W], got ",
+             shape.str());
+  ADMA_CHECK(eps > 0, "batchnorm: epsilon must be positive, got ", eps);
+  ADMA_CHECK(momentum >= 0 && momentum <= 1, "batchnorm: momentum must be in [0, 1], got ", momentum);
+}
+// Training normalises by batch statistics: a channel needs more than one value
+// (M = N H W > 1), or its variance is 0 and the unbiased running variance divides by 0.
+inline void check_batchnorm_training(const Shape& shape) {
+  ADMA_CHECK(shape.rank() >= 2 && shape[0] * shape.numel_from(2) > 1,
+             "batchnorm: training needs more than one value per channel, got ", shape.str());
+}
+
+inline void batchnorm_plan_init(Context& ctx, BatchNormPlan& p) {
+  check_batchnorm_options(p.shape, p.momentum, p.eps);
+  ADMA_DISPATCH(ctx, batchnorm_plan_init, ctx, p);
+}
 inline BatchNormPlan batchnorm_plan(Context& ctx, const Shape& shape, DType dtype, double momentum, double eps) {
   BatchNormPlan p;
   p.shape = shape;
@@ -45,6 +63,7 @@ inline BatchNormPlan batchnorm_plan(Context& ctx, const Shape& shape, DType dtyp
 }
 inline void batchnorm_forward_train(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
                                     const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
+  check_batchnorm_training(p.shape);
   ADMA_DISPATCH(ctx, batchnorm_forward_train, ctx, p, x, gamma, beta, rm, rv, sm, si, y);
 }
 inline void batchnorm_forward_eval(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,

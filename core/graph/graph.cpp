@@ -152,7 +152,11 @@ void Graph::plan_grad_clears() {
   // backward). A slot nobody consumes (the model's output) is cleared: the caller
   // writes its seed after forward, or backward reads zeros.
   for (int mode = 0; mode < 2; ++mode) {
-    std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) byte ranges
+    struct Run {
+      size_t begin, end;
+      bool clear;
+    };
+    std::vector<Run> runs;  // every gradient slot, [begin, end) bytes
     for (auto& n : nodes_) {
       if (n->is_view() || !n->out_grad_.defined()) continue;
       bool overwritten = false;
@@ -160,19 +164,24 @@ void Graph::plan_grad_clears() {
         for (size_t i = 0; i < c->inputs_.size(); ++i)
           if (mode == 1 && c->inputs_[i] == n.get() && c->overwrites_input_grad(static_cast<int>(i)))
             overwritten = true;
-      if (overwritten) continue;
       const size_t b = n->out_grad_.byte_offset();
-      runs.emplace_back(b, b + n->out_grad_.nbytes());
+      runs.push_back({b, b + n->out_grad_.nbytes(), !overwritten});
     }
-    std::sort(runs.begin(), runs.end());
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+    // Adjacent slots to clear merge into one memset (the alignment padding between
+    // them is unused); a slot that is not cleared ends the run.
     std::vector<std::pair<size_t, size_t>> merged;
+    bool extend = false;
     for (const auto& r : runs) {
-      // Slots start Arena::kAlign-aligned; the padding between them is unused, so
-      // runs separated by less than one alignment step merge into one memset.
-      if (!merged.empty() && r.first <= merged.back().second + Arena::kAlign)
-        merged.back().second = std::max(merged.back().second, r.second);
+      if (!r.clear) {
+        extend = false;
+        continue;
+      }
+      if (extend)
+        merged.back().second = r.end;
       else
-        merged.push_back(r);
+        merged.emplace_back(r.begin, r.end);
+      extend = true;
     }
     Tensor whole = act_grads_.whole(DType::F32);
     grad_clears_[mode].clear();

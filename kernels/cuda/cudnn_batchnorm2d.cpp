@@ -15,8 +15,7 @@ BnState& state(const BatchNormPlan& p) { return *static_cast<BnState*>(p.cuda.ge
 
 void batchnorm_plan_init(Context&, BatchNormPlan& p) {
   expect_f32("batchnorm", p.dtype);
-  ADMA_CHECK(p.shape.rank() == 2 || p.shape.rank() == 4, "batchnorm: input must be [N, C] or [N, C, H, W], got ",
-             p.shape.str());
+  // Shape, eps > 0 and momentum are checked above the dispatch (kernels/batchnorm2d.h).
   ADMA_CHECK(p.eps >= CUDNN_BN_MIN_EPSILON, "batchnorm: cuDNN needs epsilon >= ", CUDNN_BN_MIN_EPSILON, ", got ",
              p.eps);
   auto s = std::make_shared<BnState>();

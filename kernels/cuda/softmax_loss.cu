@@ -277,20 +277,15 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
 }
 
 template <bool kProb>
-void launch(Args a, cudaStream_t s) {
+void launch(const Context& ctx, Args a, cudaStream_t s) {
   if (a.c <= kSmallC) {
     const unsigned blocks = static_cast<unsigned>((a.n + kWarpRowsPerBlock - 1) / kWarpRowsPerBlock);
     softmax_loss_kernel<32, kProb><<<blocks, 32 * kWarpRowsPerBlock, 0, s>>>(a);
   } else {
     auto kernel = softmax_loss_kernel<kRowThreads, kProb>;
-    // Allow the largest cache once per kernel (a host-side attribute, not stream work;
-    // set for the device current at the first call).
-    static const bool attr = [&] {
-      CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                      static_cast<int>(kMaxCachedC * sizeof(float))));
-      return true;
-    }();
-    (void)attr;
+    // Allow the largest cache (above the 48 KB default) on this context's device: a
+    // host-side attribute, per device, made once; not stream work.
+    allow_dynamic_shared_memory(ctx, kernel, kMaxCachedC * sizeof(float));
     a.cache_row = a.c <= kMaxCachedC;
     const size_t smem = a.cache_row ? static_cast<size_t>(a.c) * sizeof(float) : 0;
     kernel<<<static_cast<unsigned>(a.n), kRowThreads, smem, s>>>(a);
@@ -328,9 +323,9 @@ void softmax_loss(Context& ctx, const LossParams& params, const Tensor& logits, 
   args.dloss_da = out.dloss_da.defined() ? ptr(out.dloss_da) : nullptr;
   args.cache_row = false;
   if (params.uses_lp_only())
-    launch<false>(args, stream_of(ctx));
+    launch<false>(ctx, args, stream_of(ctx));
   else
-    launch<true>(args, stream_of(ctx));
+    launch<true>(ctx, args, stream_of(ctx));
 }
 
 }  // namespace adma::kernels::cuda
