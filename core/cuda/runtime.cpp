@@ -125,13 +125,21 @@ void host_free_pinned(void* ptr) noexcept {
 // plain cudaMemcpy/cudaMemset (legacy stream) would not be ordered with the
 // kernels at all (a pageable host-to-device cudaMemcpy returns once the data is
 // staged, before the DMA lands, and a kernel on the context stream may read first).
+// Makes `device` current only when it is not (as PyTorch's device guard does): the
+// check is a host-side query, safe while a stream is being captured.
+static void use_device(int device) {
+  int current = -1;
+  CUDA_CHECK(cudaGetDevice(&current));
+  if (current != device) CUDA_CHECK(cudaSetDevice(device));
+}
+
 void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream) {
-  CUDA_CHECK(cudaSetDevice(device));
+  use_device(device);
   CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, to_cuda(kind), static_cast<cudaStream_t>(stream)));
 }
 
 void memset_async(void* ptr, int byte, size_t bytes, int device, void* stream) {
-  CUDA_CHECK(cudaSetDevice(device));
+  use_device(device);
   CUDA_CHECK(cudaMemsetAsync(ptr, byte, bytes, static_cast<cudaStream_t>(stream)));
 }
 

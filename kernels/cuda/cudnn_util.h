@@ -59,7 +59,9 @@ inline float* ptr(Tensor& t) { return static_cast<float*>(t.raw()); }
 // opt `kernel` in to `bytes` of dynamic shared memory there, once per device.
 template <typename Kernel>
 void allow_dynamic_shared_memory(const Context& ctx, Kernel kernel, size_t bytes) {
-  CUDA_CHECK(cudaSetDevice(ctx.device.index));
+  int current = -1;
+  CUDA_CHECK(cudaGetDevice(&current));
+  if (current != ctx.device.index) CUDA_CHECK(cudaSetDevice(ctx.device.index));
   static std::mutex mu;
   static std::vector<std::pair<int, size_t>> done;  // (device, bytes) opted in, for this kernel
   std::lock_guard<std::mutex> lock(mu);
