@@ -6,7 +6,6 @@
 #include <cudnn.h>
 
 #include <mutex>
-#include <utility>
 #include <vector>
 
 #include "core/context.h"
@@ -56,19 +55,25 @@ inline float* ptr(Tensor& t) { return static_cast<float*>(t.raw()); }
 
 // cudaFuncSetAttribute(MaxDynamicSharedMemorySize) holds for the current device
 // only: make `ctx`'s device current (the launch that follows needs it anyway) and
-// opt `kernel` in to `bytes` of dynamic shared memory there, once per device.
+// opt `kernel` in to `bytes` of dynamic shared memory there, once per (kernel, device).
 template <typename Kernel>
 void allow_dynamic_shared_memory(const Context& ctx, Kernel kernel, size_t bytes) {
   int current = -1;
   CUDA_CHECK(cudaGetDevice(&current));
   if (current != ctx.device.index) CUDA_CHECK(cudaSetDevice(ctx.device.index));
+  struct Done {
+    const void* kernel;
+    int device;
+    size_t bytes;
+  };
   static std::mutex mu;
-  static std::vector<std::pair<int, size_t>> done;  // (device, bytes) opted in, for this kernel
+  static std::vector<Done> done;
+  const void* k = reinterpret_cast<const void*>(kernel);
   std::lock_guard<std::mutex> lock(mu);
   for (const auto& d : done)
-    if (d.first == ctx.device.index && d.second >= bytes) return;
+    if (d.kernel == k && d.device == ctx.device.index && d.bytes >= bytes) return;
   CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
-  done.emplace_back(ctx.device.index, bytes);
+  done.push_back({k, ctx.device.index, bytes});
 }
 
 // cuDNN's alpha/beta blending scalars: beta = 1 makes a backward accumulate.
