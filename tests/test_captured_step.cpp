@@ -13,6 +13,9 @@
 #include "losses/softmax_loss.h"
 #include "models/convnet.h"
 #include "test_util.h"
+#if defined(ADMA_WITH_CUDA)
+#include "kernels/cuda/cudnn_conv_algos.h"
+#endif
 
 namespace adma::test {
 namespace {
@@ -152,6 +155,18 @@ TEST(ConvNet, TwoGraphsOfTheSameModelAgreeBitForBit) { two_graphs_agree_bit_for_
 
 TEST(ConvNetGPU, TwoGraphsOfTheSameModelAgreeBitForBit) {
   ADMA_REQUIRE_GPU();
+#if defined(ADMA_WITH_CUDA)
+  // The first graph searches each convolution geometry once (none, if an earlier test
+  // in this process built the same model); the second reuses all of it.
+  const int before = kernels::cuda::conv_algo_searches();
+  Rng rng(1);
+  const Values xs = random_values(rng, 8 * 28 * 28), labels(8, 3.0);
+  fresh_graph_step(Device::cuda(0), xs, labels);
+  const int after_first = kernels::cuda::conv_algo_searches();
+  EXPECT_LE(after_first - before, 6) << "at most one search per conv layer";
+  fresh_graph_step(Device::cuda(0), xs, labels);
+  EXPECT_EQ(kernels::cuda::conv_algo_searches(), after_first) << "a second graph of the same model searched again";
+#endif
   two_graphs_agree_bit_for_bit(Device::cuda(0));
 }
 
