@@ -99,16 +99,6 @@ void Tensor::copy_from_async(const Tensor& src, Context& ctx) {
   cuda_rt::memcpy_async(raw(), src.raw(), n, kind_of(*this, src), on.index, ctx.stream);
 }
 
-void Tensor::zero_async(Context& ctx) {
-  const size_t n = nbytes();
-  if (n == 0) return;
-  ADMA_CHECK(ctx.device == device_, "zero_async: tensor on ", device_.str(), ", context on ", ctx.device.str());
-  if (device_.is_cpu())
-    std::memset(raw(), 0, n);
-  else
-    cuda_rt::memset_async(raw(), 0, n, device_.index, ctx.stream);
-}
-
 Tensor Tensor::to(Device device) const {
   Tensor out = empty(shape_, dtype_, device);
   out.copy_from(*this);

@@ -59,14 +59,12 @@ class Tensor {
   // until the stream has passed the copy; a CUDA graph may capture this call.
   // ctx must be the context of the CUDA side (either side's device for CPU-CPU).
   void copy_from_async(const Tensor& src, Context& ctx);
-  // Every byte zero (0.0 in float and double, 0 in int32), stream-ordered on `ctx`
-  // (a memset on CUDA); never waits. What the graph clears gradients with.
-  void zero_async(Context& ctx);
   // A copy on another device.
   Tensor to(Device device) const;
   // All elements as doubles on the host (synchronous): for tests and printing.
   std::vector<double> to_host() const;
-  // Set every element to a value (synchronous for the host; tests and init only).
+  // Set every element to a value: a host fill and a synchronous copy (tests and init
+  // only; inside a step use core/zero.h, which is stream-ordered).
   void fill(double value);
 
  private:

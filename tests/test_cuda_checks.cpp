@@ -27,18 +27,38 @@ void expect_error(const std::function<void()>& f, const std::string& part) {
   }
 }
 
+// The checks in kernels/batchnorm2d.h, above the dispatch: the setup refuses the
+// options, a training forward a channel of one value. On the CPU context; the
+// CUDA backend is reached only through the same inline functions.
 TEST(BatchNormChecks, RefuseWhatCudnnWouldAccept) {
+  Context& cpu = Context::cpu();
   const Shape s{8, 3, 4, 4};
-  EXPECT_NO_THROW(kernels::check_batchnorm_options(s, 0.99, 1e-3));
-  expect_error([&] { kernels::check_batchnorm_options(s, 0.99, 0.0); }, "epsilon must be positive, got 0");
-  expect_error([&] { kernels::check_batchnorm_options(s, 0.99, -1e-5); }, "epsilon must be positive");
-  expect_error([&] { kernels::check_batchnorm_options(s, 1.5, 1e-3); }, "momentum must be in [0, 1], got 1.5");
-  expect_error([&] { kernels::check_batchnorm_options(s, -0.1, 1e-3); }, "momentum must be in [0, 1]");
-  expect_error([&] { kernels::check_batchnorm_options(Shape{8, 3, 4}, 0.99, 1e-3); }, "[N, C] or [N, C, H, W]");
-  EXPECT_NO_THROW(kernels::check_batchnorm_training(Shape{2, 3, 1, 1}));
-  EXPECT_NO_THROW(kernels::check_batchnorm_training(Shape{1, 3, 2, 1}));
-  expect_error([] { kernels::check_batchnorm_training(Shape{1, 3, 1, 1}); }, "more than one value per channel");
-  expect_error([] { kernels::check_batchnorm_training(Shape{1, 3}); }, "more than one value per channel");
+  auto setup = [&](const Shape& shape, double momentum, double eps) {
+    return kernels::batchnorm2d_setup(cpu, shape, DType::F32, momentum, eps);
+  };
+  EXPECT_NO_THROW(setup(s, 0.99, 1e-3));
+  expect_error([&] { setup(s, 0.99, 0.0); }, "epsilon must be positive, got 0");
+  expect_error([&] { setup(s, 0.99, -1e-5); }, "epsilon must be positive");
+  expect_error([&] { setup(s, 1.5, 1e-3); }, "momentum must be in [0, 1], got 1.5");
+  expect_error([&] { setup(s, -0.1, 1e-3); }, "momentum must be in [0, 1]");
+  expect_error([&] { setup(Shape{8, 3, 4}, 0.99, 1e-3); }, "[N, C] or [N, C, H, W]");
+  // A training forward with operands of the setup's shapes: refused before any work
+  // when a channel holds one value (its variance is 0).
+  auto train = [&](const Shape& shape) {
+    const auto st = setup(shape, 0.99, 1e-3);
+    const Shape c{shape[1]};
+    auto make = [&](const Shape& sh, double v) {
+      return Tensor::from_host(Values(static_cast<size_t>(sh.numel()), v), sh, DType::F32, Device::cpu());
+    };
+    Tensor x = make(shape, 0.5), y = make(shape, 0.0);
+    Tensor gamma = make(c, 1.0), beta = make(c, 0.0), rm = make(c, 0.0), rv = make(c, 1.0);
+    Tensor sm = make(c, 0.0), si = make(c, 0.0);
+    kernels::batchnorm2d_forward_train(cpu, st, x, gamma, beta, rm, rv, sm, si, y);
+  };
+  EXPECT_NO_THROW(train(Shape{2, 3, 1, 1}));
+  EXPECT_NO_THROW(train(Shape{1, 3, 2, 1}));
+  expect_error([&] { train(Shape{1, 3, 1, 1}); }, "more than one value per channel");
+  expect_error([&] { train(Shape{1, 3}); }, "more than one value per channel");
 }
 
 // Through the layer on `device`: the header's checks run before either backend.

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "core/context.h"
+#include "core/zero.h"
 #include "kernels/elementwise.h"
 #include "test_util.h"
 
@@ -24,13 +25,13 @@ TEST(Tensor, PinnedHostTensorIsAnOrdinaryHostTensorWithoutADevice) {
   EXPECT_EQ(t.to_host(), Values(15, 2.5));
 }
 
-TEST(Tensor, ZeroAsyncAndCopyAsyncOnTheCpu) {
+TEST(Tensor, ZeroAndCopyAsyncOnTheCpu) {
   Context& cpu = Context::cpu();
   Tensor a = Tensor::from_host({1, 2, 3, 4}, Shape{4}, DType::F64, Device::cpu());
   Tensor b = Tensor::empty(Shape{4}, DType::F64, Device::cpu());
   b.copy_from_async(a, cpu);
   EXPECT_EQ(b.to_host(), (Values{1, 2, 3, 4}));
-  b.zero_async(cpu);
+  zero(cpu, b);
   EXPECT_EQ(b.to_host(), Values(4, 0.0));
   Tensor c = Tensor::empty(Shape{5}, DType::F64, Device::cpu());
   EXPECT_THROW(c.copy_from_async(a, cpu), Error);

@@ -42,6 +42,8 @@ enum class CopyKind { HostToDevice, DeviceToHost, DeviceToDevice };
 // work queued after. Nothing waits on the host; a host buffer must stay alive (and
 // unchanged, for a copy from it) until the stream has passed the copy.
 void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream);
+// memset_async is a memset node when captured: how core/zero.h clears the graph's
+// arenas and gradients.
 void memset_async(void* ptr, int byte, size_t bytes, int device, void* stream);
 // memcpy_async, then waits for `stream`: the explicit, visible copy between devices.
 // Ordered after every kernel already queued on the stream, so it sees their results.

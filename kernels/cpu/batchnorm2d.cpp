@@ -15,10 +15,9 @@ struct Dims {
 Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 }  // namespace
 
-// Operands are checked above the dispatch (kernels/batchnorm2d.h); nothing to plan.
-void batchnorm_plan_init(Context&, BatchNormPlan&) {}
+void batchnorm2d_setup_init(Context&, BatchNorm2dSetup&) {}  // nothing to decide on the CPU
 
-void batchnorm_forward_train(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm2d_forward_train(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                              const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
@@ -54,7 +53,7 @@ void batchnorm_forward_train(Context&, const BatchNormPlan& p, const Tensor& x, 
   });
 }
 
-void batchnorm_forward_eval(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm2d_forward_eval(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                             const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
@@ -73,10 +72,10 @@ void batchnorm_forward_eval(Context&, const BatchNormPlan& p, const Tensor& x, c
   });
 }
 
-void batchnorm_backward(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
+void batchnorm2d_backward(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
   const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);
+  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T *px = x.data<T>(), *pdy = dy.data<T>();

@@ -2,8 +2,8 @@
 // every candidate on the GPU, which takes milliseconds and, worse, can rank two
 // close algorithms differently from one call to the next: two graphs built for
 // the same model could then run different algorithms and disagree in the last
-// bits. So the first plan for a (device, geometry, math mode, determinism) runs
-// the search, and every later plan with the same key reuses its answer.
+// bits. So the first setup for a (device, geometry, math mode, determinism) runs
+// the search, and every later setup with the same key reuses its answer.
 //
 // Per direction the cache keeps the algorithm, the math type it was timed with
 // (applied to the convolution descriptor that runs it), and its workspace: the
@@ -31,7 +31,7 @@ struct ConvAlgos {
 // Whether backward algorithms must be deterministic (read once from the environment).
 bool cudnn_deterministic();
 
-// The algorithms for this geometry: found on first use (descriptors as the plan
+// The algorithms for this geometry: found on first use (descriptors as the setup
 // made them; `conv` is left with the math type of the search), cached per device.
 ConvAlgos conv_algos(Context& ctx, const Conv2dGeometry& g, bool tf32, cudnnTensorDescriptor_t x,
                      cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t conv, cudnnTensorDescriptor_t y);
