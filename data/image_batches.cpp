@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/context.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 #include "core/rng.h"
@@ -27,7 +28,8 @@ std::shared_ptr<Storage> to_device(const void* host, size_t bytes, Device device
   if (device.is_cpu())
     std::memcpy(st->data(), host, bytes);
   else
-    cuda_rt::memcpy_sync(st->data(), host, bytes, cuda_rt::CopyKind::HostToDevice, device.index);
+    cuda_rt::memcpy_sync(st->data(), host, bytes, cuda_rt::CopyKind::HostToDevice, device.index,
+                         Context::get(device).stream);
   return st;
 }
 }  // namespace

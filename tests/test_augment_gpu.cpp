@@ -38,7 +38,7 @@ TEST(AugmentGPU, ExplicitParametersMatchTheCpuReference) {
   for (int i = 0; i < n; ++i) order[i] = n - 1 - i;
   auto dev = [&](const void* p, size_t bytes) {
     auto st = Storage::make(bytes, Device::cuda());
-    cuda_rt::memcpy_sync(st->data(), p, bytes, cuda_rt::CopyKind::HostToDevice, 0);
+    cuda_rt::memcpy_sync(st->data(), p, bytes, cuda_rt::CopyKind::HostToDevice, 0, Context::get(Device::cuda()).stream);
     return st;
   };
   auto d_img = dev(set.pixels.data(), set.pixels.size());
