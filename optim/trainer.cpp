@@ -50,13 +50,14 @@ bool Trainer::captured() const { return train_step_ && train_step_->is_graph(); 
 
 void Trainer::run_train_step() {
   Context& ctx = g_.context();
-  auto fn = [this, &ctx] {
+  auto fn = [this] {
+    Context& c = g_.context();
     g_.train();
     g_.zero_grad();
     g_.forward();
     g_.backward();
     opt_.step();
-    kernels::accumulate_metrics(ctx, loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
+    kernels::accumulate_metrics(c, loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
                                 opt_.step_counter(), train_acc_);
   };
   if (!o_.capture || !ctx.is_cuda()) return fn();
@@ -130,10 +131,10 @@ EpochMetrics Trainer::evaluate(data::BatchSource& source) {
   opt_.compute_penalty();  // Keras's evaluate reports the loss with the regularisation penalty
   zero(ctx, eval_acc_);
   source.start_epoch(0);
-  auto fn = [this, &ctx] {
+  auto fn = [this] {
     g_.eval();
     g_.forward();
-    kernels::accumulate_metrics(ctx, loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
+    kernels::accumulate_metrics(g_.context(), loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
                                 Tensor(), eval_acc_);
   };
   for (int64_t i = 0; i < source.batches(); ++i) {
