@@ -52,27 +52,39 @@ void optimizer_update(Context&, const OptimizerUpdatePlan& p, const OptimizerTen
 
     const T mom = static_cast<T>(p.momentum), b1 = static_cast<T>(p.beta1), b2 = static_cast<T>(p.beta2),
             eps = static_cast<T>(p.epsilon);
+    // One loop per rule, so each inner loop is branch-free (and vectorises).
     for (const auto& s : p.segments) {
       const T lr_s = static_cast<T>(lr * s.lr_mult), lr_t = static_cast<T>(lr * s.lr_mult * correction);
-      const T two_l2 = static_cast<T>(2.0 * s.l2), shrink = static_cast<T>(lr * s.lr_mult * s.decay);
-      const T lo = static_cast<T>(s.lo), hi = static_cast<T>(s.hi);
-      for (int64_t i = s.begin; i < s.end; ++i) {
-        T wi = w[i];
-        const T gi = g[i] + two_l2 * wi;
-        wi -= shrink * wi;
-        if (p.rule == UpdateRule::SGD) {
+      // keep = 1 - lr_s decay_s: exactly 1 (w unchanged) without decay.
+      const T two_l2 = static_cast<T>(2.0 * s.l2);
+      const T keep = static_cast<T>(1) - static_cast<T>(lr * s.lr_mult * s.decay);
+      if (p.rule == UpdateRule::SGD && !p.nesterov) {
+        for (int64_t i = s.begin; i < s.end; ++i) {
+          const T gi = g[i] + two_l2 * w[i];
           const T vel = mom * m[i] - lr_s * gi;
           m[i] = vel;
-          wi = p.nesterov ? wi + mom * vel - lr_s * gi : wi + vel;
-        } else {
+          w[i] = keep * w[i] + vel;
+        }
+      } else if (p.rule == UpdateRule::SGD) {
+        for (int64_t i = s.begin; i < s.end; ++i) {
+          const T gi = g[i] + two_l2 * w[i];
+          const T vel = mom * m[i] - lr_s * gi;
+          m[i] = vel;
+          w[i] = keep * w[i] + mom * vel - lr_s * gi;
+        }
+      } else {
+        for (int64_t i = s.begin; i < s.end; ++i) {
+          const T gi = g[i] + two_l2 * w[i];
           const T mi = b1 * m[i] + (T(1) - b1) * gi;
           const T vi = b2 * v[i] + (T(1) - b2) * gi * gi;
           m[i] = mi;
           v[i] = vi;
-          wi -= lr_t * mi / (std::sqrt(vi) + eps);
+          w[i] = keep * w[i] - lr_t * mi / (std::sqrt(vi) + eps);
         }
-        if (s.clamp) wi = wi < lo ? lo : (wi > hi ? hi : wi);
-        w[i] = wi;
+      }
+      if (s.clamp) {
+        const T lo = static_cast<T>(s.lo), hi = static_cast<T>(s.hi);
+        for (int64_t i = s.begin; i < s.end; ++i) w[i] = w[i] < lo ? lo : (w[i] > hi ? hi : w[i]);
       }
     }
     step = static_cast<int32_t>(step_t);

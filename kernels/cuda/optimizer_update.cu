@@ -85,12 +85,12 @@ __global__ void __launch_bounds__(kThreads) optimizer_kernel(Args a) {
   double pen = 0;
   if (kUpdate) {
     const float lrs = static_cast<float>(lr_s), lrt = static_cast<float>(lr_t);
-    const float shrink = static_cast<float>(lr_s * s.decay);
+    const float keep = 1.f - static_cast<float>(lr_s * s.decay);  // exactly 1 without decay
     for (int64_t i = c.begin + threadIdx.x; i < c.end; i += kThreads) {
       float wi = a.w[i];
       pen += static_cast<double>(wi) * static_cast<double>(wi);
       const float gi = a.g[i] + s.two_l2 * wi;
-      wi -= shrink * wi;
+      wi = keep * wi;
       if (a.rule == static_cast<int>(UpdateRule::SGD)) {
         const float vel = a.momentum * a.m[i] - lrs * gi;
         a.m[i] = vel;
