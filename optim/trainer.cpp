@@ -78,6 +78,7 @@ void Trainer::step() {
 
 EpochMetrics Trainer::read(const Tensor& acc) const {
   const std::vector<double> a = acc.to_host();
+  check_finite(a);
   EpochMetrics m;
   m.examples = static_cast<int64_t>(a[2]);
   m.loss = m.examples ? a[0] / a[2] : 0.0;
@@ -85,8 +86,7 @@ EpochMetrics Trainer::read(const Tensor& acc) const {
   return m;
 }
 
-void Trainer::check_finite(const Tensor& acc) const {
-  const std::vector<double> a = acc.to_host();
+void Trainer::check_finite(const std::vector<double>& a) const {
   if (a[3] == 0) return;
   const int64_t bad = static_cast<int64_t>(a[3]);
   throw TrainingDiverged(detail::concat("training diverged: the loss became NaN or Inf in epoch ", epoch_,
@@ -114,10 +114,9 @@ EpochMetrics Trainer::train_epoch(data::BatchSource& train) {
     train.fill(i, x, y);
     step();
     if (on_step) on_step(StepInfo{epoch_, i, global_step_});
-    if (o_.check_every > 0 && (global_step_ - first) % o_.check_every == 0) check_finite(train_acc_);
+    if (o_.check_every > 0 && (global_step_ - first) % o_.check_every == 0) check_finite(train_acc_.to_host());
   }
-  check_finite(train_acc_);
-  const EpochMetrics m = read(train_acc_);
+  const EpochMetrics m = read(train_acc_);  // the epoch's one read; throws if a loss was NaN/Inf
   ++epoch_;
   return m;
 }

@@ -98,7 +98,9 @@ class Trainer {
 
  private:
   void run_train_step();
-  void check_finite(const Tensor& acc) const;
+  // Throws TrainingDiverged when the accumulator recorded a non-finite loss.
+  void check_finite(const std::vector<double>& acc) const;
+  // Reads an accumulator (one synchronisation), checks it, and turns it into metrics.
   EpochMetrics read(const Tensor& acc) const;
 
   Graph& g_;
