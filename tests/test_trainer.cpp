@@ -113,6 +113,19 @@ TEST(Trainer, EvaluationOverAPaddedLastBatchCountsEveryExampleOnce) {
   EXPECT_TRUE(std::isfinite(a.loss));
 }
 
+TEST(Trainer, PaddedTrainingBatchCountsRealRowsOnly) {
+  // 40 examples in batches of 16: the third batch has 8 real rows and 8 with label -1.
+  Net net(16);
+  optim::Trainer t(net.g, net.x, net.y, net.loss, net.options("adam"));
+  data::SyntheticSource src(problem(40, 16, 2));
+  const auto m = t.train_epoch(src);
+  EXPECT_EQ(m.examples, 40);
+  EXPECT_TRUE(std::isfinite(m.loss)) << m.loss;
+  EXPECT_GE(m.accuracy, 0.0);
+  EXPECT_LE(m.accuracy, 1.0);
+  for (const auto& p : net.g.parameters()) EXPECT_FALSE(any_nan(p.value.to_host())) << p.name;
+}
+
 std::vector<std::vector<double>> weights(const Graph& g) {
   std::vector<std::vector<double>> w;
   for (const auto& t : g.state_dict()) w.push_back(t.value.to_host());
