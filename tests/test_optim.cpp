@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "core/graph/checkpoint.h"
 #include "optim/kinds.h"
@@ -369,6 +371,30 @@ TEST(Optimizer, CheckpointRoundTripGivesIdenticalNextSteps) {
   for (const auto& n : a.names()) EXPECT_EQ(a.value(n), b.value(n)) << n;
   EXPECT_EQ(ob.state_tensors()[0].value.to_host(), oa.state_tensors()[0].value.to_host());
   std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace adma::test
+
+namespace adma::test {
+namespace {
+
+// docs/optim.md lists every kind of both tables with every default, so the page
+// cannot drift from the tables it documents.
+TEST(Kinds, DocsListEveryKindAndDefault) {
+  std::ifstream f(std::string(ADMA_SOURCE_DIR) + "/docs/optim.md");
+  ASSERT_TRUE(f.good()) << "cannot read docs/optim.md";
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string doc = ss.str();
+  for (const auto* table : {&optim::optimizer_kinds(), &optim::schedule_kinds()})
+    for (const auto& k : *table) {
+      EXPECT_NE(doc.find("`" + k.name + "`"), std::string::npos) << k.name;
+      for (const auto& p : k.params) {
+        const std::string entry = p.default_value.empty() ? "`" + p.name + "` (required" : p.name + "=" + p.default_value;
+        EXPECT_NE(doc.find(entry), std::string::npos) << k.name << ": " << entry;
+      }
+    }
 }
 
 }  // namespace
