@@ -324,11 +324,6 @@ TEST(Optimizer, Float32MatchesTheDoubleFormulaClosely) {
       1e-5);
 }
 
-}  // namespace
-}  // namespace adma::test
-
-namespace adma::test {
-namespace {
 
 // Optimizer state through a checkpoint file: a restored optimizer takes the same
 // next steps, bit for bit (velocity, step counter for the time decay, lr slot).
@@ -373,11 +368,6 @@ TEST(Optimizer, CheckpointRoundTripGivesIdenticalNextSteps) {
   std::remove(path.c_str());
 }
 
-}  // namespace
-}  // namespace adma::test
-
-namespace adma::test {
-namespace {
 
 // docs/optim.md lists every kind of both tables with every default, so the page
 // cannot drift from the tables it documents.
