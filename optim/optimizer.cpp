@@ -52,6 +52,10 @@ Optimizer::Optimizer(Graph& g, const OptimizerConfig& config, const ParamRules& 
     if (auto* loss = dynamic_cast<const losses::SoftmaxLoss*>(&g.node_at(i)); loss && loss->options().learnable_a)
       a_names_.push_back(loss->name() + ".a");
 
+  ADMA_CHECK(!rules.a_lr || !a_names_.empty(),
+             "a learning rate for the Adma scaling factor was given, but no loss node has a learnable a");
+  ADMA_CHECK(rules.l2 == 0 || !rules.l2_parameters.empty(),
+             "an L2 coefficient of ", rules.l2, " was given but attached to no parameter (l2_parameters is empty)");
   std::set<std::string> l2_names(rules.l2_parameters.begin(), rules.l2_parameters.end());
   std::set<std::string> a_set(a_names_.begin(), a_names_.end());
   const Tensor flat = g.param_buffer();

@@ -153,6 +153,20 @@ TEST(Optimizer, L2OnAnUnknownParameterIsAnError) {
   }
 }
 
+TEST(Optimizer, RulesThatWouldDoNothingAreErrors) {
+  OptimProblem p;
+  optim::ParamRules a_without_a;
+  a_without_a.a_lr = 0.01;
+  EXPECT_THROW(optim::Optimizer(p.g, OptimizerConfig::parse("sgd"), a_without_a), Error);
+  optim::ParamRules l2_on_nothing;
+  l2_on_nothing.l2 = 1e-4;
+  EXPECT_THROW(optim::Optimizer(p.g, OptimizerConfig::parse("sgd"), l2_on_nothing), Error);
+  optim::ParamRules empty_range;
+  empty_range.a_min = 0.5;
+  empty_range.a_max = 0.4;
+  EXPECT_THROW(optim::Optimizer(p.g, OptimizerConfig::parse("sgd"), empty_range), Error);
+}
+
 // With g = 1 everywhere, plain SGD moves each weight by exactly -lr(t): the kernel's
 // schedule can be read off the weights.
 std::vector<double> lr_sequence(const std::string& schedule, int steps, std::vector<int> epoch_starts = {},
