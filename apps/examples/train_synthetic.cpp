@@ -46,6 +46,9 @@ int main(int argc, char** argv) try {
   to.schedule = optim::ScheduleConfig::parse(arg(3, "constant"));
   to.rules.l2 = 1e-4;
   to.rules.l2_parameters = models::convnet_l2_parameters(g);
+  to.rules.a_lr = 1e-4;  // a slow `a`, kept in [0.1, 0.5]: lowering `a` alone lowers the loss (docs/optim.md)
+  to.rules.a_min = 0.1;
+  to.rules.a_max = 0.5;
   optim::Trainer trainer(g, x, y, loss, to);
   if (!checkpoint.empty() && std::ifstream(checkpoint).good()) trainer.load(checkpoint);
   trainer.on_epoch = [&](const optim::EpochReport& r) {
