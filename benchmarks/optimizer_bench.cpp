@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     std::string json = "[";
     for (auto [n, pieces] : {std::make_pair<int64_t, int64_t>(298858, 28), std::make_pair<int64_t, int64_t>(25000000, 100)})
       for (auto rule : {kernels::UpdateRule::SGD, kernels::UpdateRule::Adam}) {
-        kernels::OptimizerUpdatePlan p;
+        kernels::OptimizerUpdateSetup p;
         p.rule = rule;
         p.momentum = 0.9;
         for (int64_t k = 0; k < pieces; ++k) {
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
           seg.l2 = k % 2 ? 1e-4 : 0.0;  // L2 on every other tensor, as conv kernels vs the rest
           p.segments.push_back(seg);
         }
-        kernels::optimizer_plan_init(ctx, p);
+        kernels::optimizer_setup_init(ctx, p);
         auto filled = [&](double v) {
           Tensor t = Tensor::empty(Shape{n}, DType::F32, ctx.device);
           t.fill(v);

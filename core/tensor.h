@@ -49,7 +49,8 @@ class Tensor {
   Tensor to(Device device) const;
   // All elements as doubles on the host (synchronous): for tests and printing.
   std::vector<double> to_host() const;
-  // Set every element to a value (synchronous on CUDA; tests and init only).
+  // Set every element to a value: a host fill and a synchronous copy (tests and init
+  // only; inside a step use core/zero.h, which is stream-ordered).
   void fill(double value);
 
  private:

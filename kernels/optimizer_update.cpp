@@ -7,7 +7,7 @@
 
 namespace adma::kernels {
 
-double scheduled_lr(const OptimizerUpdatePlan& p, double slot, int64_t t) {
+double scheduled_lr(const OptimizerUpdateSetup& p, double slot, int64_t t) {
   const double done = static_cast<double>(t - 1);  // Keras `iterations` before this update
   switch (p.lr_rule) {
     case LrRule::Fixed:
@@ -23,7 +23,7 @@ double scheduled_lr(const OptimizerUpdatePlan& p, double slot, int64_t t) {
   return slot;
 }
 
-void check_optimizer_operands(const OptimizerUpdatePlan& p, const OptimizerTensors& t, bool update) {
+void check_optimizer_operands(const OptimizerUpdateSetup& p, const OptimizerTensors& t, bool update) {
   ADMA_CHECK(t.params.defined() && t.params.shape().rank() == 1, "optimizer: parameters must be one flat buffer");
   ADMA_CHECK(t.penalty.defined() && t.penalty.dtype() == DType::F64 && t.penalty.numel() == 1,
              "optimizer: the penalty must be one float64");

@@ -45,8 +45,9 @@ namespace cuda {
 struct OptimizerUpdateState;  // the segment table and reduction scratch on the device
 }
 
-// Decided once, when the optimizer is made: the rule, its constants and the segments.
-struct OptimizerUpdatePlan {
+// Decided once, when the optimizer is made (the family's setup): the rule, its
+// constants and the segments. It asks the graph for no workspace.
+struct OptimizerUpdateSetup : KernelSetup {
   UpdateRule rule = UpdateRule::SGD;
   double momentum = 0;  // SGD
   bool nesterov = false;
@@ -69,35 +70,36 @@ struct OptimizerTensors {
 };
 
 // Host-side learning rate of step t (1-based) from the lr slot, as the kernels compute it.
-double scheduled_lr(const OptimizerUpdatePlan& p, double slot, int64_t t);
+double scheduled_lr(const OptimizerUpdateSetup& p, double slot, int64_t t);
 
 namespace cpu {
-void optimizer_plan_init(Context& ctx, OptimizerUpdatePlan& plan);
-void optimizer_update(Context& ctx, const OptimizerUpdatePlan& plan, const OptimizerTensors& t);
-void l2_penalty(Context& ctx, const OptimizerUpdatePlan& plan, const OptimizerTensors& t);
+void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& setup);
+void optimizer_update(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);
+void l2_penalty(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);
 }  // namespace cpu
 namespace cuda {
-void optimizer_plan_init(Context& ctx, OptimizerUpdatePlan& plan);
-void optimizer_update(Context& ctx, const OptimizerUpdatePlan& plan, const OptimizerTensors& t);
-void l2_penalty(Context& ctx, const OptimizerUpdatePlan& plan, const OptimizerTensors& t);
+void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& setup);
+void optimizer_update(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);
+void l2_penalty(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);
 }  // namespace cuda
 
 // Operand checks shared by both sides (dtypes, lengths, segments inside the buffer).
-void check_optimizer_operands(const OptimizerUpdatePlan& plan, const OptimizerTensors& t, bool update);
+void check_optimizer_operands(const OptimizerUpdateSetup& setup, const OptimizerTensors& t, bool update);
 
 // Uploads the segment table (CUDA) once; call after the segments are final.
-inline void optimizer_plan_init(Context& ctx, OptimizerUpdatePlan& plan) {
-  ADMA_DISPATCH(ctx, optimizer_plan_init, ctx, plan);
+// (No operand to check: it reads only the setup.)
+inline void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& setup) {
+  ADMA_DISPATCH(ctx, optimizer_setup_init, ctx, setup);
 }
 // One fused update of every segment; also writes the penalty and advances the step.
-inline void optimizer_update(Context& ctx, const OptimizerUpdatePlan& plan, const OptimizerTensors& t) {
-  check_optimizer_operands(plan, t, true);
-  ADMA_DISPATCH(ctx, optimizer_update, ctx, plan, t);
+inline void optimizer_update(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t) {
+  check_optimizer_operands(setup, t, true);
+  ADMA_DISPATCH(ctx, optimizer_update, ctx, setup, t);
 }
 // Only the penalty P of the current weights (evaluation reports loss + P, as Keras does).
-inline void l2_penalty(Context& ctx, const OptimizerUpdatePlan& plan, const OptimizerTensors& t) {
-  check_optimizer_operands(plan, t, false);
-  ADMA_DISPATCH(ctx, l2_penalty, ctx, plan, t);
+inline void l2_penalty(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t) {
+  check_optimizer_operands(setup, t, false);
+  ADMA_DISPATCH(ctx, l2_penalty, ctx, setup, t);
 }
 
 }  // namespace adma::kernels

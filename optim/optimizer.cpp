@@ -73,20 +73,20 @@ Optimizer::Optimizer(Graph& g, const OptimizerConfig& config, const ParamRules& 
     } else {
       s.decay = c_.weight_decay;  // decoupled decay: every weight but `a` (PyTorch/Keras AdamW default)
     }
-    plan_.segments.push_back(s);
+    setup_.segments.push_back(s);
   }
   if (!l2_names.empty()) {
     std::string names;
     for (const auto& n : l2_names) names += (names.empty() ? "" : ", ") + n;
     ADMA_THROW("L2 is attached to parameters the graph does not have: ", names);
   }
-  plan_.rule = c_.rule;
-  plan_.momentum = c_.momentum;
-  plan_.nesterov = c_.nesterov;
-  plan_.beta1 = c_.beta1;
-  plan_.beta2 = c_.beta2;
-  plan_.epsilon = c_.epsilon;
-  sched_.fill_plan(plan_);
+  setup_.rule = c_.rule;
+  setup_.momentum = c_.momentum;
+  setup_.nesterov = c_.nesterov;
+  setup_.beta1 = c_.beta1;
+  setup_.beta2 = c_.beta2;
+  setup_.epsilon = c_.epsilon;
+  sched_.fill_setup(setup_);
 
   Context& ctx = g.context();
   const Device dev = g.device();
@@ -101,12 +101,12 @@ Optimizer::Optimizer(Graph& g, const OptimizerConfig& config, const ParamRules& 
   t_.step = zeros(Shape{1}, DType::I32);
   t_.lr = Tensor::from_host({sched_.lr()}, Shape{1}, g.dtype(), dev);
   t_.penalty = zeros(Shape{1}, DType::F64);
-  kernels::optimizer_plan_init(ctx, plan_);
+  kernels::optimizer_setup_init(ctx, setup_);
 }
 
-void Optimizer::step() { kernels::optimizer_update(g_.context(), plan_, t_); }
+void Optimizer::step() { kernels::optimizer_update(g_.context(), setup_, t_); }
 
-void Optimizer::compute_penalty() { kernels::l2_penalty(g_.context(), plan_, t_); }
+void Optimizer::compute_penalty() { kernels::l2_penalty(g_.context(), setup_, t_); }
 
 void Optimizer::set_lr(double lr) {
   ADMA_CHECK(std::isfinite(lr) && lr >= 0, "learning rate must be finite and >= 0, got ", lr);
@@ -123,7 +123,7 @@ void Optimizer::end_epoch(double monitored) {
 
 void Optimizer::set_total_steps(int64_t steps) {
   sched_.set_total_steps(steps);
-  sched_.fill_plan(plan_);
+  sched_.fill_setup(setup_);
 }
 
 int64_t Optimizer::steps_done() const { return static_cast<int64_t>(t_.step.to_host()[0]); }
@@ -152,7 +152,7 @@ void Optimizer::restore_metadata(const std::map<std::string, std::string>& meta)
   ADMA_CHECK(it != meta.end() && it->second == c_.spec, "checkpoint was saved with optimizer '",
              it == meta.end() ? std::string("?") : it->second, "', this run uses '", c_.spec, "'");
   sched_.restore(meta);
-  sched_.fill_plan(plan_);
+  sched_.fill_setup(setup_);
 }
 
 }  // namespace adma::optim

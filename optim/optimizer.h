@@ -64,7 +64,7 @@ class Optimizer {
   void set_lr(double lr);                 // stream-ordered write of the slot
   double lr() const { return sched_.lr(); }  // the slot, as the host set it
   Schedule& schedule() { return sched_; }
-  // Cosine with steps=0: the run's length. Before the first step (the plan is a kernel argument).
+  // Cosine with steps=0: the run's length. Before the first step (the setup is a kernel argument).
   void set_total_steps(int64_t steps);
 
   // Updates done (reads the device counter: synchronises).
@@ -78,7 +78,7 @@ class Optimizer {
   void restore_metadata(const std::map<std::string, std::string>& meta);
 
   const OptimizerConfig& config() const { return c_; }
-  const kernels::OptimizerUpdatePlan& plan() const { return plan_; }
+  const kernels::OptimizerUpdateSetup& setup() const { return setup_; }
   const ParamRules& rules() const { return rules_; }
   // Names of the learnable `a` parameters found in the graph.
   const std::vector<std::string>& learnable_a() const { return a_names_; }
@@ -88,7 +88,7 @@ class Optimizer {
   OptimizerConfig c_;
   ParamRules rules_;
   Schedule sched_;
-  kernels::OptimizerUpdatePlan plan_;
+  kernels::OptimizerUpdateSetup setup_;
   kernels::OptimizerTensors t_;
   std::vector<std::string> a_names_;
 };

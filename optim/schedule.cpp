@@ -97,7 +97,7 @@ bool Schedule::end_epoch(double current) {
   return false;
 }
 
-void Schedule::fill_plan(kernels::OptimizerUpdatePlan& p) const {
+void Schedule::fill_setup(kernels::OptimizerUpdateSetup& p) const {
   p.lr_rule = c_.kind == ScheduleKind::Time     ? kernels::LrRule::TimeDecay
               : c_.kind == ScheduleKind::Cosine ? kernels::LrRule::Cosine
                                                 : kernels::LrRule::Fixed;
@@ -107,8 +107,8 @@ void Schedule::fill_plan(kernels::OptimizerUpdatePlan& p) const {
 }
 
 double Schedule::lr_at_step(int64_t t) const {
-  kernels::OptimizerUpdatePlan p;
-  fill_plan(p);
+  kernels::OptimizerUpdateSetup p;
+  fill_setup(p);
   if (p.lr_rule == kernels::LrRule::Cosine && p.lr_steps <= 0) return lr_;
   return kernels::scheduled_lr(p, lr_, t);
 }

@@ -45,8 +45,8 @@ class Schedule {
   bool end_epoch(double monitored);
   bool monitors_validation() const;  // plateau on val_*
   bool monitors_accuracy() const;    // plateau on *accuracy (higher is better)
-  // The per-step device rule (time decay, cosine) into the update plan.
-  void fill_plan(kernels::OptimizerUpdatePlan& plan) const;
+  // The per-step device rule (time decay, cosine) into the update setup.
+  void fill_setup(kernels::OptimizerUpdateSetup& setup) const;
   // The learning rate step t (1-based) uses, slot and device rule together.
   double lr_at_step(int64_t t) const;
   // Cosine with steps=0 takes the run's length from the trainer.

@@ -198,7 +198,7 @@ void Trainer::load(const std::string& path) {
   load_checkpoint(path, tensors);
   epoch_ = std::stoll(meta.at("trainer.epoch"));
   global_step_ = std::stoll(meta.at("trainer.global_step"));
-  // The plan (cosine length) may have changed: record the step again on next use.
+  // The setup (cosine length) may have changed: record the step again on next use.
   train_step_.reset();
   eval_step_.reset();
 }

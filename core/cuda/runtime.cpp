@@ -73,6 +73,10 @@ void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int de
 
 void stream_synchronize(void* stream) { CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream))); }
 
+void memset_zero_async(void* ptr, size_t bytes, void* stream) {
+  CUDA_CHECK(cudaMemsetAsync(ptr, 0, bytes, static_cast<cudaStream_t>(stream)));
+}
+
 void graph_capture_begin(void* stream) {
   CUDA_CHECK(cudaStreamBeginCapture(static_cast<cudaStream_t>(stream), cudaStreamCaptureModeThreadLocal));
 }

@@ -23,6 +23,9 @@ enum class CopyKind { HostToDevice, DeviceToHost, DeviceToDevice };
 // Synchronous copy (waits for the device): the explicit, visible copy between devices.
 void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device);
 void stream_synchronize(void* stream);
+// Sets `bytes` bytes at device pointer `ptr` to zero, queued on `stream` (a memset
+// node in a CUDA graph): how the graph clears its arenas and gradients (core/zero.h).
+void memset_zero_async(void* ptr, size_t bytes, void* stream);
 
 // CUDA graphs: everything queued on `stream` between begin and end becomes one
 // executable graph (thread-local capture mode: a stray synchronous call fails it).

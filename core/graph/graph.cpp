@@ -7,7 +7,7 @@
 
 #include "core/graph/input_node.h"
 #include "core/rng.h"
-#include "kernels/elementwise.h"
+#include "core/zero.h"
 
 namespace adma {
 
@@ -36,6 +36,9 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   std::vector<Shape> shapes;
   for (Value v : inputs) {
     ADMA_CHECK(v.id >= 0 && v.id < size(), "node '", name, "': input value ", v.id, " is not in this graph");
+    const Node& in = *nodes_[static_cast<size_t>(v.id)];
+    ADMA_CHECK(!in.grads_in_forward(), "node '", name, "' reads the output of '", in.name_, "' (", in.kind(),
+               "), which computes its input gradients in forward and must be a sink (core/graph/node.h)");
     node->inputs_.push_back(nodes_[static_cast<size_t>(v.id)].get());
     shapes.push_back(nodes_[static_cast<size_t>(v.id)]->out_shape_);
   }
@@ -47,7 +50,7 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   node->name_ = name;
   node->dtype_ = dtype_;
   node->out_dtype_ = dtype_;
-  node->graph_ = this;
+  node->training_ = &training_;
   // A distinct, reproducible stream per node (dropout): Philox of the graph seed and the node index.
   node->seed_ = philox(seed_, 0x5EED0000ull + nodes_.size()).v[0] | (uint64_t(nodes_.size()) << 32);
   for (Node* in : node->inputs_) node->requires_grad_ = node->requires_grad_ || in->requires_grad_;
@@ -93,7 +96,7 @@ void Graph::build() {
   // zero for whole-buffer kernels (optimizer, all-reduce, checkpoints compare equal),
   // and a node's state may hold counters (the loss kernel's ticket) kept at zero.
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_})
-    if (Tensor t = a->whole(DType::F32); t.defined()) kernels::fill(ctx, t, 0.0);
+    if (Tensor t = a->whole(DType::F32); t.defined()) zero(ctx, t);
 
   // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
   int param_index = 0;
@@ -151,7 +154,7 @@ void Graph::forward() {
   check_built("forward");
   Context& ctx = *ctx_;
   Tensor ag = act_grads_.whole(dtype_);
-  if (ag.defined()) kernels::fill(ctx, ag, 0.0);
+  if (ag.defined()) zero(ctx, ag);
   for (auto& n : nodes_)
     if (!n->is_view()) n->forward(ctx);
 }
@@ -169,7 +172,7 @@ void Graph::backward() {
 void Graph::zero_grad() {
   check_built("zero_grad");
   Tensor g = grad_buffer();
-  if (g.defined()) kernels::fill(*ctx_, g, 0.0);
+  if (g.defined()) zero(*ctx_, g);
 }
 
 void Graph::reseed(uint64_t seed) {

@@ -19,6 +19,7 @@ void* malloc(size_t, int) { absent("cuda malloc"); }
 void free(void*, int) noexcept {}
 void memcpy_sync(void*, const void*, size_t, CopyKind, int) { absent("cuda memcpy"); }
 void stream_synchronize(void*) { absent("cuda stream synchronize"); }
+void memset_zero_async(void*, size_t, void*) { absent("cuda memset"); }
 Handles create_handles(int) { absent("cuda context"); }
 void graph_capture_begin(void*) { absent("cuda graph capture"); }
 void* graph_capture_end(void*) { absent("cuda graph capture"); }

@@ -9,13 +9,13 @@
 
 namespace adma::kernels::cpu {
 
-void optimizer_plan_init(Context&, OptimizerUpdatePlan&) {}
+void optimizer_setup_init(Context&, OptimizerUpdateSetup&) {}
 
 namespace {
 
 // Sum over segments of l2 * sum w^2, in segment order.
 template <typename T>
-double penalty_of(const OptimizerUpdatePlan& p, const T* w) {
+double penalty_of(const OptimizerUpdateSetup& p, const T* w) {
   double total = 0;
   for (const auto& s : p.segments) {
     if (s.l2 == 0) continue;
@@ -28,14 +28,14 @@ double penalty_of(const OptimizerUpdatePlan& p, const T* w) {
 
 }  // namespace
 
-void l2_penalty(Context&, const OptimizerUpdatePlan& p, const OptimizerTensors& t) {
+void l2_penalty(Context&, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
   typed(t.params.dtype(), [&](auto tag) {
     using T = decltype(tag);
     t.penalty.data<double>()[0] = penalty_of(p, t.params.data<T>());
   });
 }
 
-void optimizer_update(Context&, const OptimizerUpdatePlan& p, const OptimizerTensors& t) {
+void optimizer_update(Context&, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
   typed(t.params.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* w = t.params.data<T>();

@@ -13,19 +13,21 @@ namespace {
 // Cap per algorithm: a faster algorithm that wants more scratch than this is skipped.
 constexpr size_t kMaxWorkspace = size_t(512) << 20;
 
-struct ConvState {
+}  // namespace
+
+struct Conv2dState {
   TensorDesc x, y, bias;
   FilterDesc w;
   cudnnConvolutionDescriptor_t conv = nullptr;
   cudnnConvolutionFwdAlgo_t fwd{};
   cudnnConvolutionBwdDataAlgo_t bwd_data{};
   cudnnConvolutionBwdFilterAlgo_t bwd_filter{};
-  explicit ConvState(const Conv2dGeometry& g)
+  explicit Conv2dState(const Conv2dGeometry& g)
       : w(static_cast<int>(g.k), static_cast<int>(g.c), static_cast<int>(g.r), static_cast<int>(g.s)) {}
-  ~ConvState() { cudnnDestroyConvolutionDescriptor(conv); }
+  ~Conv2dState() { cudnnDestroyConvolutionDescriptor(conv); }
 };
-ConvState& state(const Conv2dPlan& p) { return *static_cast<ConvState*>(p.cuda.get()); }
 
+namespace {
 // The first (fastest) successful result within the workspace cap.
 template <typename Perf>
 const Perf& pick(const Perf* perf, int count, const char* what) {
@@ -35,12 +37,10 @@ const Perf& pick(const Perf* perf, int count, const char* what) {
 }
 }  // namespace
 
-void conv2d_plan_init(Context& ctx, Conv2dPlan& p) {
+void conv2d_setup_init(Context& ctx, Conv2dSetup& p) {
   expect_f32("conv2d", p.dtype);
   const auto& g = p.g;
-  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "conv2d: a ", g.r, "x", g.s, " filter does not fit a ", g.h, "x", g.w,
-             " input with padding ", g.pad_h, "x", g.pad_w);
-  auto s = std::make_shared<ConvState>(g);
+  auto s = std::make_shared<Conv2dState>(g);
   s->x.set(Shape{g.n, g.c, g.h, g.w});
   s->y.set(Shape{g.n, g.k, g.out_h(), g.out_w()});
   s->bias.set(Shape{1, g.k, 1, 1});
@@ -73,33 +73,33 @@ void conv2d_plan_init(Context& ctx, Conv2dPlan& p) {
   p.cuda = s;
 }
 
-void conv2d_forward(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+void conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                     Tensor& ws) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   void* wsp = p.workspace_bytes ? ws.raw() : nullptr;
   CUDNN_CHECK(cudnnConvolutionForward(cudnn_of(ctx), &kOne, s.x.d, cptr(x), s.w.d, cptr(w), s.conv, s.fwd, wsp,
                                       p.workspace_bytes, &kZero, s.y.d, ptr(y)));
   if (b.defined()) CUDNN_CHECK(cudnnAddTensor(cudnn_of(ctx), &kOne, s.bias.d, cptr(b), &kOne, s.y.d, ptr(y)));
 }
 
-void conv2d_backward_data(Context& ctx, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+void conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
                           Tensor& ws) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   void* wsp = p.workspace_bytes ? ws.raw() : nullptr;
   CUDNN_CHECK(cudnnConvolutionBackwardData(cudnn_of(ctx), &kOne, s.w.d, cptr(w), s.y.d, cptr(dy), s.conv,
                                            s.bwd_data, wsp, p.workspace_bytes, &kOne, s.x.d, ptr(dx)));
 }
 
-void conv2d_backward_filter(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+void conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
                             Tensor& ws) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   void* wsp = p.workspace_bytes ? ws.raw() : nullptr;
   CUDNN_CHECK(cudnnConvolutionBackwardFilter(cudnn_of(ctx), &kOne, s.x.d, cptr(x), s.y.d, cptr(dy), s.conv,
                                              s.bwd_filter, wsp, p.workspace_bytes, &kOne, s.w.d, ptr(dw)));
 }
 
-void conv2d_backward_bias(Context& ctx, const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
-  auto& s = state(p);
+void conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
+  auto& s = *p.cuda;
   CUDNN_CHECK(cudnnConvolutionBackwardBias(cudnn_of(ctx), &kOne, s.y.d, cptr(dy), &kOne, s.bias.d, ptr(db)));
 }
 

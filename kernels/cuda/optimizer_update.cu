@@ -155,7 +155,7 @@ Tensor device_bytes(const void* host, size_t bytes, Device d) {
 }
 }  // namespace
 
-void optimizer_plan_init(Context& ctx, OptimizerUpdatePlan& p) {
+void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& p) {
   std::vector<DeviceSegment> segs;
   std::vector<DeviceChunk> chunks;
   for (const auto& s : p.segments) {
@@ -177,8 +177,8 @@ void optimizer_plan_init(Context& ctx, OptimizerUpdatePlan& p) {
 }
 
 namespace {
-void launch(Context& ctx, const OptimizerUpdatePlan& p, const OptimizerTensors& t, bool update) {
-  ADMA_CHECK(p.cuda, "optimizer_update: the plan has no device table (call optimizer_plan_init)");
+void launch(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t, bool update) {
+  ADMA_CHECK(p.cuda, "optimizer_update: the setup has no device table (call optimizer_setup_init)");
   expect_f32("optimizer_update", t.params.dtype());
   const OptimizerUpdateState& st = *p.cuda;
   if (st.num_chunks == 0) {  // no parameters: the penalty is 0, and there is nothing to train
@@ -220,10 +220,10 @@ void launch(Context& ctx, const OptimizerUpdatePlan& p, const OptimizerTensors& 
 }
 }  // namespace
 
-void optimizer_update(Context& ctx, const OptimizerUpdatePlan& p, const OptimizerTensors& t) {
+void optimizer_update(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
   launch(ctx, p, t, true);
 }
 
-void l2_penalty(Context& ctx, const OptimizerUpdatePlan& p, const OptimizerTensors& t) { launch(ctx, p, t, false); }
+void l2_penalty(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t) { launch(ctx, p, t, false); }
 
 }  // namespace adma::kernels::cuda
