@@ -1,15 +1,19 @@
 // Running metrics of an epoch, accumulated on the device so the training loop reads
 // them once per epoch instead of synchronising every step. After each batch:
-//   acc[0] += sum_{n: y_n >= 0} loss_n + P * rows     (data loss + the L2 penalty P per row,
-//                                                       as Keras reports it; P optional)
+//   acc[0] += sum_n loss_n + P * rows                (data loss + the L2 penalty P per row,
+//                                                      as Keras reports it; P optional)
 //   acc[1] += correct                                 (the loss node's count of arg-max == y)
-//   acc[2] += rows = #{n: y_n >= 0}                   (padded rows carry y = -1 and are skipped)
+//   acc[2] += rows = #{n: y_n != -1}                  (padded rows carry y = -1: not counted)
 //   acc[3]  = t, the step counter, the first time the batch's loss sum is NaN or Inf
 //             (0 while every loss was finite; `step` optional)
+// The fused loss (kernels/softmax_loss.h) already gives an ignored row (y = -1) loss 0
+// and excludes it from `correct`, so the sum runs over every row; only the row count
+// reads the labels. Any other bad label gives a NaN loss, which the sum keeps (caught).
 // acc is float64 [4] and starts at zero (a memset). Summed in a fixed order (deterministic).
 #pragma once
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
+#include "kernels/softmax_loss.h"  // kIgnoreLabel
 
 namespace adma::kernels {
 

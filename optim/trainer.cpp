@@ -7,19 +7,13 @@
 
 #include "core/graph/checkpoint.h"
 #include "core/rng.h"
-#include "kernels/elementwise.h"
+#include "core/zero.h"
 #include "kernels/training_metrics.h"
 #include "losses/softmax_loss.h"
 
 namespace adma::optim {
 
 namespace {
-
-// Zeroes a float64 accumulator with the fp32 fill (all-zero bits: a memset on CUDA).
-void zero(Context& ctx, const Tensor& acc) {
-  Tensor words = Tensor::view(acc.storage(), acc.byte_offset(), Shape{acc.numel() * 2}, DType::F32);
-  kernels::fill(ctx, words, 0.0);
-}
 
 losses::SoftmaxLoss* loss_node(Graph& g, Value loss, Value labels) {
   auto* node = dynamic_cast<losses::SoftmaxLoss*>(&g.node(loss));
@@ -60,6 +54,9 @@ void Trainer::run_train_step() {
     kernels::accumulate_metrics(c, loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
                                 opt_.step_counter(), train_acc_);
   };
+  // The gradient scale is the loss node's: 1/N over the full batch, padded rows included
+  // (losses/softmax_loss.cpp), so on a padded last batch the gradient is (real rows)/N of
+  // Keras's, which divides by the real rows; the Trainer adds no correction of its own.
   if (!o_.capture || !ctx.is_cuda()) return fn();
   // The first step runs eagerly (it lets cuDNN and cuBLAS make their lazy allocations
   // outside the capture); from the second on the step is one CUDA graph.
@@ -67,6 +64,7 @@ void Trainer::run_train_step() {
     train_warm_ = true;
     return fn();
   }
+  // If CapturedStep warms up (one eager step) itself: build it on step 1, drop train_warm_ (else step 1 runs twice).
   if (!train_step_) train_step_ = std::make_unique<CapturedStep>(ctx, fn);
   train_step_->replay();
 }
@@ -108,7 +106,7 @@ EpochMetrics Trainer::train_epoch(data::BatchSource& train) {
   // draws what the uninterrupted run drew.
   g_.reseed(philox(o_.seed, 0xE90C0000ull + static_cast<uint64_t>(epoch_)).v[0]);
   train.start_epoch(epoch_);
-  zero(ctx, train_acc_);
+  adma::zero(ctx, train_acc_);
   const int64_t first = epoch_first_step_ = global_step_;
   for (int64_t i = 0; i < train.batches(); ++i) {
     train.fill(i, x, y);
@@ -128,7 +126,7 @@ EpochMetrics Trainer::evaluate(data::BatchSource& source) {
              ", the graph was built for ", x.dim(0));
   Context& ctx = g_.context();
   opt_.compute_penalty();  // Keras's evaluate reports the loss with the regularisation penalty
-  zero(ctx, eval_acc_);
+  adma::zero(ctx, eval_acc_);
   source.start_epoch(0);
   auto fn = [this] {
     g_.eval();
@@ -142,6 +140,7 @@ EpochMetrics Trainer::evaluate(data::BatchSource& source) {
       eval_warm_ = true;
       fn();
     } else {
+      // If CapturedStep warms up itself: build it on batch 0, drop eval_warm_ (else batch 0 counts twice).
       if (!eval_step_) eval_step_ = std::make_unique<CapturedStep>(ctx, fn);
       eval_step_->replay();
     }

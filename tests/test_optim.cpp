@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/graph/checkpoint.h"
+#include "kernels/training_metrics.h"
 #include "optim/kinds.h"
 #include "optim/optimizer.h"
 #include "optim_problem.h"
@@ -399,6 +400,32 @@ TEST(Kinds, DocsListEveryKindAndDefault) {
         EXPECT_NE(doc.find(entry), std::string::npos) << k.name << ": " << entry;
       }
     }
+}
+
+// The epoch accumulator: the fused loss gives an ignored row (label -1) loss 0, so every
+// loss is summed and only the rows not ignored are counted; any other non-finite loss
+// (a bad label) is kept in the sum and records the step.
+TEST(Metrics, SumsEveryLossCountsRowsNotIgnoredAndRecordsTheFirstNonFiniteStep) {
+  const Device d = Device::cpu();
+  Context& ctx = Context::get(d);
+  Tensor ps = Tensor::from_host({1.0, 0.0, 2.0, 0.5}, Shape{4}, DType::F32, d);
+  Tensor y = Tensor::from_host({0, -1, 1, 2}, Shape{4}, DType::I32, d);
+  Tensor correct = Tensor::from_host({2}, Shape{1}, DType::F32, d);
+  Tensor pen = Tensor::from_host({0.25}, Shape{1}, DType::F64, d);
+  Tensor step = Tensor::from_host({5}, Shape{1}, DType::I32, d);
+  Tensor acc = Tensor::from_host({0, 0, 0, 0}, Shape{4}, DType::F64, d);
+  kernels::accumulate_metrics(ctx, ps, y, correct, pen, step, acc);
+  std::vector<double> a = acc.to_host();
+  EXPECT_DOUBLE_EQ(a[0], 3.5 + 0.25 * 3);
+  EXPECT_EQ(a[1], 2);
+  EXPECT_EQ(a[2], 3);
+  EXPECT_EQ(a[3], 0);
+  Tensor bad = Tensor::from_host({1.0, NAN, 2.0, 0.5}, Shape{4}, DType::F32, d);
+  Tensor bad_y = Tensor::from_host({0, 7, 1, 2}, Shape{4}, DType::I32, d);  // 7: a bad label, NaN loss
+  kernels::accumulate_metrics(ctx, bad, bad_y, correct, Tensor(), step, acc);
+  a = acc.to_host();
+  EXPECT_EQ(a[2], 7);
+  EXPECT_EQ(a[3], 5);
 }
 
 }  // namespace

@@ -126,6 +126,37 @@ TEST(Trainer, PaddedTrainingBatchCountsRealRowsOnly) {
   for (const auto& p : net.g.parameters()) EXPECT_FALSE(any_nan(p.value.to_host())) << p.name;
 }
 
+TEST(Trainer, PaddedTrainingBatchWithLearnableAKeepsDlDaFinite) {
+  // 40 examples in batches of 16: the epoch's last batch has 8 real rows and 8 padded
+  // ones (label -1). The fused loss gives a padded row no loss and no dL/da, so the
+  // gradient of `a` from that batch, and `a` after its update, stay finite and in range.
+  Net net(16, /*learnable_a=*/true, {0, 0, 0});
+  optim::TrainerOptions o = net.options("adam");
+  o.rules.a_lr = 0.01;
+  optim::Trainer t(net.g, net.x, net.y, net.loss, o);
+  data::SyntheticSource src(problem(40, 16, 4));
+  ASSERT_EQ(src.valid_rows(src.batches() - 1), 8);
+  const auto m = t.train_epoch(src);
+  EXPECT_EQ(m.examples, 40);
+  EXPECT_TRUE(std::isfinite(m.loss)) << m.loss;
+  auto& loss = dynamic_cast<losses::SoftmaxLoss&>(net.g.node(net.loss));
+  const double dlda = loss.dloss_da().to_host()[0];  // from the last, padded batch
+  EXPECT_TRUE(std::isfinite(dlda)) << dlda;
+  EXPECT_NE(dlda, 0.0);  // the real rows still pull on a
+  bool found = false;
+  for (const auto& p : net.g.parameters())
+    if (p.name == "loss.a") {
+      found = true;
+      const double a = p.value.to_host()[0], ga = p.grad.to_host()[0];
+      EXPECT_TRUE(std::isfinite(ga)) << ga;
+      EXPECT_TRUE(std::isfinite(a)) << a;
+      EXPECT_GE(a, o.rules.a_min);
+      EXPECT_LE(a, o.rules.a_max);
+      EXPECT_NE(a, 0.3);  // it was trained
+    }
+  EXPECT_TRUE(found);
+}
+
 std::vector<std::vector<double>> weights(const Graph& g) {
   std::vector<std::vector<double>> w;
   for (const auto& t : g.state_dict()) w.push_back(t.value.to_host());

@@ -13,11 +13,10 @@ void accumulate_metrics(Context&, const Tensor& per_sample, const Tensor& labels
     const T* l = per_sample.data<T>();
     const int32_t* y = labels.data<int32_t>();
     double sum = 0, rows = 0;
-    for (int64_t i = 0, n = per_sample.numel(); i < n; ++i)
-      if (y[i] >= 0) {
-        sum += static_cast<double>(l[i]);
-        rows += 1;
-      }
+    for (int64_t i = 0, n = per_sample.numel(); i < n; ++i) {
+      sum += static_cast<double>(l[i]);  // 0 for an ignored row
+      rows += y[i] != kIgnoreLabel ? 1 : 0;
+    }
     if (penalty.defined()) sum += penalty.data<double>()[0] * rows;
     double* a = acc.data<double>();
     a[0] += sum;

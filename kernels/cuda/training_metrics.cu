@@ -12,11 +12,10 @@ __global__ void __launch_bounds__(kThreads)
                    const int* step, double* acc) {
   __shared__ double s_sum[kThreads], s_rows[kThreads];
   double sum = 0, rows = 0;
-  for (int64_t i = threadIdx.x; i < n; i += kThreads)
-    if (y[i] >= 0) {
-      sum += static_cast<double>(loss[i]);
-      rows += 1;
-    }
+  for (int64_t i = threadIdx.x; i < n; i += kThreads) {
+    sum += static_cast<double>(loss[i]);  // 0 for an ignored row
+    rows += y[i] != kIgnoreLabel ? 1 : 0;
+  }
   s_sum[threadIdx.x] = sum;
   s_rows[threadIdx.x] = rows;
   __syncthreads();
