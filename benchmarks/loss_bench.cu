@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
     CUDA_CHECK(cudaMalloc(&src, copy_bytes));
     CUDA_CHECK(cudaMalloc(&dst, copy_bytes));
     fill_uniform<<<4096, 256, 0, s>>>(static_cast<float*>(src), copy_bytes / 4, 1);
-    const double copy_us = bench::median_us(reps, s, [&] { cudaMemcpyAsync(dst, src, copy_bytes, cudaMemcpyDeviceToDevice, s); });
+    CUDA_CHECK_LAUNCH();
+    const double copy_us = bench::median_us(
+        reps, s, [&] { CUDA_CHECK(cudaMemcpyAsync(dst, src, copy_bytes, cudaMemcpyDeviceToDevice, s)); });
     const double copy_gbs = 2.0 * copy_bytes / (copy_us * 1e3);
     CUDA_CHECK(cudaFree(src));
     CUDA_CHECK(cudaFree(dst));
@@ -76,7 +78,9 @@ int main(int argc, char** argv) {
       Tensor z = Tensor::empty(Shape{sh.n, sh.c}, DType::F32, dev);
       Tensor y = Tensor::empty(Shape{sh.n}, DType::I32, dev);
       fill_uniform<<<1024, 256, 0, s>>>(static_cast<float*>(z.raw()), z.numel(), 7);
+      CUDA_CHECK_LAUNCH();
       fill_labels<<<256, 256, 0, s>>>(static_cast<int32_t*>(y.raw()), sh.n, static_cast<int>(sh.c), 9);
+      CUDA_CHECK_LAUNCH();
       kernels::LossOutputs out;
       out.per_sample = Tensor::empty(Shape{sh.n}, DType::F32, dev);
       out.loss = Tensor::empty(Shape{1}, DType::F32, dev);

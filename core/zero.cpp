@@ -12,7 +12,7 @@ void zero(Context& ctx, const Tensor& t) {
   ADMA_CHECK(t.device() == ctx.device, "zero: a tensor on ", t.device().str(), " with the context of ",
              ctx.device.str());
   if (ctx.is_cuda())
-    cuda_rt::memset_zero_async(t.raw(), t.nbytes(), ctx.stream);
+    cuda_rt::memset_async(t.raw(), 0, t.nbytes(), t.device().index, ctx.stream);
   else
     std::memset(t.raw(), 0, t.nbytes());
 }

@@ -60,6 +60,8 @@ inline void check_batchnorm2d_operands(const char* op, const BatchNorm2dSetup& s
   for (const Tensor* t : per_channel) expect_operand(op, *t, Shape{s.shape[1]}, s.dtype);
 }
 
+// The options are checked here for both backends: cuDNN 9's CUDNN_BN_MIN_EPSILON is 0,
+// so cuDNN alone would accept eps = 0 and divide by zero on a constant channel.
 inline void batchnorm2d_setup_init(Context& ctx, BatchNorm2dSetup& s) {
   ADMA_CHECK(s.shape.rank() == 2 || s.shape.rank() == 4, "batchnorm2d: input must be [N, C] or [N, C, H, W], got ",
              s.shape.str());
@@ -79,6 +81,8 @@ inline BatchNorm2dSetup batchnorm2d_setup(Context& ctx, const Shape& shape, DTyp
 inline void batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,
                                       const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
   check_batchnorm2d_operands("batchnorm2d_forward_train", s, {&x, &y}, {&gamma, &beta, &rm, &rv, &sm, &si});
+  // Training normalises by batch statistics: a channel needs more than one value
+  // (M = N H W > 1), or its variance is 0 and the unbiased running variance divides by 0.
   ADMA_CHECK(s.shape.numel() / s.shape[1] > 1, "batchnorm2d: training needs more than one value per channel, got ",
              s.shape.str());
   ADMA_DISPATCH(ctx, batchnorm2d_forward_train, ctx, s, x, gamma, beta, rm, rv, sm, si, y);

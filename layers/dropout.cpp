@@ -1,6 +1,7 @@
 // Dropout: mask in training, pass-through in eval.
 #include "layers/dropout.h"
 
+#include "core/graph/step_mode.h"
 #include "kernels/elementwise.h"
 
 namespace adma::layers {
@@ -15,6 +16,10 @@ void Dropout::plan(Context& ctx) {
   setup_ = kernels::dropout_setup(ctx, in_shape(0), dtype(), o_.rate, seed());
   add_state_bytes(setup_.reserve_bytes);
   need_workspace(setup_.workspace_bytes);
+}
+
+void Dropout::describe_mode(StepMode& m) const {
+  m.flag("dropout '" + name() + "'", training() && o_.rate > 0.0);
 }
 
 void Dropout::forward(Context& ctx) {

@@ -21,6 +21,8 @@ class Dropout : public Node {
   void reseed(Context& ctx, uint64_t seed) override { kernels::dropout_reseed(ctx, setup_, seed); }
   double rate() const { return o_.rate; }
   const Options& options() const { return o_; }
+  // Masking is decided on the host at capture: part of a captured step's mode.
+  void describe_mode(StepMode& m) const override;
 
  private:
   Options o_;

@@ -33,6 +33,8 @@ class SoftmaxLoss : public Node {
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;
   void backward(Context& ctx) override;
+  // forward() writes the logits' gradient (unless accumulating): no clearing needed.
+  bool overwrites_input_grad(int i) const override { return i == 0 && !o_.accumulate; }
 
   const Options& options() const { return o_; }
   Tensor& per_sample() { return state(0); }

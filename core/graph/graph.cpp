@@ -1,6 +1,7 @@
 // Graph building (shape inference, memory plan, init) and execution.
 #include "core/graph/graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -125,6 +126,7 @@ void Graph::build() {
     n.workspace_ = &workspace_;
   }
   built_ = true;
+  plan_grad_clears();
   init_parameters();
   zero_grad();
   ctx.synchronize();
@@ -148,13 +150,73 @@ void Graph::init_parameters() {
   }
 }
 
+void Graph::plan_grad_clears() {
+  // Which nodes write each gradient slot. A slot needs clearing before a step unless
+  // a consumer overwrites it in forward (all other writers add, and run later, in
+  // backward). A slot nobody consumes (the model's output) is cleared: the caller
+  // writes its seed after forward, or backward reads zeros.
+  for (int mode = 0; mode < 2; ++mode) {
+    struct Run {
+      size_t begin, end;
+      bool clear;
+    };
+    std::vector<Run> runs;  // every gradient slot, [begin, end) bytes
+    for (auto& n : nodes_) {
+      if (n->is_view() || !n->out_grad_.defined()) continue;
+      bool overwritten = false;
+      for (auto& c : nodes_)
+        for (size_t i = 0; i < c->inputs_.size(); ++i)
+          if (mode == 1 && c->inputs_[i] == n.get() && c->overwrites_input_grad(static_cast<int>(i)))
+            overwritten = true;
+      const size_t b = n->out_grad_.byte_offset();
+      runs.push_back({b, b + n->out_grad_.nbytes(), !overwritten});
+    }
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+    // Adjacent slots to clear merge into one memset (the alignment padding between
+    // them is unused); a slot that is not cleared ends the run.
+    std::vector<std::pair<size_t, size_t>> merged;
+    bool extend = false;
+    for (const auto& r : runs) {
+      if (!r.clear) {
+        extend = false;
+        continue;
+      }
+      if (extend)
+        merged.back().second = r.end;
+      else
+        merged.emplace_back(r.begin, r.end);
+      extend = true;
+    }
+    Tensor whole = act_grads_.whole(DType::F32);
+    grad_clears_[mode].clear();
+    for (const auto& r : merged) {
+      const size_t end = std::min(r.second, whole.nbytes());
+      grad_clears_[mode].push_back(Tensor::view(whole.storage(), r.first, Shape{static_cast<int64_t>((end - r.first) / 4)},
+                                                DType::F32));
+    }
+  }
+}
+
+size_t Graph::grad_clear_bytes(bool training) const {
+  size_t b = 0;
+  for (const Tensor& t : grad_clears_[training ? 1 : 0]) b += t.nbytes();
+  return b;
+}
+
+StepMode Graph::mode() const {
+  StepMode m;
+  m.flag("training", training_);
+  m.flag("TF32", ctx_->allow_tf32);
+  for (const auto& n : nodes_) n->describe_mode(m);
+  return m;
+}
+
 void Graph::check_built(const char* what) const { ADMA_CHECK(built_, what, ": call build() first"); }
 
 void Graph::forward() {
   check_built("forward");
   Context& ctx = *ctx_;
-  Tensor ag = act_grads_.whole(dtype_);
-  if (ag.defined()) zero(ctx, ag);
+  for (const Tensor& t : grad_clears_[training_ ? 1 : 0]) zero(ctx, t);
   for (auto& n : nodes_)
     if (!n->is_view()) n->forward(ctx);
 }

@@ -20,7 +20,8 @@
 // say) d(loss)/d(input) into in_grad(i) where defined. That is sound because such a
 // node is a sink (Graph::add refuses a node that reads its output, so no gradient
 // ever arrives at its output from downstream: its forward already knows the whole
-// gradient) and Graph::forward() clears every activation gradient before any node runs.
+// gradient) and Graph::forward() clears, before any node runs, every activation-gradient
+// slot that is added into (a slot such a node overwrites, overwrites_input_grad(), needs none).
 // Their backward() then adds only what forward could not: parameter gradients (a
 // learnable Adma `a`), so zero_grad() may still come anywhere before backward().
 // In eval mode they compute no input gradient at all.
@@ -45,6 +46,8 @@ struct Init {
   static Init glorot_uniform(double fan_in, double fan_out) { return {GlorotUniform, 0, fan_in, fan_out}; }
 };
 
+class StepMode;
+
 class Node {
  public:
   virtual ~Node() = default;
@@ -59,6 +62,12 @@ class Node {
   virtual bool grads_in_forward() const { return false; }
   // Restarts the node's random stream (dropout); a no-op for deterministic nodes.
   virtual void reseed(Context&, uint64_t) {}
+  // True when forward() in training mode WRITES (=, not +=) d(loss)/d(input i), as a
+  // loss that computes its gradient in forward does: that slot then needs no clearing
+  // before the step, since every backward writer adds after it.
+  virtual bool overwrites_input_grad(int) const { return false; }
+  // Host-side settings of this node that a captured step freezes (core/graph/step_mode.h).
+  virtual void describe_mode(StepMode&) const {}
 
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }

@@ -20,7 +20,7 @@ void batchnorm2d_setup_init(Context&, BatchNorm2dSetup&) {}  // nothing to decid
 void batchnorm2d_forward_train(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                              const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
   const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);
+  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -75,7 +75,7 @@ void batchnorm2d_forward_eval(Context&, const BatchNorm2dSetup& p, const Tensor&
 void batchnorm2d_backward(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
   const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);
+  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T *px = x.data<T>(), *pdy = dy.data<T>();

@@ -12,6 +12,7 @@ struct BatchNorm2dState {
 
 void batchnorm2d_setup_init(Context&, BatchNorm2dSetup& p) {
   expect_f32("batchnorm2d", p.dtype);
+  // Shape, eps > 0 and momentum are checked above the dispatch (kernels/batchnorm2d.h).
   ADMA_CHECK(p.eps >= CUDNN_BN_MIN_EPSILON, "batchnorm2d: cuDNN needs epsilon >= ", CUDNN_BN_MIN_EPSILON, ", got ",
              p.eps);
   auto s = std::make_shared<BatchNorm2dState>();

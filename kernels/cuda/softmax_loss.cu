@@ -271,20 +271,15 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1)
 }
 
 template <bool kProb>
-void launch(const LossArgs& a, cudaStream_t s) {
+void launch(const Context& ctx, const LossArgs& a, cudaStream_t s) {
   const unsigned blocks = static_cast<unsigned>(loss_layout::tuned_blocks(a.n, a.c));
   if (a.c <= kSmallC) {
     softmax_loss_kernel<32, kProb><<<blocks, 32 * kWarpRowsPerBlock, 0, s>>>(a, false);
   } else {
     auto kernel = softmax_loss_kernel<kRowThreads, kProb>;
-    // Allow the largest cache once per kernel (a host-side attribute, not stream work;
-    // set for the device current at the first call).
-    static const bool attr = [&] {
-      CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                      static_cast<int>(kMaxCachedC * sizeof(float))));
-      return true;
-    }();
-    (void)attr;
+    // Allow the largest cache (above the 48 KB default) on this context's device: a
+    // host-side attribute, per device and kernel, made once; not stream work.
+    allow_dynamic_shared_memory(ctx, kernel, kMaxCachedC * sizeof(float));
     const bool cache_row = a.c <= kMaxCachedC;
     const size_t smem = cache_row ? static_cast<size_t>(a.c) * sizeof(float) : 0;
     kernel<<<blocks, kRowThreads, smem, s>>>(a, cache_row);
@@ -324,9 +319,9 @@ void softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& log
       return launch_two_pass(args, s);
     case SoftmaxLossVersion::Tuned:
       if (losses::uses_lp_only(setup.params.kind))
-        launch<false>(args, s);
+        launch<false>(ctx, args, s);
       else
-        launch<true>(args, s);
+        launch<true>(ctx, args, s);
       return;
   }
 }
