@@ -44,9 +44,11 @@ bool Trainer::captured() const { return train_step_ && train_step_->is_graph(); 
 
 void Trainer::run_train_step() {
   Context& ctx = g_.context();
+  // The mode is set outside the step: a CUDA graph freezes it, and CapturedStep checks
+  // on every replay that it has not changed since the capture.
+  g_.train();
   auto fn = [this] {
     Context& c = g_.context();
-    g_.train();
     g_.zero_grad();
     g_.forward();
     g_.backward();
@@ -58,14 +60,13 @@ void Trainer::run_train_step() {
   // (losses/softmax_loss.cpp), so on a padded last batch the gradient is (real rows)/N of
   // Keras's, which divides by the real rows; the Trainer adds no correction of its own.
   if (!o_.capture || !ctx.is_cuda()) return fn();
-  // The first step runs eagerly (it lets cuDNN and cuBLAS make their lazy allocations
-  // outside the capture); from the second on the step is one CUDA graph.
-  if (!train_warm_) {
-    train_warm_ = true;
-    return fn();
+  // CapturedStep runs the step once eagerly before capturing (so cuDNN and cuBLAS make
+  // their lazy allocations outside the capture): that warm-up IS this first step, and
+  // every later step replays the CUDA graph.
+  if (!train_step_) {
+    train_step_ = std::make_unique<CapturedStep>(g_, fn);
+    return;
   }
-  // If CapturedStep warms up (one eager step) itself: build it on step 1, drop train_warm_ (else step 1 runs twice).
-  if (!train_step_) train_step_ = std::make_unique<CapturedStep>(ctx, fn);
   train_step_->replay();
 }
 
@@ -128,22 +129,20 @@ EpochMetrics Trainer::evaluate(data::BatchSource& source) {
   opt_.compute_penalty();  // Keras's evaluate reports the loss with the regularisation penalty
   adma::zero(ctx, eval_acc_);
   source.start_epoch(0);
+  g_.eval();  // outside the step, as in run_train_step()
   auto fn = [this] {
-    g_.eval();
     g_.forward();
     kernels::accumulate_metrics(g_.context(), loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
                                 Tensor(), eval_acc_);
   };
   for (int64_t i = 0; i < source.batches(); ++i) {
     source.fill(i, x, y);
-    if (!o_.capture || !ctx.is_cuda() || !eval_warm_) {
-      eval_warm_ = true;
+    if (!o_.capture || !ctx.is_cuda())
       fn();
-    } else {
-      // If CapturedStep warms up itself: build it on batch 0, drop eval_warm_ (else batch 0 counts twice).
-      if (!eval_step_) eval_step_ = std::make_unique<CapturedStep>(ctx, fn);
+    else if (!eval_step_)
+      eval_step_ = std::make_unique<CapturedStep>(g_, fn);  // its warm-up is this batch
+    else
       eval_step_->replay();
-    }
   }
   g_.train();
   const EpochMetrics m = read(eval_acc_);

@@ -110,7 +110,6 @@ class Trainer {
   Optimizer opt_;
   Tensor train_acc_, eval_acc_;  // float64 [4], see kernels/training_metrics.h
   std::unique_ptr<CapturedStep> train_step_, eval_step_;
-  bool train_warm_ = false, eval_warm_ = false;
   int64_t epoch_ = 0, global_step_ = 0, epoch_first_step_ = 0;
 };
 
