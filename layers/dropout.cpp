@@ -1,4 +1,4 @@
-// Dropout: mask in training, pass-through in eval.
+// Dropout: mask in training, pass-through (a view of the input) in eval.
 #include "layers/dropout.h"
 
 #include "kernels/elementwise.h"
@@ -19,10 +19,13 @@ void Dropout::plan(Context& ctx) {
 
 void Dropout::forward(Context& ctx) {
   masked_ = training() && rate_ > 0.0;
+  if (!own_.defined()) own_ = out();
   if (masked_) {
+    out() = own_;
     kernels::dropout_forward(ctx, plan_, in(0), out(), state(0));
   } else {
-    kernels::copy(ctx, in(0), out());
+    // Pass-through: the next node reads the input's memory (re-pointing a view allocates nothing).
+    out() = in(0);
   }
 }
 

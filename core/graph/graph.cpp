@@ -1,6 +1,7 @@
 // Graph building (shape inference, memory plan, init) and execution.
 #include "core/graph/graph.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -122,6 +123,7 @@ void Graph::build() {
     n.workspace_ = &workspace_;
   }
   built_ = true;
+  reset_profile();
   init_parameters();
   zero_grad();
   ctx.synchronize();
@@ -147,22 +149,37 @@ void Graph::init_parameters() {
 
 void Graph::check_built(const char* what) const { ADMA_CHECK(built_, what, ": call build() first"); }
 
+namespace {
+// Runs one node's forward or backward; while profiling, adds its wall time to `acc`.
+template <typename F>
+void run_node(Context& ctx, bool profiling, double& acc, F&& f) {
+  if (!profiling) return f();
+  ctx.synchronize();
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  ctx.synchronize();
+  acc += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
 void Graph::forward() {
   check_built("forward");
   Context& ctx = *ctx_;
+  // Backward accumulates into activation gradients, so training clears them first;
+  // an eval forward is never followed by backward and skips the clearing.
   Tensor ag = act_grads_.whole(dtype_);
-  if (ag.defined()) kernels::fill(ctx, ag, 0.0);
-  for (auto& n : nodes_)
-    if (!n->is_view()) n->forward(ctx);
+  if (ag.defined() && training_) kernels::fill(ctx, ag, 0.0);
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (!nodes_[i]->is_view()) run_node(ctx, profiling_, times_[i].forward_s, [&] { nodes_[i]->forward(ctx); });
 }
 
 void Graph::backward() {
   check_built("backward");
   Context& ctx = *ctx_;
-  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
-    Node& n = **it;
+  for (size_t i = nodes_.size(); i-- > 0;) {
+    Node& n = *nodes_[i];
     if (n.is_view() || !n.requires_grad_ || (n.inputs_.empty() && n.param_specs_.empty())) continue;
-    n.backward(ctx);
+    run_node(ctx, profiling_, times_[i].backward_s, [&] { n.backward(ctx); });
   }
 }
 

@@ -63,6 +63,15 @@ class Graph {
   // Restarts every random stream (dropout) from `seed`: replays the same masks.
   void reseed(uint64_t seed);
 
+  // Per-node time of forward() and backward(), summed while profiling is on. On
+  // CUDA each node is followed by a synchronize, so profile outside captured steps.
+  struct NodeTime {
+    double forward_s = 0, backward_s = 0;
+  };
+  void set_profiling(bool on) { profiling_ = on; }
+  void reset_profile() { times_.assign(nodes_.size(), NodeTime{}); }
+  const std::vector<NodeTime>& profile() const { return times_; }  // one per node, by index
+
   Tensor& value(Value v);
   Tensor& grad(Value v);
   const Shape& shape(Value v) const;
@@ -102,6 +111,8 @@ class Graph {
   Context* ctx_;
   bool built_ = false;
   bool training_ = true;
+  bool profiling_ = false;
+  std::vector<NodeTime> times_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<NamedTensor> parameters_, buffers_;
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},

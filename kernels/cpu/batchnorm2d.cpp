@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -22,8 +23,9 @@ void batchnorm_plan_init(Context&, BatchNormPlan& p) {
   ADMA_CHECK(p.momentum >= 0 && p.momentum <= 1, "batchnorm: momentum must be in [0, 1], got ", p.momentum);
 }
 
-void batchnorm_forward_train(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm_forward_train(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
                              const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
+  if (fast::enabled(ctx)) return fast::batchnorm_forward_train(p, x, gamma, beta, rm, rv, sm, si, y);
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);
   ADMA_CHECK(m > 1, "batchnorm: training needs more than one value per channel, got ", p.shape.str());
@@ -59,8 +61,9 @@ void batchnorm_forward_train(Context&, const BatchNormPlan& p, const Tensor& x, 
   });
 }
 
-void batchnorm_forward_eval(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm_forward_eval(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
                             const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
+  if (fast::enabled(ctx)) return fast::batchnorm_forward_eval(p, x, gamma, beta, rm, rv, y);
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -78,8 +81,9 @@ void batchnorm_forward_eval(Context&, const BatchNormPlan& p, const Tensor& x, c
   });
 }
 
-void batchnorm_backward(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
+void batchnorm_backward(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
+  if (fast::enabled(ctx)) return fast::batchnorm_backward(p, x, dy, gamma, sm, si, dx, dgamma, dbeta);
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);
   typed(p.dtype, [&](auto tag) {

@@ -5,6 +5,7 @@
 //   col = w^T dy_n, then col2im scatters (adds) col back into dx_n.
 #include "kernels/conv2d.h"
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -69,12 +70,15 @@ void conv2d_plan_init(Context&, Conv2dPlan& p) {
   const auto& g = p.g;
   ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "conv2d: a ", g.r, "x", g.s, " filter does not fit a ", g.h, "x", g.w,
              " input with padding ", g.pad_h, "x", g.pad_w);
-  p.workspace_bytes = static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype);
+  // Enough for either path, so a context may switch between them after the graph is built.
+  p.workspace_bytes = std::max(static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype),
+                               fast::conv2d_workspace_bytes(p));
 }
 
-void conv2d_forward(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+void conv2d_forward(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                     Tensor& ws) {
   check_operands("conv2d_forward", p, x, w, y);
+  if (fast::enabled(ctx)) return fast::conv2d_forward(p, x, w, b, y, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -91,8 +95,10 @@ void conv2d_forward(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor
   });
 }
 
-void conv2d_backward_data(Context&, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
+void conv2d_backward_data(Context& ctx, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+                          Tensor& ws) {
   check_operands("conv2d_backward_data", p, dx, w, dy);
+  if (fast::enabled(ctx)) return fast::conv2d_backward_data(p, w, dy, dx, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -105,9 +111,10 @@ void conv2d_backward_data(Context&, const Conv2dPlan& p, const Tensor& w, const 
   });
 }
 
-void conv2d_backward_filter(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+void conv2d_backward_filter(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
                             Tensor& ws) {
   check_operands("conv2d_backward_filter", p, x, dw, dy);
+  if (fast::enabled(ctx)) return fast::conv2d_backward_filter(p, x, dy, dw, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -120,9 +127,10 @@ void conv2d_backward_filter(Context&, const Conv2dPlan& p, const Tensor& x, cons
   });
 }
 
-void conv2d_backward_bias(Context&, const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
+void conv2d_backward_bias(Context& ctx, const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
   ADMA_CHECK(db.numel() == g.k, "conv2d_backward_bias: bias has ", db.numel(), " elements, filters ", g.k);
+  if (fast::enabled(ctx)) return fast::conv2d_backward_bias(p, dy, db);
   const int64_t pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -3,6 +3,7 @@
 #include "kernels/dropout.h"
 
 #include "core/rng.h"
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -14,8 +15,9 @@ void dropout_reseed(Context&, DropoutPlan& p, uint64_t seed) {
   p.counter = 0;
 }
 
-void dropout_forward(Context&, DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+void dropout_forward(Context& ctx, DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
   expect_same("dropout_forward", x, y);
+  if (fast::enabled(ctx)) return fast::dropout_forward(p, x, y, reserve);
   const int64_t n = x.numel();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -34,8 +36,10 @@ void dropout_forward(Context&, DropoutPlan& p, const Tensor& x, Tensor& y, Tenso
   });
 }
 
-void dropout_backward(Context&, const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve, Tensor&) {
+void dropout_backward(Context& ctx, const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+                      Tensor&) {
   expect_same("dropout_backward", dy, dx);
+  if (fast::enabled(ctx)) return fast::dropout_backward(p, dy, dx, reserve);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* mask = static_cast<const T*>(reserve.raw());

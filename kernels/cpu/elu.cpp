@@ -3,14 +3,16 @@
 
 #include <cmath>
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
 
 void elu_plan_init(Context&, EluPlan&) {}
 
-void elu_forward(Context&, const EluPlan& p, const Tensor& x, Tensor& y) {
+void elu_forward(Context& ctx, const EluPlan& p, const Tensor& x, Tensor& y) {
   expect_same("elu_forward", x, y);
+  if (fast::enabled(ctx)) return fast::elu_forward(p, x, y);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -20,9 +22,10 @@ void elu_forward(Context&, const EluPlan& p, const Tensor& x, Tensor& y) {
   });
 }
 
-void elu_backward(Context&, const EluPlan& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void elu_backward(Context& ctx, const EluPlan& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
   expect_same("elu_backward", x, dx);
   expect_same("elu_backward", y, dy);
+  if (fast::enabled(ctx)) return fast::elu_backward(p, y, dy, dx);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *px = x.data<T>(), *py = y.data<T>(), *pdy = dy.data<T>();

@@ -1,6 +1,7 @@
 // CPU reference of kernels/maxpool2d.h.
 #include "kernels/maxpool2d.h"
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -31,8 +32,9 @@ void for_each_window(const MaxPoolPlan& p, const T* x, F&& f) {
 }
 }  // namespace
 
-void maxpool_forward(Context&, const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
+void maxpool_forward(Context& ctx, const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
   ADMA_CHECK(x.shape() == p.in, "maxpool_forward: input ", x.shape().str(), " planned ", p.in.str());
+  if (fast::enabled(ctx)) return fast::maxpool_forward(p, x, y);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -41,7 +43,9 @@ void maxpool_forward(Context&, const MaxPoolPlan& p, const Tensor& x, Tensor& y)
   });
 }
 
-void maxpool_backward(Context&, const MaxPoolPlan& p, const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
+void maxpool_backward(Context& ctx, const MaxPoolPlan& p, const Tensor& x, const Tensor&, const Tensor& dy,
+                      Tensor& dx) {
+  if (fast::enabled(ctx)) return fast::maxpool_backward(p, x, dy, dx);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* pdy = dy.data<T>();
