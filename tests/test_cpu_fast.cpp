@@ -1,0 +1,144 @@
+// The fast CPU path (kernels/cpu/fast.h) against the reference kernels: every layer
+// case and the whole ConvNet, forward and backward, in float and double, on the
+// same inputs. The two differ only in summation order (threads, vector lanes,
+// SLEEF's expm1 against libm's), so float agrees to rounding and double closely.
+// The gradient checks and layer tests themselves run on both paths: ctest runs
+// test_layers once more with ADMA_CPU_REFERENCE=1 (the ".reference" tests).
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "layers/conv2d.h"
+#include "layers/dropout.h"
+#include "kernels/cpu/threads.h"
+#include "layer_cases.h"
+#include "models/convnet.h"
+#include "test_util.h"
+
+namespace adma::test {
+namespace {
+
+// Sets Context::cpu_reference for the scope and restores it.
+class PathScope {
+ public:
+  explicit PathScope(bool reference) : ctx_(Context::cpu()), saved_(ctx_.cpu_reference) {
+    ctx_.cpu_reference = reference;
+  }
+  ~PathScope() { ctx_.cpu_reference = saved_; }
+
+ private:
+  Context& ctx_;
+  bool saved_;
+};
+
+// One forward + backward of a case on one path: the output, then every gradient.
+std::vector<Values> run_case(const LayerCase& c, DType dtype, bool reference) {
+  PathScope path(reference);
+  CaseGraph cg = build_case(c, Device::cpu(), dtype, true);
+  randomize_case(c, cg, 41);
+  if (!c.view) cg.g->value(cg.out).fill(std::numeric_limits<double>::quiet_NaN());
+  cg.g->reseed(5);
+  cg.g->forward();
+  std::vector<Values> got{cg.g->value(cg.out).to_host()};
+  Rng rng(43);
+  Tensor& seed = cg.g->grad(cg.out);
+  seed.copy_from(Tensor::from_host(random_values(rng, seed.numel()), seed.shape(), dtype, Device::cpu()));
+  cg.g->zero_grad();
+  cg.g->backward();
+  for (Value v : cg.inputs) got.push_back(cg.g->grad(v).to_host());
+  for (const auto& p : cg.g->parameters()) got.push_back(p.grad.to_host());
+  return got;
+}
+
+class CpuFastPath : public ::testing::TestWithParam<LayerCase> {};
+
+TEST_P(CpuFastPath, MatchesReferenceInFloatAndDouble) {
+  const LayerCase& c = GetParam();
+  std::printf("[ backend  ] cpu fast path (%d thread(s)) against the cpu reference\n", kernels::cpu::threads());
+  for (DType dtype : {DType::F32, DType::F64}) {
+    const auto fast = run_case(c, dtype, false), ref = run_case(c, dtype, true);
+    ASSERT_EQ(fast.size(), ref.size());
+    const double tol = dtype == DType::F32 ? 1e-11 : 1e-24;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      ASSERT_FALSE(any_nan(fast[i])) << c.name << " tensor " << i << " (0: output, then gradients)";
+      EXPECT_LE(nmse(fast[i], ref[i]), tol) << c.name << " " << dtype_name(dtype) << " tensor " << i
+                                            << " (0: output, then input and parameter gradients)";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layers, CpuFastPath, ::testing::ValuesIn(layer_cases()),
+                         [](const auto& info) { return info.param.name; });
+
+// Shapes the layer cases do not reach: batches that do not split evenly over the
+// threads, one image, one channel in, strides, a 5x5 filter, wider than tall.
+TEST(CpuFastPath, ConvolutionShapesMatchReference) {
+  struct Geo {
+    Shape in;
+    int64_t k, r, stride;
+    std::string padding;
+  };
+  for (const Geo& geo : {Geo{{3, 1, 9, 7}, 4, 3, 1, "same"}, Geo{{1, 5, 6, 6}, 3, 5, 1, "same"},
+                         Geo{{5, 2, 9, 11}, 3, 3, 2, "valid"}, Geo{{2, 3, 4, 5}, 2, 1, 1, "valid"}}) {
+    LayerCase c;
+    c.name = "Conv2d " + geo.in.str();
+    c.inputs = {geo.in};
+    c.build = [geo](Graph& g, const std::vector<Value>& v) {
+      return g.add<layers::Conv2d>(kLayerName, v, layers::Conv2d::Options{geo.k, geo.r, geo.stride, geo.padding, true});
+    };
+    for (DType dtype : {DType::F32, DType::F64}) {
+      const auto fast = run_case(c, dtype, false), ref = run_case(c, dtype, true);
+      for (size_t i = 0; i < fast.size(); ++i)
+        EXPECT_LE(nmse(fast[i], ref[i]), dtype == DType::F32 ? 1e-11 : 1e-24) << c.name << " tensor " << i;
+    }
+  }
+}
+
+// The whole ConvNet, training mode with dropout (the fast path draws the same masks).
+TEST(CpuFastPath, ConvNetTrainingStepMatchesReference) {
+  auto step = [](bool reference) {
+    PathScope path(reference);
+    Graph g(Device::cpu(), DType::F32, 5);
+    Value x = g.input("x", Shape{5, 1, 28, 28});
+    Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+    g.build();
+    Rng rng(8);
+    fill_random(g.value(x), rng);
+    g.reseed(3);
+    g.forward();
+    fill_random(g.grad(y), rng);
+    g.zero_grad();
+    g.backward();
+    std::vector<Values> out{g.value(y).to_host()};
+    for (const auto& p : g.parameters()) out.push_back(p.grad.to_host());
+    g.eval();
+    g.forward();
+    out.push_back(g.value(y).to_host());
+    return out;
+  };
+  const auto fast = step(false), ref = step(true);
+  ASSERT_EQ(fast.size(), ref.size());
+  for (size_t i = 0; i < fast.size(); ++i) {
+    ASSERT_FALSE(any_nan(fast[i])) << i;
+    EXPECT_LE(nmse(fast[i], ref[i]), 1e-9) << "tensor " << i << " (0: logits, then parameter gradients, last: eval)";
+  }
+}
+
+// Eval is lean: dropout hands its input through without a copy.
+TEST(CpuFastPath, EvalDropoutIsAViewOfItsInput) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{2, 3, 4, 4});
+  Value y = g.add<layers::Dropout>("drop", {x}, 0.5);
+  g.build();
+  g.forward();
+  EXPECT_NE(g.value(y).raw(), g.value(x).raw());  // training: its own memory, masked
+  g.eval();
+  g.forward();
+  EXPECT_EQ(g.value(y).raw(), g.value(x).raw());
+  g.train();
+  g.forward();
+  EXPECT_NE(g.value(y).raw(), g.value(x).raw());
+}
+
+}  // namespace
+}  // namespace adma::test
