@@ -6,9 +6,10 @@
 //   inference      forward + loss, eval mode (running statistics, no dropout, no gradients)
 // No optimizer. Wall clock (steady_clock) per call after warm-up, median of --reps.
 //   build/bin/cpu_step_bench [--batch 64,256] [--threads N] [--reps 20] [--json FILE]
-//                            [--profile] [--reference]
+//                            [--profile] [--reference] [--own-conv]
 // --profile adds the per-node time of one training step; --reference runs the plain
-// reference kernels (as ADMA_CPU_REFERENCE=1 does) instead of the fast path.
+// reference kernels (as ADMA_CPU_REFERENCE=1 does) instead of the fast path;
+// --own-conv keeps oneDNN out of the fast path's convolutions (as ADMA_CPU_CONV=own).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,13 +34,13 @@ struct Flags {
   int threads = 0;  // 0: OpenMP's default
   int reps = 20;
   std::string json;
-  bool profile = false, reference = false;
+  bool profile = false, reference = false, own_conv = false;
 };
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: cpu_step_bench [--batch 64,256] [--threads N>=1] [--reps N>=3] [--json FILE] [--profile] "
-               "[--reference]\n");
+               "[--reference] [--own-conv]\n");
   std::exit(2);
 }
 
@@ -66,6 +67,8 @@ Flags parse(int argc, char** argv) {
       f.json = argv[++i];
     } else if (!std::strcmp(argv[i], "--profile")) {
       f.profile = true;
+    } else if (!std::strcmp(argv[i], "--own-conv")) {
+      f.own_conv = true;
     } else if (!std::strcmp(argv[i], "--reference")) {
       f.reference = true;
     } else {
@@ -112,8 +115,10 @@ int main(int argc, char** argv) {
     if (f.threads > 0) kernels::cpu::set_threads(f.threads);
     Context& ctx = Context::cpu();
     if (f.reference) ctx.cpu_reference = true;
+    if (f.own_conv) setenv("ADMA_CPU_CONV", "own", 1);  // read when the graph plans its convolutions
+    const bool own = std::getenv("ADMA_CPU_CONV") && std::string(std::getenv("ADMA_CPU_CONV")) == "own";
     std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu::threads(),
-                ctx.cpu_reference ? "reference" : "fast");
+                ctx.cpu_reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");
     std::printf("| batch | train step ms | train forward ms | inference ms | epoch-equivalent s |\n");
     std::printf("|---|---|---|---|---|\n");
     std::string json = "{\"threads\": " + std::to_string(kernels::cpu::threads()) + ", \"kernels\": \"" +

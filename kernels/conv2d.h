@@ -19,9 +19,14 @@ struct Conv2dGeometry {
   int64_t out_w() const { return (w + 2 * pad_w - s) / stride_w + 1; }
 };
 
+namespace cpu {
+struct DnnlConv2dState;  // kernels/cpu/dnnl_conv2d.cpp
+}
+
 struct Conv2dPlan : KernelPlan {
   Conv2dGeometry g;
   DType dtype = DType::F32;
+  std::shared_ptr<cpu::DnnlConv2dState> dnnl;  // CPU fast path: oneDNN primitives (float32); null without
 };
 
 ADMA_DECLARE_BOTH(void conv2d_plan_init(Context& ctx, Conv2dPlan& plan))

@@ -5,6 +5,9 @@
 //   col = w^T dy_n, then col2im scatters (adds) col back into dx_n.
 #include "kernels/conv2d.h"
 
+#include <algorithm>
+
+#include "kernels/cpu/dnnl_conv2d.h"
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
@@ -71,13 +74,14 @@ void conv2d_plan_init(Context&, Conv2dPlan& p) {
   ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "conv2d: a ", g.r, "x", g.s, " filter does not fit a ", g.h, "x", g.w,
              " input with padding ", g.pad_h, "x", g.pad_w);
   // Enough for either path, so a context may switch between them after the graph is built.
-  p.workspace_bytes = std::max(static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype),
-                               fast::conv2d_workspace_bytes(p));
+  p.workspace_bytes = std::max({static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype),
+                                fast::conv2d_workspace_bytes(p), dnnl_conv2d_plan(p)});
 }
 
 void conv2d_forward(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                     Tensor& ws) {
   check_operands("conv2d_forward", p, x, w, y);
+  if (fast::enabled(ctx) && p.dnnl && b.defined()) return dnnl_conv2d_forward(p, x, w, b, y, ws);
   if (fast::enabled(ctx)) return fast::conv2d_forward(p, x, w, b, y, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
@@ -98,6 +102,7 @@ void conv2d_forward(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Te
 void conv2d_backward_data(Context& ctx, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx,
                           Tensor& ws) {
   check_operands("conv2d_backward_data", p, dx, w, dy);
+  if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_data(p, w, dy, dx, ws);
   if (fast::enabled(ctx)) return fast::conv2d_backward_data(p, w, dy, dx, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
@@ -114,6 +119,7 @@ void conv2d_backward_data(Context& ctx, const Conv2dPlan& p, const Tensor& w, co
 void conv2d_backward_filter(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
                             Tensor& ws) {
   check_operands("conv2d_backward_filter", p, x, dw, dy);
+  if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_filter(p, x, dy, dw, ws);
   if (fast::enabled(ctx)) return fast::conv2d_backward_filter(p, x, dy, dw, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();

@@ -4,6 +4,11 @@
 // in the core's L2 between im2col and the GEMM) and, for backward-filter, its own
 // filter gradient dw_t [K, CRS], summed into dw after all images are done. OpenBLAS
 // runs single-threaded inside each thread (kernels/cpu/threads.h).
+// Backward-data with stride 1 is itself a convolution, of dy with the filters
+// flipped and transposed (wt[c, k, r, s] = w[k, c, R-1-r, S-1-s], padding R-1-ph):
+//   dx[c, h, w] += sum_{k, r, s} wt[c, k, r, s] dy[k, h + r - (R-1-ph), w + s - (S-1-pw)]
+// so it is im2col(dy) and one GEMM [C, KRS] x [KRS, HW] that adds straight into dx,
+// instead of the reference's GEMM with inner dimension K and a col2im scatter.
 #include <cstring>
 
 #include "kernels/cpu/fast.h"
@@ -15,6 +20,11 @@ namespace adma::kernels::cpu::fast {
 
 namespace {
 
+// Backward-data as a convolution needs stride 1 and padding no wider than the filter.
+bool transposed_data(const Conv2dGeometry& g) {
+  return g.stride_h == 1 && g.stride_w == 1 && g.pad_h <= g.r - 1 && g.pad_w <= g.s - 1;
+}
+
 // Per-thread slot: columns, then the thread's filter gradient; each 64-byte aligned.
 struct Slots {
   size_t col_elems, dw_elems, stride_bytes;
@@ -25,6 +35,7 @@ Slots slots_of(const Conv2dPlan& p) {
   auto up = [](size_t b) { return (b + 63) / 64 * 64; };
   Slots s;
   s.col_elems = static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w());
+  if (transposed_data(g)) s.col_elems = std::max(s.col_elems, static_cast<size_t>(g.k * g.r * g.s * g.h * g.w));
   s.dw_elems = static_cast<size_t>(g.k * g.c * g.r * g.s);
   s.stride_bytes = up(s.col_elems * es) + up(s.dw_elems * es);
   return s;
@@ -151,6 +162,32 @@ void conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tensor& dy
     using T = decltype(tag);
     const T *pw = w.data<T>(), *pdy = dy.data<T>();
     T* pdx = dx.data<T>();
+    if (transposed_data(g)) {
+      // The flipped filters go where slot 0 keeps its filter gradient (unused here).
+      T* wt = slot_dw<T>(p, ws, 0);
+      for (int64_t k = 0; k < g.k; ++k)
+        for (int64_t c = 0; c < g.c; ++c)
+          for (int64_t r = 0; r < g.r; ++r)
+            for (int64_t s = 0; s < g.s; ++s)
+              wt[((c * g.k + k) * g.r + r) * g.s + s] = pw[((k * g.c + c) * g.r + (g.r - 1 - r)) * g.s + (g.s - 1 - s)];
+      Conv2dGeometry t;  // dy [K, P, Q] -> dx [C, H, W]
+      t.n = g.n;
+      t.c = g.k;
+      t.h = g.out_h();
+      t.w = g.out_w();
+      t.k = g.c;
+      t.r = g.r;
+      t.s = g.s;
+      t.pad_h = g.r - 1 - g.pad_h;
+      t.pad_w = g.s - 1 - g.pad_w;
+      const int64_t krs = g.k * g.r * g.s, hw = g.h * g.w;
+      parallel_for(g.n, nt, [&](int64_t n, int th) {
+        T* col = slot_col<T>(p, ws, th);
+        im2col(t, pdy + n * g.k * pq, col);
+        gemm(false, false, g.c, hw, krs, T(1), wt, krs, col, hw, T(1), pdx + n * g.c * hw, hw);
+      });
+      return;
+    }
     parallel_for(g.n, nt, [&](int64_t n, int t) {
       T* col = slot_col<T>(p, ws, t);
       gemm(true, false, crs, pq, g.k, T(1), pw, crs, pdy + n * g.k * pq, pq, T(0), col, pq);

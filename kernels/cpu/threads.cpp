@@ -4,6 +4,7 @@
 #include <cblas.h>
 
 #include "core/error.h"
+#include "kernels/cpu/dnnl_conv2d.h"
 #include "kernels/cpu/fast.h"
 
 #if defined(_OPENMP)
@@ -36,12 +37,14 @@ int threads() {
 std::string backend_description() {
   std::string s = "reference kernels (plain loops, OpenBLAS GEMM); fast path: ";
 #if defined(_OPENMP)
-  s += "OpenMP over " + std::to_string(threads()) + " thread(s), batched im2col + OpenBLAS";
+  s += "OpenMP over " + std::to_string(threads()) + " thread(s)";
 #else
-  s += "built without OpenMP (one thread), batched im2col + OpenBLAS";
+  s += "built without OpenMP (one thread)";
 #endif
+  s += dnnl_available() ? ", float32 convolutions by " + dnnl_version() + " (float64: own im2col kernels)"
+                        : ", convolutions by own im2col kernels (oneDNN " + dnnl_version() + ")";
   s += fast::vector_math_available() ? ", vector expm1 (SLEEF, AVX2)" : ", scalar expm1 (no SLEEF or no AVX2)";
-  s += "; ADMA_CPU_REFERENCE=1 selects the reference";
+  s += "; ADMA_CPU_REFERENCE=1 selects the reference, ADMA_CPU_CONV=own the own convolutions";
   return s;
 }
 
