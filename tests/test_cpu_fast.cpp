@@ -142,3 +142,28 @@ TEST(CpuFastPath, EvalDropoutIsAViewOfItsInput) {
 
 }  // namespace
 }  // namespace adma::test
+
+namespace adma::test {
+namespace {
+
+// Eval is lean: a forward in eval mode leaves the activation gradients as they were
+// (training clears them for backward to accumulate into) and writes no logits gradient.
+TEST(CpuFastPath, EvalForwardSkipsGradientWork) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{2, 1, 28, 28});
+  Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+  g.build();
+  Rng rng(4);
+  fill_random(g.value(x), rng);
+  fill_random(g.grad(y), rng);
+  const Values before = g.grad(y).to_host();
+  g.eval();
+  g.forward();
+  EXPECT_EQ(g.grad(y).to_host(), before);
+  g.train();
+  g.forward();
+  for (double v : g.grad(y).to_host()) ASSERT_EQ(v, 0.0);
+}
+
+}  // namespace
+}  // namespace adma::test
