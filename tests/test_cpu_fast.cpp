@@ -3,7 +3,9 @@
 // same inputs. The two differ only in summation order (threads, vector lanes,
 // SLEEF's expm1 against libm's), so float agrees to rounding and double closely.
 // The gradient checks and layer tests themselves run on both paths: ctest runs
-// test_layers once more with ADMA_CPU_REFERENCE=1 (the ".reference" tests).
+// test_layers once more with ADMA_CPU_REFERENCE=1 (the ".reference" tests), and
+// these tests once more with ADMA_CPU_CONV=own (".ownconv": float32 convolutions on
+// the own kernels instead of oneDNN).
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -163,6 +165,55 @@ TEST(CpuFastPath, EvalForwardSkipsGradientWork) {
   g.train();
   g.forward();
   for (double v : g.grad(y).to_host()) ASSERT_EQ(v, 0.0);
+}
+
+}  // namespace
+}  // namespace adma::test
+
+#include <cstdlib>
+
+#include "kernels/cpu/dnnl_conv2d.h"
+
+namespace adma::test {
+namespace {
+
+// The convolution kernels called directly, float32, with gradients that already hold
+// values: oneDNN (or the own kernels) must add into them exactly as the reference does.
+TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
+  Context& ctx = Context::cpu();
+  kernels::Conv2dGeometry geo;
+  geo.n = 3;
+  geo.c = 4;
+  geo.h = 9;
+  geo.w = 8;
+  geo.k = 5;
+  geo.r = geo.s = 3;
+  geo.pad_h = geo.pad_w = 1;
+  auto run = [&](bool reference) {
+    PathScope path(reference);
+    const kernels::Conv2dPlan p = kernels::conv2d_plan(ctx, geo, DType::F32);
+    const char* engine = std::getenv("ADMA_CPU_CONV");
+    if (kernels::cpu::dnnl_available() && !(engine && std::string(engine) == "own"))
+      EXPECT_TRUE(p.dnnl) << "oneDNN is built in but did not take a float32 plan";
+    Rng rng(12);
+    auto make = [&](Shape s) {
+      Tensor t = Tensor::empty(s, DType::F32, Device::cpu());
+      fill_random(t, rng);
+      return t;
+    };
+    Tensor x = make({3, 4, 9, 8}), w = make({5, 4, 3, 3}), b = make({5}), y = make({3, 5, 9, 8});
+    Tensor dy = make({3, 5, 9, 8}), dx = make({3, 4, 9, 8}), dw = make({5, 4, 3, 3}), db = make({5});
+    Tensor ws = Tensor::empty(Shape{static_cast<int64_t>(p.workspace_bytes / 4 + 1)}, DType::F32, Device::cpu());
+    kernels::conv2d_forward(ctx, p, x, w, b, y, ws);
+    kernels::conv2d_backward_filter(ctx, p, x, dy, dw, ws);
+    kernels::conv2d_backward_bias(ctx, p, dy, db);
+    kernels::conv2d_backward_data(ctx, p, w, dy, dx, ws);
+    return std::vector<Values>{y.to_host(), dw.to_host(), db.to_host(), dx.to_host()};
+  };
+  const auto fast = run(false), ref = run(true);
+  for (size_t i = 0; i < fast.size(); ++i) EXPECT_LE(nmse(fast[i], ref[i]), 1e-11) << "y, dw, db, dx: " << i;
+  // float64 plans go to the own kernels.
+  EXPECT_FALSE(kernels::conv2d_plan(ctx, geo, DType::F64).dnnl);
 }
 
 }  // namespace
