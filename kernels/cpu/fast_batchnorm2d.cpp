@@ -28,7 +28,7 @@ void batchnorm_forward_train(const BatchNormPlan& p, const Tensor& x, const Tens
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
-    parallel_for(d.c, max_threads(), [&](int64_t c, int) {
+    parallel_for(d.c, threads_for(d.n * d.c * d.hw), [&](int64_t c, int) {
       double sum = 0;
       for (int64_t n = 0; n < d.n; ++n) {
         const T* row = px + (n * d.c + c) * d.hw;
@@ -73,7 +73,7 @@ void batchnorm_forward_eval(const BatchNormPlan& p, const Tensor& x, const Tenso
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
-    parallel_for(d.c, max_threads(), [&](int64_t c, int) {
+    parallel_for(d.c, threads_for(d.n * d.c * d.hw), [&](int64_t c, int) {
       const double sc = gamma.data<T>()[c] / std::sqrt(static_cast<double>(rv.data<T>()[c]) + p.eps);
       const T scale = static_cast<T>(sc), shift = static_cast<T>(beta.data<T>()[c] - sc * rm.data<T>()[c]);
       for (int64_t n = 0; n < d.n; ++n) {
@@ -94,7 +94,7 @@ void batchnorm_backward(const BatchNormPlan& p, const Tensor& x, const Tensor& d
     using T = decltype(tag);
     const T *px = x.data<T>(), *pdy = dy.data<T>();
     T* pdx = dx.data<T>();
-    parallel_for(d.c, max_threads(), [&](int64_t c, int) {
+    parallel_for(d.c, threads_for(d.n * d.c * d.hw), [&](int64_t c, int) {
       const double mean = sm.data<T>()[c], invstd = si.data<T>()[c];
       // sum dy and sum dy x; sum dy xhat = invstd (sum dy x - mean sum dy).
       double sum_dy = 0, sum_dy_x = 0;

@@ -232,7 +232,7 @@ void conv2d_backward_bias(const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
     using T = decltype(tag);
     const T* pdy = dy.data<T>();
     T* pdb = db.data<T>();
-    parallel_for(g.k, max_threads(), [&](int64_t k, int) {
+    parallel_for(g.k, threads_for(g.n * g.k * pq), [&](int64_t k, int) {
       T sum = 0;
       for (int64_t n = 0; n < g.n; ++n) {
         const T* row = pdy + (n * g.k + k) * pq;

@@ -19,7 +19,7 @@ void dropout_forward(DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve
     const T scale = static_cast<T>(1.0 / (1.0 - p.rate));
     const float rate = static_cast<float>(p.rate);
     const int64_t per = 1024;  // blocks per task
-    parallel_for((blocks + per - 1) / per, max_threads(), [&](int64_t task, int) {
+    parallel_for((blocks + per - 1) / per, threads_for(n), [&](int64_t task, int) {
       for (int64_t b = task * per, end = std::min(blocks, b + per); b < end; ++b) {
         const Philox4 bits = philox(p.seed, first + static_cast<uint64_t>(b));
         for (int64_t j = 0; j < 4 && 4 * b + j < n; ++j) {
@@ -40,7 +40,7 @@ void dropout_backward(const DropoutPlan& p, const Tensor& dy, Tensor& dx, const 
     const T* pdy = dy.data<T>();
     T* pdx = dx.data<T>();
     const int64_t n = dy.numel(), per = 16384;
-    parallel_for((n + per - 1) / per, max_threads(), [&](int64_t task, int) {
+    parallel_for((n + per - 1) / per, threads_for(n), [&](int64_t task, int) {
       const int64_t lo = task * per, hi = std::min(n, lo + per);
 #pragma omp simd
       for (int64_t i = lo; i < hi; ++i) pdx[i] += pdy[i] * mask[i];

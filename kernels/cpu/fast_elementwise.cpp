@@ -19,7 +19,7 @@ void fill(Tensor& y, double value) {
     T* p = y.data<T>();
     const int64_t n = y.numel();
     const T v = static_cast<T>(value);
-    parallel_for((n + kPer - 1) / kPer, max_threads(), [&](int64_t task, int) {
+    parallel_for((n + kPer - 1) / kPer, threads_for(n), [&](int64_t task, int) {
       const int64_t lo = task * kPer, hi = std::min(n, lo + kPer);
       if (value == 0.0) {
         std::memset(p + lo, 0, sizeof(T) * (hi - lo));
@@ -38,7 +38,7 @@ void axpy(double alpha, const Tensor& x, Tensor& y) {
     T* py = y.data<T>();
     const T a = static_cast<T>(alpha);
     const int64_t n = y.numel();
-    parallel_for((n + kPer - 1) / kPer, max_threads(), [&](int64_t task, int) {
+    parallel_for((n + kPer - 1) / kPer, threads_for(n), [&](int64_t task, int) {
       const int64_t lo = task * kPer, hi = std::min(n, lo + kPer);
 #pragma omp simd
       for (int64_t i = lo; i < hi; ++i) py[i] += a * px[i];

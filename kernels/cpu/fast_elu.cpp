@@ -29,7 +29,7 @@ namespace {
 // Splits [0, n) into one contiguous chunk per thread (a multiple of 64 elements) and calls f(begin, count).
 template <typename F>
 void chunked(int64_t n, F&& f) {
-  const int nt = static_cast<int>(std::min<int64_t>(max_threads(), std::max<int64_t>(1, n / 4096)));
+  const int nt = threads_for(n);
   const int64_t chunk = ((n + nt - 1) / nt + 63) / 64 * 64;
   parallel_for(nt, nt, [&](int64_t t, int) {
     const int64_t lo = std::min(n, t * chunk), hi = std::min(n, lo + chunk);

@@ -30,7 +30,7 @@ void maxpool_forward(const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
-    parallel_for(p.in[0] * p.in[1], max_threads(), [&](int64_t pl, int) {
+    parallel_for(p.in[0] * p.in[1], threads_for(p.in.numel()), [&](int64_t pl, int) {
       windows_of_plane(p, px, pl, [&](int64_t out, int64_t arg) { py[out] = px[arg]; });
     });
   });
@@ -41,7 +41,7 @@ void maxpool_backward(const MaxPoolPlan& p, const Tensor& x, const Tensor& dy, T
     using T = decltype(tag);
     const T* pdy = dy.data<T>();
     T* pdx = dx.data<T>();
-    parallel_for(p.in[0] * p.in[1], max_threads(), [&](int64_t pl, int) {
+    parallel_for(p.in[0] * p.in[1], threads_for(p.in.numel()), [&](int64_t pl, int) {
       windows_of_plane(p, x.data<T>(), pl, [&](int64_t out, int64_t arg) { pdx[arg] += pdy[out]; });
     });
   });

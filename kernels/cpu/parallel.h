@@ -20,6 +20,10 @@ inline int max_threads() {
 #endif
 }
 
+// Threads worth waking for `elements` of light (memory-bound) work: starting a
+// parallel region costs microseconds, more on a busy machine, so small tensors stay on one.
+inline int threads_for(int64_t elements) { return elements < (int64_t{1} << 15) ? 1 : max_threads(); }
+
 template <typename F>
 void parallel_for(int64_t n, int threads, F&& f) {
   const int nt = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n)));
