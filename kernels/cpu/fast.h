@@ -7,8 +7,8 @@
 //               column buffer (im2col of one image stays in its L2) and a
 //               single-threaded OpenBLAS GEMM; backward-filter accumulates into a
 //               per-thread filter gradient, summed at the end.
-//   elu         vector expm1 (SLEEF, 8 floats per AVX2 instruction) instead of a
-//               scalar call per element; backward reads only the saved output:
+//   elu         vector expm1 on AVX2 (float32: own polynomials, 8 lanes; float64:
+//               SLEEF) instead of a scalar call per element; backward reads only the saved output:
 //               ELU'(x) = 1 for y > 0, else y + alpha.
 //   batchnorm2d channels over threads; statistics and the normalisation as
 //               vectorised loops; backward as one fused dx += A dy + B x + C.
@@ -25,7 +25,7 @@ namespace adma::kernels::cpu::fast {
 
 // The fast path serves this context (a CPU one without cpu_reference).
 inline bool enabled(const Context& ctx) { return !ctx.cpu_reference; }
-// True when ELU uses SLEEF's vector expm1 (built with SLEEF and the CPU has AVX2 + FMA).
+// True when ELU uses the AVX2 vector expm1 (an x86-64 CPU with AVX2 + FMA).
 bool vector_math_available();
 
 // Workspace of the fast convolution: one column buffer and one filter gradient per thread.

@@ -13,6 +13,16 @@
 
 namespace adma::kernels::cpu {
 
+namespace {
+bool sleef_built() {
+#if defined(ADMA_WITH_SLEEF)
+  return true;
+#else
+  return false;
+#endif
+}
+}  // namespace
+
 void set_threads(int n) {
   ADMA_CHECK(n >= 1, "CPU thread count must be at least 1, got ", n);
 #if defined(_OPENMP)
@@ -43,7 +53,9 @@ std::string backend_description() {
 #endif
   s += dnnl_available() ? ", float32 convolutions by " + dnnl_version() + " (float64: own im2col kernels)"
                         : ", convolutions by own im2col kernels (oneDNN " + dnnl_version() + ")";
-  s += fast::vector_math_available() ? ", vector expm1 (SLEEF, AVX2)" : ", scalar expm1 (no SLEEF or no AVX2)";
+  s += fast::vector_math_available() ? std::string(", AVX2 vector expm1 (float64 by ") +
+                                           (sleef_built() ? "SLEEF)" : "scalar libm: no SLEEF)")
+                                     : ", scalar expm1 (no AVX2)";
   s += "; ADMA_CPU_REFERENCE=1 selects the reference, ADMA_CPU_CONV=own the own convolutions";
   return s;
 }
