@@ -256,3 +256,39 @@ TEST(CpuFastPath, EluVectorExpm1IsAccurateElementwise) {
 
 }  // namespace
 }  // namespace adma::test
+
+namespace adma::test {
+namespace {
+
+// Graph::set_profiling sums each node's forward and backward time (what
+// `cpu_step_bench --profile` prints); off, nothing is recorded.
+TEST(GraphProfile, RecordsEveryNodeThatRuns) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{2, 1, 28, 28});
+  Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+  g.build();
+  g.forward();
+  for (const auto& t : g.profile()) EXPECT_EQ(t.forward_s + t.backward_s, 0.0) << "recorded while off";
+  g.set_profiling(true);
+  g.forward();
+  Rng rng(2);
+  fill_random(g.grad(y), rng);
+  g.backward();
+  g.set_profiling(false);
+  ASSERT_EQ(static_cast<int>(g.profile().size()), g.size());
+  for (int i = 0; i < g.size(); ++i) {
+    const Node& n = g.node_at(i);
+    const auto& t = g.profile()[static_cast<size_t>(i)];
+    if (n.kind() == "Input" || n.is_view()) {
+      EXPECT_EQ(t.backward_s, 0.0) << n.name();
+      continue;
+    }
+    EXPECT_GT(t.forward_s, 0.0) << n.name();
+    if (n.kind() == "Conv2d" && n.name() != "block1.conv1") EXPECT_GT(t.backward_s, 0.0) << n.name();
+  }
+  g.reset_profile();
+  for (const auto& t : g.profile()) EXPECT_EQ(t.forward_s, 0.0);
+}
+
+}  // namespace
+}  // namespace adma::test
