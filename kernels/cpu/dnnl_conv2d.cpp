@@ -3,9 +3,10 @@
 // AVX2), so each call reorders its operands in and its result out, in the shared
 // workspace. oneDNN's outputs overwrite; ours accumulate (dx +=, dw +=), so the
 // gradients are computed into the workspace and reordered out with a sum post-op.
-// The primitives, reorders and memory objects are made once in the plan; a call
-// only points them at this call's tensors (set_data_handle). oneDNN's scratchpad
-// is the workspace too (scratchpad_mode::user): nothing is allocated per call.
+// The primitives, reorders, memory objects and argument maps are made once in the
+// plan; a call only points the memory objects at this call's tensors
+// (set_data_handle). oneDNN's scratchpad is the workspace too
+// (scratchpad_mode::user): nothing is allocated per call.
 #include "kernels/cpu/dnnl_conv2d.h"
 
 #if defined(ADMA_WITH_DNNL)
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <unordered_map>
 
 #endif
 
@@ -34,6 +36,7 @@ struct Operand {
   bool reordered = false;
   size_t offset = 0;
   dnnl::reorder to, from;  // plain -> inner, inner -> plain (with sum when accumulating)
+  std::unordered_map<int, memory> to_args, from_args;
 };
 
 }  // namespace
@@ -46,6 +49,7 @@ struct DnnlConv2dState {
   Operand f_src, f_wei, f_dst;
   memory f_bias, f_scratch;
   size_t f_scratch_at = 0, f_bytes = 0;
+  std::unordered_map<int, memory> f_args, d_args, w_args;  // execute() arguments, bound once
   // backward data: dy, w -> dx (+=)
   dnnl::convolution_backward_data bwd_data;
   Operand d_ddst, d_wei, d_dsrc;
@@ -76,6 +80,7 @@ void make_operand(DnnlConv2dState& s, Operand& op, const memory::desc& plain_md,
   at += align64(want.get_size());
   if (is_input) {
     op.to = dnnl::reorder(dnnl::reorder::primitive_desc(s.eng, plain_md, s.eng, want));
+    op.to_args = {{DNNL_ARG_FROM, op.plain}, {DNNL_ARG_TO, op.inner}};
   } else {
     dnnl::primitive_attr attr;
     if (accumulate) {
@@ -84,6 +89,7 @@ void make_operand(DnnlConv2dState& s, Operand& op, const memory::desc& plain_md,
       attr.set_post_ops(po);
     }
     op.from = dnnl::reorder(dnnl::reorder::primitive_desc(s.eng, want, s.eng, plain_md, attr));
+    op.from_args = {{DNNL_ARG_FROM, op.inner}, {DNNL_ARG_TO, op.plain}};
   }
 }
 
@@ -94,14 +100,14 @@ void bind_input(DnnlConv2dState& s, Operand& op, const void* data, Tensor& ws) {
   op.plain.set_data_handle(const_cast<void*>(data));
   if (!op.reordered) return;
   op.inner.set_data_handle(base(ws) + op.offset);
-  op.to.execute(s.strm, op.plain, op.inner);
+  op.to.execute(s.strm, op.to_args);
 }
 void bind_output(Operand& op, void* data, Tensor& ws) {
   op.plain.set_data_handle(data);
   if (op.reordered) op.inner.set_data_handle(base(ws) + op.offset);
 }
 void finish_output(DnnlConv2dState& s, Operand& op) {
-  if (op.reordered) op.from.execute(s.strm, op.inner, op.plain);
+  if (op.reordered) op.from.execute(s.strm, op.from_args);
 }
 
 void check_workspace(const Conv2dPlan& p, const Tensor& ws, size_t need) {
@@ -176,6 +182,19 @@ size_t dnnl_conv2d_plan(Conv2dPlan& p) {
     s->w_scratch_at = at;
     s->w_bytes = at + align64(wpd.scratchpad_desc().get_size());
     s->bwd_w = dnnl::convolution_backward_weights(wpd);
+    s->f_args = {{DNNL_ARG_SRC, s->f_src.inner},
+                 {DNNL_ARG_WEIGHTS, s->f_wei.inner},
+                 {DNNL_ARG_BIAS, s->f_bias},
+                 {DNNL_ARG_DST, s->f_dst.inner},
+                 {DNNL_ARG_SCRATCHPAD, s->f_scratch}};
+    s->d_args = {{DNNL_ARG_DIFF_DST, s->d_ddst.inner},
+                 {DNNL_ARG_WEIGHTS, s->d_wei.inner},
+                 {DNNL_ARG_DIFF_SRC, s->d_dsrc.inner},
+                 {DNNL_ARG_SCRATCHPAD, s->d_scratch}};
+    s->w_args = {{DNNL_ARG_SRC, s->w_src.inner},
+                 {DNNL_ARG_DIFF_DST, s->w_ddst.inner},
+                 {DNNL_ARG_DIFF_WEIGHTS, s->w_dwei.inner},
+                 {DNNL_ARG_SCRATCHPAD, s->w_scratch}};
     const size_t need = std::max({s->f_bytes, s->d_bytes, s->w_bytes});
     p.dnnl = std::move(s);
     return need;
@@ -194,11 +213,7 @@ void dnnl_conv2d_forward(const Conv2dPlan& p, const Tensor& x, const Tensor& w, 
   bind_output(s.f_dst, y.raw(), ws);
   s.f_scratch.set_data_handle(base(ws) + s.f_scratch_at);
   s.f_bias.set_data_handle(const_cast<void*>(b.raw()));
-  s.fwd.execute(s.strm, {{DNNL_ARG_SRC, s.f_src.inner},
-                         {DNNL_ARG_WEIGHTS, s.f_wei.inner},
-                         {DNNL_ARG_BIAS, s.f_bias},
-                         {DNNL_ARG_DST, s.f_dst.inner},
-                         {DNNL_ARG_SCRATCHPAD, s.f_scratch}});
+  s.fwd.execute(s.strm, s.f_args);
   finish_output(s, s.f_dst);
   s.strm.wait();
 }
@@ -210,10 +225,7 @@ void dnnl_conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tenso
   bind_input(s, s.d_wei, w.raw(), ws);
   bind_output(s.d_dsrc, dx.raw(), ws);
   s.d_scratch.set_data_handle(base(ws) + s.d_scratch_at);
-  s.bwd_data.execute(s.strm, {{DNNL_ARG_DIFF_DST, s.d_ddst.inner},
-                              {DNNL_ARG_WEIGHTS, s.d_wei.inner},
-                              {DNNL_ARG_DIFF_SRC, s.d_dsrc.inner},
-                              {DNNL_ARG_SCRATCHPAD, s.d_scratch}});
+  s.bwd_data.execute(s.strm, s.d_args);
   finish_output(s, s.d_dsrc);
   s.strm.wait();
 }
@@ -225,10 +237,7 @@ void dnnl_conv2d_backward_filter(const Conv2dPlan& p, const Tensor& x, const Ten
   bind_input(s, s.w_ddst, dy.raw(), ws);
   bind_output(s.w_dwei, dw.raw(), ws);
   s.w_scratch.set_data_handle(base(ws) + s.w_scratch_at);
-  s.bwd_w.execute(s.strm, {{DNNL_ARG_SRC, s.w_src.inner},
-                           {DNNL_ARG_DIFF_DST, s.w_ddst.inner},
-                           {DNNL_ARG_DIFF_WEIGHTS, s.w_dwei.inner},
-                           {DNNL_ARG_SCRATCHPAD, s.w_scratch}});
+  s.bwd_w.execute(s.strm, s.w_args);
   finish_output(s, s.w_dwei);
   s.strm.wait();
 }
