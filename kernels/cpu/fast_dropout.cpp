@@ -24,7 +24,8 @@ void dropout_forward(DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve
         const Philox4 bits = philox(p.seed, first + static_cast<uint64_t>(b));
         for (int64_t j = 0; j < 4 && 4 * b + j < n; ++j) {
           const int64_t i = 4 * b + j;
-          mask[i] = uint_to_unit(bits.v[j]) > rate ? scale : T(0);
+          // keep (probability 1 - rate) as a 0/1 factor: no branch to mispredict
+          mask[i] = scale * static_cast<T>(uint_to_unit(bits.v[j]) > rate);
           py[i] = px[i] * mask[i];
         }
       }

@@ -13,6 +13,8 @@ namespace adma::kernels::cpu::fast {
 namespace avx2 {
 void elu_forward(const float* x, float* y, int64_t n, float alpha);
 void elu_forward(const double* x, double* y, int64_t n, double alpha);
+void elu_backward(const float* y, const float* dy, float* dx, int64_t n, float alpha);
+void elu_backward(const double* y, const double* dy, double* dx, int64_t n, double alpha);
 }  // namespace avx2
 #endif
 
@@ -69,7 +71,14 @@ void elu_backward(const EluPlan& p, const Tensor& y, const Tensor& dy, Tensor& d
     const T *py = y.data<T>(), *pdy = dy.data<T>();
     T* pdx = dx.data<T>();
     const T alpha = static_cast<T>(p.alpha);
-    chunked(y.numel(), [&](int64_t at, int64_t n) { elu_backward_range(py + at, pdy + at, pdx + at, n, alpha); });
+    const bool vec = vector_math_available();
+    chunked(y.numel(), [&](int64_t at, int64_t n) {
+#if defined(__x86_64__)
+      if (vec) return avx2::elu_backward(py + at, pdy + at, pdx + at, n, alpha);
+#endif
+      (void)vec;
+      elu_backward_range(py + at, pdy + at, pdx + at, n, alpha);
+    });
   });
 }
 
