@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     if (f.threads > 0) kernels::cpu::set_threads(f.threads);
     Context& ctx = Context::cpu();
     if (f.reference) ctx.cpu_reference = true;
-    if (f.own_conv) setenv("ADMA_CPU_CONV", "own", 1);  // read when the graph plans its convolutions
+    if (f.own_conv) setenv("ADMA_CPU_CONV", "own", 1);  // read when the graph sets up its convolutions
     const bool own = std::getenv("ADMA_CPU_CONV") && std::string(std::getenv("ADMA_CPU_CONV")) == "own";
     std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu::threads(),
                 ctx.cpu_reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");

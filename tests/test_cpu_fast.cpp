@@ -191,10 +191,10 @@ TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
   geo.pad_h = geo.pad_w = 1;
   auto run = [&](bool reference) {
     PathScope path(reference);
-    const kernels::Conv2dPlan p = kernels::conv2d_plan(ctx, geo, DType::F32);
+    const kernels::Conv2dSetup p = kernels::conv2d_setup(ctx, geo, DType::F32);
     const char* engine = std::getenv("ADMA_CPU_CONV");
     if (kernels::cpu::dnnl_available() && !(engine && std::string(engine) == "own"))
-      EXPECT_TRUE(p.dnnl) << "oneDNN is built in but did not take a float32 plan";
+      EXPECT_TRUE(p.dnnl) << "oneDNN is built in but did not take a float32 setup";
     Rng rng(12);
     auto make = [&](Shape s) {
       Tensor t = Tensor::empty(s, DType::F32, Device::cpu());
@@ -212,8 +212,8 @@ TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
   };
   const auto fast = run(false), ref = run(true);
   for (size_t i = 0; i < fast.size(); ++i) EXPECT_LE(nmse(fast[i], ref[i]), 1e-11) << "y, dw, db, dx: " << i;
-  // float64 plans go to the own kernels.
-  EXPECT_FALSE(kernels::conv2d_plan(ctx, geo, DType::F64).dnnl);
+  // float64 setups go to the own kernels.
+  EXPECT_FALSE(kernels::conv2d_setup(ctx, geo, DType::F64).dnnl);
 }
 
 }  // namespace
@@ -240,7 +240,7 @@ TEST(CpuFastPath, EluVectorExpm1IsAccurateElementwise) {
   const Shape s{static_cast<int64_t>(xs.size())};
   Tensor x = Tensor::from_host(xs, s, DType::F32, Device::cpu()), y = Tensor::empty(s, DType::F32, Device::cpu());
   const double alpha = 1.3;
-  kernels::EluPlan p = kernels::elu_plan(ctx, s, DType::F32, alpha);
+  kernels::EluSetup p = kernels::elu_setup(ctx, s, DType::F32, alpha);
   PathScope path(false);
   kernels::elu_forward(ctx, p, x, y);
   const Values got = y.to_host(), in = x.to_host();

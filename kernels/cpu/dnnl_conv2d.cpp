@@ -4,7 +4,7 @@
 // workspace. oneDNN's outputs overwrite; ours accumulate (dx +=, dw +=), so the
 // gradients are computed into the workspace and reordered out with a sum post-op.
 // The primitives, reorders, memory objects and argument maps are made once in the
-// plan; a call only points the memory objects at this call's tensors
+// setup; a call only points the memory objects at this call's tensors
 // (set_data_handle). oneDNN's scratchpad is the workspace too
 // (scratchpad_mode::user): nothing is allocated per call.
 #include "kernels/cpu/dnnl_conv2d.h"
@@ -110,9 +110,9 @@ void finish_output(DnnlConv2dState& s, Operand& op) {
   if (op.reordered) op.from.execute(s.strm, op.from_args);
 }
 
-void check_workspace(const Conv2dPlan& p, const Tensor& ws, size_t need) {
+void check_workspace(const Conv2dSetup& p, const Tensor& ws, size_t need) {
   ADMA_CHECK(ws.nbytes() >= need, "conv2d (oneDNN): workspace of ", ws.nbytes(), " bytes, need ", need,
-             " (plan ", p.workspace_bytes, ")");
+             " (setup ", p.workspace_bytes, ")");
 }
 
 }  // namespace
@@ -124,7 +124,7 @@ std::string dnnl_version() {
   return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
 }
 
-size_t dnnl_conv2d_plan(Conv2dPlan& p) {
+size_t dnnl_conv2d_setup(Conv2dSetup& p) {
   p.dnnl.reset();
   if (p.dtype != DType::F32) return 0;
   // ADMA_CPU_CONV=own keeps oneDNN out (to measure the two engines against each other).
@@ -203,7 +203,7 @@ size_t dnnl_conv2d_plan(Conv2dPlan& p) {
   }
 }
 
-void dnnl_conv2d_forward(const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+void dnnl_conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                          Tensor& ws) {
   DnnlConv2dState& s = *p.dnnl;
   check_workspace(p, ws, s.f_bytes);
@@ -218,7 +218,7 @@ void dnnl_conv2d_forward(const Conv2dPlan& p, const Tensor& x, const Tensor& w, 
   s.strm.wait();
 }
 
-void dnnl_conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
+void dnnl_conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
   DnnlConv2dState& s = *p.dnnl;
   check_workspace(p, ws, s.d_bytes);
   bind_input(s, s.d_ddst, dy.raw(), ws);
@@ -230,7 +230,7 @@ void dnnl_conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tenso
   s.strm.wait();
 }
 
-void dnnl_conv2d_backward_filter(const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
+void dnnl_conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
   DnnlConv2dState& s = *p.dnnl;
   check_workspace(p, ws, s.w_bytes);
   bind_input(s, s.w_src, x.raw(), ws);
@@ -242,23 +242,23 @@ void dnnl_conv2d_backward_filter(const Conv2dPlan& p, const Tensor& x, const Ten
   s.strm.wait();
 }
 
-#else  // built without oneDNN: no plan is ever given oneDNN state, so the calls below never run.
+#else  // built without oneDNN: no setup is ever given oneDNN state, so the calls below never run.
 
 struct DnnlConv2dState {};
 
 bool dnnl_available() { return false; }
 std::string dnnl_version() { return "not built (install libdnnl-dev and reconfigure)"; }
-size_t dnnl_conv2d_plan(Conv2dPlan& p) {
+size_t dnnl_conv2d_setup(Conv2dSetup& p) {
   p.dnnl.reset();
   return 0;
 }
-void dnnl_conv2d_forward(const Conv2dPlan&, const Tensor&, const Tensor&, const Tensor&, Tensor&, Tensor&) {
+void dnnl_conv2d_forward(const Conv2dSetup&, const Tensor&, const Tensor&, const Tensor&, Tensor&, Tensor&) {
   ADMA_THROW("conv2d: adma was built without oneDNN");
 }
-void dnnl_conv2d_backward_data(const Conv2dPlan&, const Tensor&, const Tensor&, Tensor&, Tensor&) {
+void dnnl_conv2d_backward_data(const Conv2dSetup&, const Tensor&, const Tensor&, Tensor&, Tensor&) {
   ADMA_THROW("conv2d: adma was built without oneDNN");
 }
-void dnnl_conv2d_backward_filter(const Conv2dPlan&, const Tensor&, const Tensor&, Tensor&, Tensor&) {
+void dnnl_conv2d_backward_filter(const Conv2dSetup&, const Tensor&, const Tensor&, Tensor&, Tensor&) {
   ADMA_THROW("conv2d: adma was built without oneDNN");
 }
 

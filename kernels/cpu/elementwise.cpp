@@ -18,13 +18,10 @@ void fill(Context& ctx, Tensor& y, double value) {
 }
 
 void copy(Context&, const Tensor& x, Tensor& y) {
-  expect_same("copy", x, y);
   std::memcpy(y.raw(), x.raw(), x.nbytes());
 }
 
 void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
-  expect_same("add", a, b);
-  expect_same("add", a, y);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *pa = a.data<T>(), *pb = b.data<T>();
@@ -34,7 +31,6 @@ void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
 }
 
 void axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
-  expect_same("axpy", x, y);
   if (fast::enabled(ctx)) return fast::axpy(alpha, x, y);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);

@@ -29,29 +29,29 @@ inline bool enabled(const Context& ctx) { return !ctx.cpu_reference; }
 bool vector_math_available();
 
 // Workspace of the fast convolution: one column buffer and one filter gradient per thread.
-size_t conv2d_workspace_bytes(const Conv2dPlan& p);
-void conv2d_forward(const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws);
-void conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws);
-void conv2d_backward_filter(const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws);
-void conv2d_backward_bias(const Conv2dPlan& p, const Tensor& dy, Tensor& db);
+size_t conv2d_workspace_bytes(const Conv2dSetup& p);
+void conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws);
+void conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws);
+void conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws);
+void conv2d_backward_bias(const Conv2dSetup& p, const Tensor& dy, Tensor& db);
 
-void elu_forward(const EluPlan& p, const Tensor& x, Tensor& y);
-void elu_backward(const EluPlan& p, const Tensor& y, const Tensor& dy, Tensor& dx);
+void elu_forward(const EluSetup& p, const Tensor& x, Tensor& y);
+void elu_backward(const EluSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx);
 
-void batchnorm_forward_train(const BatchNormPlan& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
+void batchnorm2d_forward_train(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
                              Tensor& running_mean, Tensor& running_var, Tensor& save_mean, Tensor& save_invstd,
                              Tensor& y);
-void batchnorm_forward_eval(const BatchNormPlan& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
+void batchnorm2d_forward_eval(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
                             const Tensor& running_mean, const Tensor& running_var, Tensor& y);
-void batchnorm_backward(const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
+void batchnorm2d_backward(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& save_mean, const Tensor& save_invstd, Tensor& dx, Tensor& dgamma,
                         Tensor& dbeta);
 
-void maxpool_forward(const MaxPoolPlan& p, const Tensor& x, Tensor& y);
-void maxpool_backward(const MaxPoolPlan& p, const Tensor& x, const Tensor& dy, Tensor& dx);
+void maxpool2d_forward(const MaxPool2dSetup& p, const Tensor& x, Tensor& y);
+void maxpool2d_backward(const MaxPool2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dx);
 
-void dropout_forward(DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve);
-void dropout_backward(const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve);
+void dropout_forward(DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve);
+void dropout_backward(const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve);
 
 void fill(Tensor& y, double value);
 void axpy(double alpha, const Tensor& x, Tensor& y);

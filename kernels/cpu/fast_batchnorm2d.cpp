@@ -19,7 +19,7 @@ struct Dims {
 Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 }  // namespace
 
-void batchnorm_forward_train(const BatchNormPlan& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
+void batchnorm2d_forward_train(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
                              Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);
@@ -66,7 +66,7 @@ void batchnorm_forward_train(const BatchNormPlan& p, const Tensor& x, const Tens
   });
 }
 
-void batchnorm_forward_eval(const BatchNormPlan& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
+void batchnorm2d_forward_eval(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
                             const Tensor& rm, const Tensor& rv, Tensor& y) {
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
@@ -86,7 +86,7 @@ void batchnorm_forward_eval(const BatchNormPlan& p, const Tensor& x, const Tenso
   });
 }
 
-void batchnorm_backward(const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
+void batchnorm2d_backward(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);

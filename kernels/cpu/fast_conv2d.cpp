@@ -29,7 +29,7 @@ bool transposed_data(const Conv2dGeometry& g) {
 struct Slots {
   size_t col_elems, dw_elems, stride_bytes;
 };
-Slots slots_of(const Conv2dPlan& p) {
+Slots slots_of(const Conv2dSetup& p) {
   const auto& g = p.g;
   const size_t es = dtype_size(p.dtype);
   auto up = [](size_t b) { return (b + 63) / 64 * 64; };
@@ -41,19 +41,19 @@ Slots slots_of(const Conv2dPlan& p) {
   return s;
 }
 
-// How many thread slots a workspace of this size holds (planned for the threads at build time).
-int slots_in(const Conv2dPlan& p, const Tensor& ws) {
+// How many thread slots a workspace of this size holds (sized for the threads at setup time).
+int slots_in(const Conv2dSetup& p, const Tensor& ws) {
   const size_t n = std::min(ws.nbytes(), p.workspace_bytes) / slots_of(p).stride_bytes;
   ADMA_CHECK(n >= 1, "conv2d: workspace of ", ws.nbytes(), " bytes, need ", slots_of(p).stride_bytes);
   return static_cast<int>(n);
 }
 
 template <typename T>
-T* slot_col(const Conv2dPlan& p, Tensor& ws, int t) {
+T* slot_col(const Conv2dSetup& p, Tensor& ws, int t) {
   return reinterpret_cast<T*>(static_cast<char*>(ws.raw()) + t * slots_of(p).stride_bytes);
 }
 template <typename T>
-T* slot_dw(const Conv2dPlan& p, Tensor& ws, int t) {
+T* slot_dw(const Conv2dSetup& p, Tensor& ws, int t) {
   const Slots s = slots_of(p);
   return reinterpret_cast<T*>(static_cast<char*>(ws.raw()) + t * s.stride_bytes +
                               (s.col_elems * sizeof(T) + 63) / 64 * 64);
@@ -123,12 +123,12 @@ void col2im_add(const Conv2dGeometry& g, const T* col, T* x) {
 
 }  // namespace
 
-size_t conv2d_workspace_bytes(const Conv2dPlan& p) {
+size_t conv2d_workspace_bytes(const Conv2dSetup& p) {
   // One slot per thread the fast path may run with, plus slack for 64-byte alignment.
   return slots_of(p).stride_bytes * static_cast<size_t>(max_threads()) + 64;
 }
 
-void conv2d_forward(const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws) {
+void conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws) {
   blas_single_threaded();
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
@@ -153,7 +153,7 @@ void conv2d_forward(const Conv2dPlan& p, const Tensor& x, const Tensor& w, const
   });
 }
 
-void conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
+void conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
   blas_single_threaded();
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
@@ -196,7 +196,7 @@ void conv2d_backward_data(const Conv2dPlan& p, const Tensor& w, const Tensor& dy
   });
 }
 
-void conv2d_backward_filter(const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
+void conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
   blas_single_threaded();
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
@@ -225,7 +225,7 @@ void conv2d_backward_filter(const Conv2dPlan& p, const Tensor& x, const Tensor& 
   });
 }
 
-void conv2d_backward_bias(const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
+void conv2d_backward_bias(const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
   const int64_t pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {

@@ -8,7 +8,7 @@
 
 namespace adma::kernels::cpu::fast {
 
-void dropout_forward(DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+void dropout_forward(DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
   const int64_t n = x.numel(), blocks = (n + 3) / 4;
   const uint64_t first = p.counter;
   typed(p.dtype, [&](auto tag) {
@@ -34,7 +34,7 @@ void dropout_forward(DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve
   p.counter = first + static_cast<uint64_t>(blocks);
 }
 
-void dropout_backward(const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve) {
+void dropout_backward(const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* mask = static_cast<const T*>(reserve.raw());

@@ -48,7 +48,7 @@ void elu_backward_range(const T* __restrict y, const T* __restrict dy, T* __rest
 }
 }  // namespace
 
-void elu_forward(const EluPlan& p, const Tensor& x, Tensor& y) {
+void elu_forward(const EluSetup& p, const Tensor& x, Tensor& y) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -65,7 +65,7 @@ void elu_forward(const EluPlan& p, const Tensor& x, Tensor& y) {
   });
 }
 
-void elu_backward(const EluPlan& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void elu_backward(const EluSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T *py = y.data<T>(), *pdy = dy.data<T>();

@@ -9,7 +9,7 @@ namespace adma::kernels::cpu::fast {
 namespace {
 // f(output index, arg-max index in x) for every window of plane `pl`.
 template <typename T, typename F>
-void windows_of_plane(const MaxPoolPlan& p, const T* x, int64_t pl, F&& f) {
+void windows_of_plane(const MaxPool2dSetup& p, const T* x, int64_t pl, F&& f) {
   const int64_t h = p.in[2], w = p.in[3], oh = p.out_h(), ow = p.out_w();
   const T* xp = x + pl * h * w;
   for (int64_t i = 0; i < oh; ++i)
@@ -25,7 +25,7 @@ void windows_of_plane(const MaxPoolPlan& p, const T* x, int64_t pl, F&& f) {
 }
 }  // namespace
 
-void maxpool_forward(const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
+void maxpool2d_forward(const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -36,7 +36,7 @@ void maxpool_forward(const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
   });
 }
 
-void maxpool_backward(const MaxPoolPlan& p, const Tensor& x, const Tensor& dy, Tensor& dx) {
+void maxpool2d_backward(const MaxPool2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dx) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* pdy = dy.data<T>();
