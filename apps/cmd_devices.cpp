@@ -4,6 +4,7 @@
 
 #include "apps/commands.h"
 #include "core/cuda/runtime.h"
+#include "kernels/cpu/threads.h"
 
 namespace adma::apps {
 
@@ -11,7 +12,7 @@ void register_devices(CLI::App& app) {
   auto* cmd = app.add_subcommand("devices", "List the backends and CUDA devices");
   cmd->callback([] {
     selected() = [] {
-      std::printf("cpu: reference backend (OpenBLAS)\n");
+      std::printf("cpu: %s\n", kernels::cpu::backend_description().c_str());
       if (!cuda_rt::built_with_cuda()) {
         std::printf("cuda: not built (configure with -DADMA_CUDA=ON)\n");
         return;

@@ -1,6 +1,8 @@
 // Per-device contexts, created lazily, one per device for the whole process.
 #include "core/context.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +21,7 @@ Context& Context::get(Device device) {
   if (it != contexts.end()) return *it->second;
   auto ctx = std::make_unique<Context>();
   ctx->device = device;
+  if (const char* ref = std::getenv("ADMA_CPU_REFERENCE")) ctx->cpu_reference = std::strcmp(ref, "0") != 0 && *ref;
   if (device.is_cuda()) {
     int n = cuda_rt::device_count();
     ADMA_CHECK(device.index < n, "asked for ", device.str(), " but ",

@@ -14,6 +14,10 @@ struct Context {
   // TF32 tensor cores in convolutions and GEMMs. Off by default so CUDA results
   // match the fp32 CPU reference to 1e-7 NMSE; training may turn it on.
   bool allow_tf32 = false;
+  // CPU only: run the plain reference kernels instead of the fast path (OpenMP,
+  // vectorised; kernels/cpu/fast.h). Starts from ADMA_CPU_REFERENCE=1 in the
+  // environment; tests flip it to hold the fast path to the reference.
+  bool cpu_reference = false;
 
   // One context per device, created on first use and kept for the process.
   static Context& get(Device device);

@@ -21,6 +21,9 @@ struct Conv2dGeometry {
   int64_t out_w() const { return (w + 2 * pad_w - s) / stride_w + 1; }
 };
 
+namespace cpu {
+struct DnnlConv2dState;  // oneDNN primitives (float32 fast path, kernels/cpu/dnnl_conv2d.cpp)
+}
 namespace cuda {
 struct Conv2dState;  // cuDNN descriptors and the algorithms found (kernels/cuda/cudnn_conv2d.cpp)
 }
@@ -28,7 +31,8 @@ struct Conv2dState;  // cuDNN descriptors and the algorithms found (kernels/cuda
 struct Conv2dSetup : KernelSetup {
   Conv2dGeometry g;
   DType dtype = DType::F32;
-  std::shared_ptr<cuda::Conv2dState> cuda;  // null on the CPU
+  std::shared_ptr<cpu::DnnlConv2dState> dnnl;  // CPU fast path with oneDNN; null on CUDA, for float64 or without it
+  std::shared_ptr<cuda::Conv2dState> cuda;     // null on the CPU
 };
 
 namespace cpu {

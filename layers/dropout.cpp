@@ -1,4 +1,4 @@
-// Dropout: mask in training, pass-through in eval.
+// Dropout: mask in training, pass-through (a view of the input) in eval.
 #include "layers/dropout.h"
 
 #include "core/graph/step_mode.h"
@@ -24,10 +24,13 @@ void Dropout::describe_mode(StepMode& m) const {
 
 void Dropout::forward(Context& ctx) {
   masked_ = training() && o_.rate > 0.0;
+  if (!own_.defined()) own_ = out();
   if (masked_) {
+    out() = own_;
     kernels::dropout_forward(ctx, setup_, in(0), out(), state(0));
   } else {
-    kernels::copy(ctx, in(0), out());
+    // Pass-through: the next node reads the input's memory (re-pointing a view allocates nothing).
+    out() = in(0);
   }
 }
 

@@ -1,5 +1,6 @@
 // Dropout layer (math in kernels/dropout.h): inverted dropout in training,
-// identity (a copy) in eval. The mask is per-node state kept for backward.
+// identity in eval: the output is then the input's memory (no copy). The mask is
+// per-node state kept for backward.
 #pragma once
 #include "core/graph/node.h"
 #include "kernels/dropout.h"
@@ -28,6 +29,7 @@ class Dropout : public Node {
   Options o_;
   kernels::DropoutSetup setup_;
   bool masked_ = false;  // host flag: whether the last forward applied a mask
+  Tensor own_;           // this node's output memory; in eval the output is the input itself
 };
 
 }  // namespace adma::layers

@@ -2,6 +2,7 @@
 #include "core/graph/graph.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -127,6 +128,7 @@ void Graph::build() {
   }
   built_ = true;
   plan_grad_clears();
+  reset_profile();
   init_parameters();
   zero_grad();
   ctx.synchronize();
@@ -154,46 +156,46 @@ void Graph::plan_grad_clears() {
   // Which nodes write each gradient slot. A slot needs clearing before a step unless
   // a consumer overwrites it in forward (all other writers add, and run later, in
   // backward). A slot nobody consumes (the model's output) is cleared: the caller
-  // writes its seed after forward, or backward reads zeros.
-  for (int mode = 0; mode < 2; ++mode) {
-    struct Run {
-      size_t begin, end;
-      bool clear;
-    };
-    std::vector<Run> runs;  // every gradient slot, [begin, end) bytes
-    for (auto& n : nodes_) {
-      if (n->is_view() || !n->out_grad_.defined()) continue;
-      bool overwritten = false;
-      for (auto& c : nodes_)
-        for (size_t i = 0; i < c->inputs_.size(); ++i)
-          if (mode == 1 && c->inputs_[i] == n.get() && c->overwrites_input_grad(static_cast<int>(i)))
-            overwritten = true;
-      const size_t b = n->out_grad_.byte_offset();
-      runs.push_back({b, b + n->out_grad_.nbytes(), !overwritten});
+  // writes its seed after forward, or backward reads zeros. Only training clears:
+  // an eval forward is never followed by backward, so its list stays empty.
+  grad_clears_[0].clear();
+  struct Run {
+    size_t begin, end;
+    bool clear;
+  };
+  std::vector<Run> runs;  // every gradient slot, [begin, end) bytes
+  for (auto& n : nodes_) {
+    if (n->is_view() || !n->out_grad_.defined()) continue;
+    bool overwritten = false;
+    for (auto& c : nodes_)
+      for (size_t i = 0; i < c->inputs_.size(); ++i)
+        if (c->inputs_[i] == n.get() && c->overwrites_input_grad(static_cast<int>(i)))
+          overwritten = true;
+    const size_t b = n->out_grad_.byte_offset();
+    runs.push_back({b, b + n->out_grad_.nbytes(), !overwritten});
+  }
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  // Adjacent slots to clear merge into one memset (the alignment padding between
+  // them is unused); a slot that is not cleared ends the run.
+  std::vector<std::pair<size_t, size_t>> merged;
+  bool extend = false;
+  for (const auto& r : runs) {
+    if (!r.clear) {
+      extend = false;
+      continue;
     }
-    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
-    // Adjacent slots to clear merge into one memset (the alignment padding between
-    // them is unused); a slot that is not cleared ends the run.
-    std::vector<std::pair<size_t, size_t>> merged;
-    bool extend = false;
-    for (const auto& r : runs) {
-      if (!r.clear) {
-        extend = false;
-        continue;
-      }
-      if (extend)
-        merged.back().second = r.end;
-      else
-        merged.emplace_back(r.begin, r.end);
-      extend = true;
-    }
-    Tensor whole = act_grads_.whole(DType::F32);
-    grad_clears_[mode].clear();
-    for (const auto& r : merged) {
-      const size_t end = std::min(r.second, whole.nbytes());
-      grad_clears_[mode].push_back(Tensor::view(whole.storage(), r.first, Shape{static_cast<int64_t>((end - r.first) / 4)},
-                                                DType::F32));
-    }
+    if (extend)
+      merged.back().second = r.end;
+    else
+      merged.emplace_back(r.begin, r.end);
+    extend = true;
+  }
+  Tensor whole = act_grads_.whole(DType::F32);
+  grad_clears_[1].clear();
+  for (const auto& r : merged) {
+    const size_t end = std::min(r.second, whole.nbytes());
+    grad_clears_[1].push_back(
+        Tensor::view(whole.storage(), r.first, Shape{static_cast<int64_t>((end - r.first) / 4)}, DType::F32));
   }
 }
 
@@ -213,21 +215,36 @@ StepMode Graph::mode() const {
 
 void Graph::check_built(const char* what) const { ADMA_CHECK(built_, what, ": call build() first"); }
 
+namespace {
+// Runs one node's forward or backward; while profiling, adds its wall time to `acc`.
+template <typename F>
+void run_node(Context& ctx, bool profiling, double& acc, F&& f) {
+  if (!profiling) return f();
+  ctx.synchronize();
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  ctx.synchronize();
+  acc += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
 void Graph::forward() {
   check_built("forward");
   Context& ctx = *ctx_;
+  // Backward accumulates into activation gradients, so a training forward clears the
+  // slots it adds into; an eval forward is never followed by backward and clears nothing.
   for (const Tensor& t : grad_clears_[training_ ? 1 : 0]) zero(ctx, t);
-  for (auto& n : nodes_)
-    if (!n->is_view()) n->forward(ctx);
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (!nodes_[i]->is_view()) run_node(ctx, profiling_, times_[i].forward_s, [&] { nodes_[i]->forward(ctx); });
 }
 
 void Graph::backward() {
   check_built("backward");
   Context& ctx = *ctx_;
-  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
-    Node& n = **it;
+  for (size_t i = nodes_.size(); i-- > 0;) {
+    Node& n = *nodes_[i];
     if (n.is_view() || !n.requires_grad_ || (n.inputs_.empty() && n.param_specs_.empty())) continue;
-    n.backward(ctx);
+    run_node(ctx, profiling_, times_[i].backward_s, [&] { n.backward(ctx); });
   }
 }
 

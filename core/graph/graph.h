@@ -68,6 +68,15 @@ class Graph {
   // Restarts every random stream (dropout) from `seed`: replays the same masks.
   void reseed(uint64_t seed);
 
+  // Per-node time of forward() and backward(), summed while profiling is on. On
+  // CUDA each node is followed by a synchronize, so profile outside captured steps.
+  struct NodeTime {
+    double forward_s = 0, backward_s = 0;
+  };
+  void set_profiling(bool on) { profiling_ = on; }
+  void reset_profile() { times_.assign(nodes_.size(), NodeTime{}); }
+  const std::vector<NodeTime>& profile() const { return times_; }  // one per node, by index
+
   Tensor& value(Value v);
   Tensor& grad(Value v);
   const Shape& shape(Value v) const;
@@ -90,7 +99,7 @@ class Graph {
     size_t total() const { return params + param_grads + buffers + activations + activation_grads + workspace; }
   };
   MemoryReport memory() const;
-  // Bytes of activation gradients forward() clears in training (or eval) mode.
+  // Bytes of activation gradients forward() clears in training mode (eval: none).
   size_t grad_clear_bytes(bool training) const;
   // A table of nodes: name, kind, output shape, parameters; then the memory plan.
   std::string summary() const;
@@ -109,13 +118,16 @@ class Graph {
   Context* ctx_;
   bool built_ = false;
   bool training_ = true;
+  bool profiling_ = false;
+  std::vector<NodeTime> times_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<NamedTensor> parameters_, buffers_;
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
       act_grads_{"activation gradients"}, work_{"workspace"};
   Tensor workspace_;
   // What forward() clears, per mode ([0] eval, [1] training): coalesced runs of the
-  // activation-gradient arena (adjacent slots merged into one memset).
+  // activation-gradient arena (adjacent slots merged into one memset). The eval list
+  // is empty: an eval forward is never followed by backward.
   std::vector<Tensor> grad_clears_[2];
   void plan_grad_clears();
 };

@@ -5,6 +5,10 @@
 //   col = w^T dy_n, then col2im scatters (adds) col back into dx_n.
 #include "kernels/conv2d.h"
 
+#include <algorithm>
+
+#include "kernels/cpu/dnnl_conv2d.h"
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -57,11 +61,15 @@ T* workspace_as(Tensor& ws) {
 
 void conv2d_setup_init(Context&, Conv2dSetup& p) {
   const auto& g = p.g;
-  p.workspace_bytes = static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype);
+  // Enough for either path, so a context may switch between them after the graph is built.
+  p.workspace_bytes = std::max({static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype),
+                                fast::conv2d_workspace_bytes(p), dnnl_conv2d_setup(p)});
 }
 
-void conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+void conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                     Tensor& ws) {
+  if (fast::enabled(ctx) && p.dnnl && b.defined()) return dnnl_conv2d_forward(p, x, w, b, y, ws);
+  if (fast::enabled(ctx)) return fast::conv2d_forward(p, x, w, b, y, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -78,7 +86,10 @@ void conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tenso
   });
 }
 
-void conv2d_backward_data(Context&, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
+void conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+                          Tensor& ws) {
+  if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_data(p, w, dy, dx, ws);
+  if (fast::enabled(ctx)) return fast::conv2d_backward_data(p, w, dy, dx, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -91,8 +102,10 @@ void conv2d_backward_data(Context&, const Conv2dSetup& p, const Tensor& w, const
   });
 }
 
-void conv2d_backward_filter(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+void conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
                             Tensor& ws) {
+  if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_filter(p, x, dy, dw, ws);
+  if (fast::enabled(ctx)) return fast::conv2d_backward_filter(p, x, dy, dw, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -105,8 +118,9 @@ void conv2d_backward_filter(Context&, const Conv2dSetup& p, const Tensor& x, con
   });
 }
 
-void conv2d_backward_bias(Context&, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
+void conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
+  if (fast::enabled(ctx)) return fast::conv2d_backward_bias(p, dy, db);
   const int64_t pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -3,6 +3,7 @@
 #include "kernels/dropout.h"
 
 #include "core/rng.h"
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -14,7 +15,8 @@ void dropout_reseed(Context&, DropoutSetup& p, uint64_t seed) {
   p.counter = 0;
 }
 
-void dropout_forward(Context&, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+void dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+  if (fast::enabled(ctx)) return fast::dropout_forward(p, x, y, reserve);
   const int64_t n = x.numel();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -33,7 +35,9 @@ void dropout_forward(Context&, DropoutSetup& p, const Tensor& x, Tensor& y, Tens
   });
 }
 
-void dropout_backward(Context&, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve, Tensor&) {
+void dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+                      Tensor&) {
+  if (fast::enabled(ctx)) return fast::dropout_backward(p, dy, dx, reserve);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* mask = static_cast<const T*>(reserve.raw());

@@ -3,11 +3,13 @@
 
 #include <cstring>
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
 
-void fill(Context&, Tensor& y, double value) {
+void fill(Context& ctx, Tensor& y, double value) {
+  if (fast::enabled(ctx)) return fast::fill(y, value);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = y.data<T>();
@@ -28,7 +30,8 @@ void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
   });
 }
 
-void axpy(Context&, double alpha, const Tensor& x, Tensor& y) {
+void axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
+  if (fast::enabled(ctx)) return fast::axpy(alpha, x, y);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();

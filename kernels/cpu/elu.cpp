@@ -3,13 +3,15 @@
 
 #include <cmath>
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
 
 void elu_setup_init(Context&, EluSetup&) {}  // nothing to decide on the CPU
 
-void elu_forward(Context&, const EluSetup& p, const Tensor& x, Tensor& y) {
+void elu_forward(Context& ctx, const EluSetup& p, const Tensor& x, Tensor& y) {
+  if (fast::enabled(ctx)) return fast::elu_forward(p, x, y);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -19,7 +21,8 @@ void elu_forward(Context&, const EluSetup& p, const Tensor& x, Tensor& y) {
   });
 }
 
-void elu_backward(Context&, const EluSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void elu_backward(Context& ctx, const EluSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+  if (fast::enabled(ctx)) return fast::elu_backward(p, y, dy, dx);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *px = x.data<T>(), *py = y.data<T>(), *pdy = dy.data<T>();

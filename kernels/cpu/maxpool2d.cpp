@@ -1,6 +1,7 @@
 // CPU reference of kernels/maxpool2d.h.
 #include "kernels/maxpool2d.h"
 
+#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu {
@@ -28,7 +29,8 @@ void for_each_window(const MaxPool2dSetup& p, const T* x, F&& f) {
 }
 }  // namespace
 
-void maxpool2d_forward(Context&, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
+void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
+  if (fast::enabled(ctx)) return fast::maxpool2d_forward(p, x, y);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -37,7 +39,9 @@ void maxpool2d_forward(Context&, const MaxPool2dSetup& p, const Tensor& x, Tenso
   });
 }
 
-void maxpool2d_backward(Context&, const MaxPool2dSetup& p, const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
+void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, const Tensor&, const Tensor& dy,
+                        Tensor& dx) {
+  if (fast::enabled(ctx)) return fast::maxpool2d_backward(p, x, dy, dx);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* pdy = dy.data<T>();

@@ -1,0 +1,177 @@
+// cpu_step_bench: the paper's ConvNet on the CPU, timed the way
+// benchmarks/pytorch/cpu_step_bench.py times PyTorch, so the two can be put side by
+// side (benchmarks/cpu_side_by_side.py runs both and prints the ratios):
+//   train step     zero_grad + forward + Adma loss (+ its gradient) + backward, training mode
+//   train forward  forward + loss, training mode (batch statistics, dropout masks)
+//   inference      forward + loss, eval mode (running statistics, no dropout, no gradients)
+// No optimizer. Wall clock (steady_clock) per call after warm-up, median of --reps.
+//   build/bin/cpu_step_bench [--batch 64,256] [--threads N] [--reps 20] [--json FILE]
+//                            [--profile] [--reference] [--own-conv]
+// --profile adds the per-node time of one training step; --reference runs the plain
+// reference kernels (as ADMA_CPU_REFERENCE=1 does) instead of the fast path;
+// --own-conv keeps oneDNN out of the fast path's convolutions (as ADMA_CPU_CONV=own).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/graph/graph.h"
+#include "core/rng.h"
+#include "kernels/cpu/threads.h"
+#include "losses/softmax_loss.h"
+#include "models/convnet.h"
+
+using namespace adma;
+
+namespace {
+
+struct Flags {
+  std::vector<int> batches{64, 256};
+  int threads = 0;  // 0: OpenMP's default
+  int reps = 20;
+  std::string json;
+  bool profile = false, reference = false, own_conv = false;
+};
+
+[[noreturn]] void usage() {
+  std::fprintf(stderr,
+               "usage: cpu_step_bench [--batch 64,256] [--threads N>=1] [--reps N>=3] [--json FILE] [--profile] "
+               "[--reference] [--own-conv]\n");
+  std::exit(2);
+}
+
+Flags parse(int argc, char** argv) {
+  Flags f;
+  for (int i = 1; i < argc; ++i) {
+    const bool more = i + 1 < argc;
+    if (!std::strcmp(argv[i], "--batch") && more) {
+      f.batches.clear();
+      for (const char* s = argv[++i]; *s;) {
+        char* end;
+        const long b = std::strtol(s, &end, 10);
+        if (end == s || b < 1) usage();
+        f.batches.push_back(static_cast<int>(b));
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') usage();
+      }
+    } else if (!std::strcmp(argv[i], "--threads") && more) {
+      f.threads = std::atoi(argv[++i]);
+      if (f.threads < 1) usage();
+    } else if (!std::strcmp(argv[i], "--reps") && more) {
+      f.reps = std::max(3, std::atoi(argv[++i]));
+    } else if (!std::strcmp(argv[i], "--json") && more) {
+      f.json = argv[++i];
+    } else if (!std::strcmp(argv[i], "--profile")) {
+      f.profile = true;
+    } else if (!std::strcmp(argv[i], "--own-conv")) {
+      f.own_conv = true;
+    } else if (!std::strcmp(argv[i], "--reference")) {
+      f.reference = true;
+    } else {
+      usage();
+    }
+  }
+  return f;
+}
+
+// Median wall time of `run()` in milliseconds over `reps` calls, after 3 untimed ones.
+template <typename F>
+double median_ms(int reps, F&& run) {
+  for (int i = 0; i < 3; ++i) run();
+  std::vector<double> ms;
+  for (int i = 0; i < reps; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
+}
+
+void print_profile(Graph& g, int steps) {
+  std::printf("\nper-node time of one training step (mean of %d), ms:\n", steps);
+  std::printf("%-22s %-12s %9s %9s %7s\n", "node", "kind", "forward", "backward", "share");
+  double total = 0;
+  for (const auto& t : g.profile()) total += t.forward_s + t.backward_s;
+  for (int i = 0; i < g.size(); ++i) {
+    const auto& t = g.profile()[static_cast<size_t>(i)];
+    if (t.forward_s + t.backward_s == 0) continue;
+    std::printf("%-22s %-12s %9.2f %9.2f %6.1f%%\n", g.node_at(i).name().c_str(), g.node_at(i).kind().c_str(),
+                1e3 * t.forward_s / steps, 1e3 * t.backward_s / steps, 100 * (t.forward_s + t.backward_s) / total);
+  }
+  std::printf("%-22s %-12s %19.2f (nodes only; the step also clears activation gradients)\n", "total", "",
+              1e3 * total / steps);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Flags f = parse(argc, argv);
+  try {
+    if (f.threads > 0) kernels::cpu::set_threads(f.threads);
+    Context& ctx = Context::cpu();
+    if (f.reference) ctx.cpu_reference = true;
+    if (f.own_conv) setenv("ADMA_CPU_CONV", "own", 1);  // read when the graph sets up its convolutions
+    const bool own = std::getenv("ADMA_CPU_CONV") && std::string(std::getenv("ADMA_CPU_CONV")) == "own";
+    std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu::threads(),
+                ctx.cpu_reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");
+    std::printf("| batch | train step ms | train forward ms | inference ms | epoch-equivalent s |\n");
+    std::printf("|---|---|---|---|---|\n");
+    std::string json = "{\"threads\": " + std::to_string(kernels::cpu::threads()) + ", \"kernels\": \"" +
+                       (ctx.cpu_reference ? "reference" : "fast") + "\", \"results\": [";
+    for (size_t bi = 0; bi < f.batches.size(); ++bi) {
+      const int batch = f.batches[bi];
+      Graph g(Device::cpu(), DType::F32, 1);
+      Value x = g.input("x", Shape{batch, 1, 28, 28});
+      Value y = g.labels("y", batch);
+      Value z = models::build_convnet(g, x, models::ConvNetOptions{});
+      losses::SoftmaxLoss::Options lo;
+      lo.params.a = 0.258;
+      g.add<losses::SoftmaxLoss>("loss", {z, y}, lo);
+      g.build();
+      Rng rng(3);
+      std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));
+      for (auto& v : xs) v = rng.normal();
+      for (auto& v : ys) v = static_cast<double>(rng.below(10));
+      g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
+      g.value(y).copy_from(Tensor::from_host(ys, Shape{batch}, DType::I32, Device::cpu()));
+      g.train();
+      const double step = median_ms(f.reps, [&] {
+        g.zero_grad();
+        g.forward();
+        g.backward();
+      });
+      const double fwd = median_ms(f.reps, [&] { g.forward(); });
+      g.eval();
+      const double inf = median_ms(f.reps, [&] { g.forward(); });
+      std::printf("| %d | %.1f | %.1f | %.1f | %.1f |\n", batch, step, fwd, inf, step * 1e-3 * 60000.0 / batch);
+      std::fflush(stdout);
+      json += std::string(bi ? ", " : "") + "{\"batch\": " + std::to_string(batch) +
+              ", \"train_step_ms\": " + std::to_string(step) + ", \"train_forward_ms\": " + std::to_string(fwd) +
+              ", \"inference_ms\": " + std::to_string(inf) + "}";
+      if (f.profile) {
+        g.train();
+        const int steps = std::max(3, f.reps / 2);
+        g.set_profiling(true);
+        g.reset_profile();
+        for (int i = 0; i < steps; ++i) {
+          g.zero_grad();
+          g.forward();
+          g.backward();
+        }
+        g.set_profiling(false);
+        print_profile(g, steps);
+      }
+    }
+    json += "]}\n";
+    if (!f.json.empty()) std::ofstream(f.json) << json;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cpu_step_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+// oneDNN as the fast CPU convolution engine (kernels/cpu/dnnl_conv2d.cpp), the way
+// cuDNN serves the GPU: float32 only; the same math as kernels/conv2d.h, tested
+// against the reference (tests/test_cpu_fast.cpp). Without oneDNN at configure time
+// (ADMA_WITH_DNNL unset) dnnl_conv2d_setup makes no state and the fast path uses its
+// own kernels (kernels/cpu/fast_conv2d.cpp).
+#pragma once
+#include <string>
+
+#include "kernels/conv2d.h"
+
+namespace adma::kernels::cpu {
+
+// Whether this build has oneDNN, and its version ("oneDNN 2.6.3"), for `adma devices`.
+bool dnnl_available();
+std::string dnnl_version();
+
+// Creates p.dnnl (the primitives, made once) for a float32 setup and returns the
+// workspace bytes they need; returns 0 and leaves p.dnnl null where oneDNN cannot
+// serve the setup (no oneDNN, float64, a geometry it rejects).
+size_t dnnl_conv2d_setup(Conv2dSetup& p);
+// y = conv(x, w) + b; b must be defined (the primitive has a bias).
+void dnnl_conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+                         Tensor& ws);
+// dx += conv_transpose(dy, w)
+void dnnl_conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws);
+// dw += sum_n dy x (the bias gradient stays with the own kernels: one pass over dy)
+void dnnl_conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws);
+
+}  // namespace adma::kernels::cpu

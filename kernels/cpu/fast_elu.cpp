@@ -1,0 +1,85 @@
+// Fast CPU ELU (kernels/cpu/fast.h): chunks of the tensor over threads; within a
+// chunk a vector expm1 on AVX2 (kernels/cpu/fast_elu_avx2.cpp: own for float32,
+// SLEEF's for float64) when the CPU has AVX2 + FMA, else the reference's scalar loop.
+#include <cmath>
+
+#include "kernels/cpu/fast.h"
+#include "kernels/cpu/parallel.h"
+#include "kernels/cpu/typed.h"
+
+namespace adma::kernels::cpu::fast {
+
+#if defined(__x86_64__)
+namespace avx2 {
+void elu_forward(const float* x, float* y, int64_t n, float alpha);
+void elu_forward(const double* x, double* y, int64_t n, double alpha);
+void elu_backward(const float* y, const float* dy, float* dx, int64_t n, float alpha);
+void elu_backward(const double* y, const double* dy, double* dx, int64_t n, double alpha);
+}  // namespace avx2
+#endif
+
+bool vector_math_available() {
+#if defined(__x86_64__)
+  static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return ok;
+#else
+  return false;
+#endif
+}
+
+namespace {
+// Splits [0, n) into one contiguous chunk per thread (a multiple of 64 elements) and calls f(begin, count).
+template <typename F>
+void chunked(int64_t n, F&& f) {
+  const int nt = threads_for(n);
+  const int64_t chunk = ((n + nt - 1) / nt + 63) / 64 * 64;
+  parallel_for(nt, nt, [&](int64_t t, int) {
+    const int64_t lo = std::min(n, t * chunk), hi = std::min(n, lo + chunk);
+    if (hi > lo) f(lo, hi - lo);
+  });
+}
+// dx += dy ELU'(x) from the output alone, on raw pointers so the loop vectorises.
+template <typename T>
+void elu_backward_range(const T* __restrict y, const T* __restrict dy, T* __restrict dx, int64_t n, T alpha) {
+  for (int64_t i = 0; i < n; ++i) {
+    const T v = y[i];
+    dx[i] += dy[i] * (v > T(0) ? T(1) : v + alpha);
+  }
+}
+}  // namespace
+
+void elu_forward(const EluSetup& p, const Tensor& x, Tensor& y) {
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* px = x.data<T>();
+    T* py = y.data<T>();
+    const T alpha = static_cast<T>(p.alpha);
+    const bool vec = vector_math_available();
+    chunked(x.numel(), [&](int64_t at, int64_t n) {
+#if defined(__x86_64__)
+      if (vec) return avx2::elu_forward(px + at, py + at, n, alpha);
+#endif
+      (void)vec;
+      for (int64_t i = at; i < at + n; ++i) py[i] = px[i] > 0 ? px[i] : alpha * std::expm1(px[i]);
+    });
+  });
+}
+
+void elu_backward(const EluSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
+  typed(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T *py = y.data<T>(), *pdy = dy.data<T>();
+    T* pdx = dx.data<T>();
+    const T alpha = static_cast<T>(p.alpha);
+    const bool vec = vector_math_available();
+    chunked(y.numel(), [&](int64_t at, int64_t n) {
+#if defined(__x86_64__)
+      if (vec) return avx2::elu_backward(py + at, pdy + at, pdx + at, n, alpha);
+#endif
+      (void)vec;
+      elu_backward_range(py + at, pdy + at, pdx + at, n, alpha);
+    });
+  });
+}
+
+}  // namespace adma::kernels::cpu::fast

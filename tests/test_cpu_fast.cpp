@@ -1,0 +1,294 @@
+// The fast CPU path (kernels/cpu/fast.h) against the reference kernels: every layer
+// case and the whole ConvNet, forward and backward, in float and double, on the
+// same inputs. The two differ only in summation order (threads, vector lanes,
+// SLEEF's expm1 against libm's), so float agrees to rounding and double closely.
+// The gradient checks and layer tests themselves run on both paths: ctest runs
+// test_layers once more with ADMA_CPU_REFERENCE=1 (the ".reference" tests), and
+// these tests once more with ADMA_CPU_CONV=own (".ownconv": float32 convolutions on
+// the own kernels instead of oneDNN).
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "layers/conv2d.h"
+#include "layers/dropout.h"
+#include "kernels/cpu/threads.h"
+#include "layer_cases.h"
+#include "models/convnet.h"
+#include "test_util.h"
+
+namespace adma::test {
+namespace {
+
+// Sets Context::cpu_reference for the scope and restores it.
+class PathScope {
+ public:
+  explicit PathScope(bool reference) : ctx_(Context::cpu()), saved_(ctx_.cpu_reference) {
+    ctx_.cpu_reference = reference;
+  }
+  ~PathScope() { ctx_.cpu_reference = saved_; }
+
+ private:
+  Context& ctx_;
+  bool saved_;
+};
+
+// One forward + backward of a case on one path: the output, then every gradient.
+std::vector<Values> run_case(const LayerCase& c, DType dtype, bool reference) {
+  PathScope path(reference);
+  CaseGraph cg = build_case(c, Device::cpu(), dtype, true);
+  randomize_case(c, cg, 41);
+  if (!c.view) cg.g->value(cg.out).fill(std::numeric_limits<double>::quiet_NaN());
+  cg.g->reseed(5);
+  cg.g->forward();
+  std::vector<Values> got{cg.g->value(cg.out).to_host()};
+  Rng rng(43);
+  Tensor& seed = cg.g->grad(cg.out);
+  seed.copy_from(Tensor::from_host(random_values(rng, seed.numel()), seed.shape(), dtype, Device::cpu()));
+  cg.g->zero_grad();
+  cg.g->backward();
+  for (Value v : cg.inputs) got.push_back(cg.g->grad(v).to_host());
+  for (const auto& p : cg.g->parameters()) got.push_back(p.grad.to_host());
+  return got;
+}
+
+class CpuFastPath : public ::testing::TestWithParam<LayerCase> {};
+
+TEST_P(CpuFastPath, MatchesReferenceInFloatAndDouble) {
+  const LayerCase& c = GetParam();
+  std::printf("[ backend  ] cpu fast path (%d thread(s)) against the cpu reference\n", kernels::cpu::threads());
+  for (DType dtype : {DType::F32, DType::F64}) {
+    const auto fast = run_case(c, dtype, false), ref = run_case(c, dtype, true);
+    ASSERT_EQ(fast.size(), ref.size());
+    const double tol = dtype == DType::F32 ? 1e-11 : 1e-24;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      ASSERT_FALSE(any_nan(fast[i])) << c.name << " tensor " << i << " (0: output, then gradients)";
+      EXPECT_LE(nmse(fast[i], ref[i]), tol) << c.name << " " << dtype_name(dtype) << " tensor " << i
+                                            << " (0: output, then input and parameter gradients)";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layers, CpuFastPath, ::testing::ValuesIn(layer_cases()),
+                         [](const auto& info) { return info.param.name; });
+
+// Shapes the layer cases do not reach: batches that do not split evenly over the
+// threads, one image, one channel in, strides, a 5x5 filter, wider than tall.
+TEST(CpuFastPath, ConvolutionShapesMatchReference) {
+  struct Geo {
+    Shape in;
+    int64_t k, r, stride;
+    std::string padding;
+  };
+  for (const Geo& geo : {Geo{{3, 1, 9, 7}, 4, 3, 1, "same"}, Geo{{1, 5, 6, 6}, 3, 5, 1, "same"},
+                         Geo{{5, 2, 9, 11}, 3, 3, 2, "valid"}, Geo{{2, 3, 4, 5}, 2, 1, 1, "valid"}}) {
+    LayerCase c;
+    c.name = "Conv2d " + geo.in.str();
+    c.inputs = {geo.in};
+    c.build = [geo](Graph& g, const std::vector<Value>& v) {
+      return g.add<layers::Conv2d>(kLayerName, v, layers::Conv2d::Options{geo.k, geo.r, geo.stride, geo.padding, true});
+    };
+    for (DType dtype : {DType::F32, DType::F64}) {
+      const auto fast = run_case(c, dtype, false), ref = run_case(c, dtype, true);
+      for (size_t i = 0; i < fast.size(); ++i)
+        EXPECT_LE(nmse(fast[i], ref[i]), dtype == DType::F32 ? 1e-11 : 1e-24) << c.name << " tensor " << i;
+    }
+  }
+}
+
+// The whole ConvNet, training mode with dropout (the fast path draws the same masks).
+TEST(CpuFastPath, ConvNetTrainingStepMatchesReference) {
+  auto step = [](bool reference) {
+    PathScope path(reference);
+    Graph g(Device::cpu(), DType::F32, 5);
+    Value x = g.input("x", Shape{5, 1, 28, 28});
+    Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+    g.build();
+    Rng rng(8);
+    fill_random(g.value(x), rng);
+    g.reseed(3);
+    g.forward();
+    fill_random(g.grad(y), rng);
+    g.zero_grad();
+    g.backward();
+    std::vector<Values> out{g.value(y).to_host()};
+    for (const auto& p : g.parameters()) out.push_back(p.grad.to_host());
+    g.eval();
+    g.forward();
+    out.push_back(g.value(y).to_host());
+    return out;
+  };
+  const auto fast = step(false), ref = step(true);
+  ASSERT_EQ(fast.size(), ref.size());
+  for (size_t i = 0; i < fast.size(); ++i) {
+    ASSERT_FALSE(any_nan(fast[i])) << i;
+    EXPECT_LE(nmse(fast[i], ref[i]), 1e-9) << "tensor " << i << " (0: logits, then parameter gradients, last: eval)";
+  }
+}
+
+// Eval is lean: dropout hands its input through without a copy.
+TEST(CpuFastPath, EvalDropoutIsAViewOfItsInput) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{2, 3, 4, 4});
+  Value y = g.add<layers::Dropout>("drop", {x}, 0.5);
+  g.build();
+  g.forward();
+  EXPECT_NE(g.value(y).raw(), g.value(x).raw());  // training: its own memory, masked
+  g.eval();
+  g.forward();
+  EXPECT_EQ(g.value(y).raw(), g.value(x).raw());
+  g.train();
+  g.forward();
+  EXPECT_NE(g.value(y).raw(), g.value(x).raw());
+}
+
+}  // namespace
+}  // namespace adma::test
+
+namespace adma::test {
+namespace {
+
+// Eval is lean: a forward in eval mode leaves the activation gradients as they were
+// (training clears them for backward to accumulate into) and writes no logits gradient.
+TEST(CpuFastPath, EvalForwardSkipsGradientWork) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{2, 1, 28, 28});
+  Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+  g.build();
+  Rng rng(4);
+  fill_random(g.value(x), rng);
+  fill_random(g.grad(y), rng);
+  const Values before = g.grad(y).to_host();
+  g.eval();
+  g.forward();
+  EXPECT_EQ(g.grad(y).to_host(), before);
+  g.train();
+  g.forward();
+  for (double v : g.grad(y).to_host()) ASSERT_EQ(v, 0.0);
+}
+
+}  // namespace
+}  // namespace adma::test
+
+#include <cstdlib>
+
+#include "kernels/cpu/dnnl_conv2d.h"
+
+namespace adma::test {
+namespace {
+
+// The convolution kernels called directly, float32, with gradients that already hold
+// values: oneDNN (or the own kernels) must add into them exactly as the reference does.
+TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
+  Context& ctx = Context::cpu();
+  kernels::Conv2dGeometry geo;
+  geo.n = 3;
+  geo.c = 4;
+  geo.h = 9;
+  geo.w = 8;
+  geo.k = 5;
+  geo.r = geo.s = 3;
+  geo.pad_h = geo.pad_w = 1;
+  auto run = [&](bool reference) {
+    PathScope path(reference);
+    const kernels::Conv2dSetup p = kernels::conv2d_setup(ctx, geo, DType::F32);
+    const char* engine = std::getenv("ADMA_CPU_CONV");
+    if (kernels::cpu::dnnl_available() && !(engine && std::string(engine) == "own"))
+      EXPECT_TRUE(p.dnnl) << "oneDNN is built in but did not take a float32 setup";
+    Rng rng(12);
+    auto make = [&](Shape s) {
+      Tensor t = Tensor::empty(s, DType::F32, Device::cpu());
+      fill_random(t, rng);
+      return t;
+    };
+    Tensor x = make({3, 4, 9, 8}), w = make({5, 4, 3, 3}), b = make({5}), y = make({3, 5, 9, 8});
+    Tensor dy = make({3, 5, 9, 8}), dx = make({3, 4, 9, 8}), dw = make({5, 4, 3, 3}), db = make({5});
+    Tensor ws = Tensor::empty(Shape{static_cast<int64_t>(p.workspace_bytes / 4 + 1)}, DType::F32, Device::cpu());
+    kernels::conv2d_forward(ctx, p, x, w, b, y, ws);
+    kernels::conv2d_backward_filter(ctx, p, x, dy, dw, ws);
+    kernels::conv2d_backward_bias(ctx, p, dy, db);
+    kernels::conv2d_backward_data(ctx, p, w, dy, dx, ws);
+    return std::vector<Values>{y.to_host(), dw.to_host(), db.to_host(), dx.to_host()};
+  };
+  const auto fast = run(false), ref = run(true);
+  for (size_t i = 0; i < fast.size(); ++i) EXPECT_LE(nmse(fast[i], ref[i]), 1e-11) << "y, dw, db, dx: " << i;
+  // float64 setups go to the own kernels.
+  EXPECT_FALSE(kernels::conv2d_setup(ctx, geo, DType::F64).dnnl);
+}
+
+}  // namespace
+}  // namespace adma::test
+
+#include "kernels/cpu/fast.h"
+#include "kernels/elu.h"
+
+namespace adma::test {
+namespace {
+
+// The float32 vector expm1 of the fast ELU against libm's in double, elementwise:
+// tiny, moderate and large negative inputs, the -0.5 seam of its two formulas, a
+// tail that is not a multiple of 8, and a NaN that must stay NaN.
+TEST(CpuFastPath, EluVectorExpm1IsAccurateElementwise) {
+  Context& ctx = Context::cpu();
+  std::printf("[ backend  ] vector expm1: %s\n", kernels::cpu::fast::vector_math_available() ? "AVX2" : "scalar");
+  std::vector<double> xs;
+  for (double v = -100; v < 3; v += 0.0137) xs.push_back(v);
+  for (double v : {-0.5, -0.5000001, -0.4999999, -1e-3, -1e-7, -1e-30, 0.0, 1e-30, -87.9, -88.5, -1e6})
+    xs.push_back(v);
+  xs.push_back(std::numeric_limits<double>::quiet_NaN());
+  xs.push_back(-0.25);  // an odd count: the scalar tail runs too
+  const Shape s{static_cast<int64_t>(xs.size())};
+  Tensor x = Tensor::from_host(xs, s, DType::F32, Device::cpu()), y = Tensor::empty(s, DType::F32, Device::cpu());
+  const double alpha = 1.3;
+  kernels::EluSetup p = kernels::elu_setup(ctx, s, DType::F32, alpha);
+  PathScope path(false);
+  kernels::elu_forward(ctx, p, x, y);
+  const Values got = y.to_host(), in = x.to_host();
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(in[i])) {
+      EXPECT_TRUE(std::isnan(got[i])) << "NaN in, " << got[i] << " out";
+      continue;
+    }
+    const double want = in[i] > 0 ? in[i] : alpha * std::expm1(in[i]);
+    EXPECT_LE(std::fabs(got[i] - want), 2.5e-7 * std::fabs(want) + 1e-37) << "ELU(" << in[i] << ")";
+  }
+}
+
+}  // namespace
+}  // namespace adma::test
+
+namespace adma::test {
+namespace {
+
+// Graph::set_profiling sums each node's forward and backward time (what
+// `cpu_step_bench --profile` prints); off, nothing is recorded.
+TEST(GraphProfile, RecordsEveryNodeThatRuns) {
+  Graph g(Device::cpu(), DType::F32, 1);
+  Value x = g.input("x", Shape{2, 1, 28, 28});
+  Value y = models::build_convnet(g, x, models::ConvNetOptions{});
+  g.build();
+  g.forward();
+  for (const auto& t : g.profile()) EXPECT_EQ(t.forward_s + t.backward_s, 0.0) << "recorded while off";
+  g.set_profiling(true);
+  g.forward();
+  Rng rng(2);
+  fill_random(g.grad(y), rng);
+  g.backward();
+  g.set_profiling(false);
+  ASSERT_EQ(static_cast<int>(g.profile().size()), g.size());
+  for (int i = 0; i < g.size(); ++i) {
+    const Node& n = g.node_at(i);
+    const auto& t = g.profile()[static_cast<size_t>(i)];
+    if (n.kind() == "Input" || n.is_view()) {
+      EXPECT_EQ(t.backward_s, 0.0) << n.name();
+      continue;
+    }
+    EXPECT_GT(t.forward_s, 0.0) << n.name();
+    if (n.kind() == "Conv2d" && n.name() != "block1.conv1") EXPECT_GT(t.backward_s, 0.0) << n.name();
+  }
+  g.reset_profile();
+  for (const auto& t : g.profile()) EXPECT_EQ(t.forward_s, 0.0);
+}
+
+}  // namespace
+}  // namespace adma::test
