@@ -6,6 +6,7 @@
 #include "layers/add.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
+#include "layers/dropout.h"
 #include "layers/elu.h"
 #include "layers/flatten.h"
 #include "test_util.h"
@@ -90,6 +91,28 @@ TEST(Graph, ZeroGradClearsAndBackwardAccumulatesAcrossCalls) {
   g.zero_grad();
   for (double v : g.grad_buffer().to_host()) EXPECT_EQ(v, 0.0);
   EXPECT_THROW(g.grad(x), Error);  // the input was not asked to keep a gradient
+}
+
+// Eval Dropout passes its input's memory through instead of copying; a view node after
+// it (Flatten) must follow, not keep reading the buffer the last training forward wrote.
+TEST(Graph, ViewAfterEvalDropoutReadsTheInputNotTheLastMaskedOutput) {
+  Graph g(Device::cpu(), DType::F64, 3);
+  Value x = g.input("x", {2, 3, 2, 2});
+  Value d = g.add<layers::Dropout>("drop", {x}, 0.5);
+  Value f = g.add<layers::Flatten>("flat", {d});
+  g.build();
+  Rng rng(11);
+  fill_random(g.value(x), rng, 0.5, 1.0);
+  const auto input = g.value(x).to_host();
+  g.train();
+  g.forward();
+  EXPECT_NE(g.value(f).to_host(), input);  // some elements dropped, the rest scaled by 2
+  g.eval();
+  g.forward();
+  EXPECT_EQ(g.value(f).to_host(), input);
+  g.train();
+  g.forward();
+  EXPECT_NE(g.value(f).to_host(), input);
 }
 
 TEST(Graph, UseBeforeBuildIsAnError) {

@@ -234,8 +234,16 @@ void Graph::forward() {
   // Backward accumulates into activation gradients, so a training forward clears the
   // slots it adds into; an eval forward is never followed by backward and clears nothing.
   for (const Tensor& t : grad_clears_[training_ ? 1 : 0]) zero(ctx, t);
-  for (size_t i = 0; i < nodes_.size(); ++i)
-    if (!nodes_[i]->is_view()) run_node(ctx, profiling_, times_[i].forward_s, [&] { nodes_[i]->forward(ctx); });
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = *nodes_[i];
+    if (n.is_view()) {
+      // A view follows its input, which may have been re-pointed by this very forward
+      // (eval Dropout passes its input's memory through): re-derive it, a shape change only.
+      n.out_ = n.inputs_.at(0)->out_.reshape(n.out_shape_);
+      continue;
+    }
+    run_node(ctx, profiling_, times_[i].forward_s, [&] { n.forward(ctx); });
+  }
 }
 
 void Graph::backward() {
