@@ -50,6 +50,11 @@ class Graph {
     return add(std::make_unique<N>(std::forward<Args>(args)...), name, inputs);
   }
 
+  // plan() fixes every kernel plan and the memory layout without allocating (so memory()
+  // and summary() can report a plan too large for this machine); build() plans if needed,
+  // then allocates, binds and initialises.
+  void plan();
+  bool planned() const { return planned_; }
   void build();
   bool built() const { return built_; }
 
@@ -100,13 +105,20 @@ class Graph {
   DType dtype_;
   uint64_t seed_;
   Context* ctx_;
-  bool built_ = false;
+  bool planned_ = false, built_ = false;
   bool training_ = true;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<NamedTensor> parameters_, buffers_;
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
       act_grads_{"activation gradients"}, work_{"workspace"};
   Tensor workspace_;
+  // The plan: each node's arena slots, kept from plan() to build().
+  struct Slots {
+    int out = -1, grad = -1;
+    std::vector<int> params, buffers, states;
+  };
+  std::vector<Slots> slots_;
+  int ws_slot_ = -1;
 };
 
 }  // namespace adma
