@@ -35,7 +35,8 @@ ADMA_HD inline void loss_phi(const LossConsts& c, T a, T lp, T& loss, T& dlp, T&
       const T bpa = exp(T(c.ln_base) * pa);
       loss = exp(T(c.ln_base)) - bpa;  // b - b^(p^a)
       dlp = -a * T(c.ln_base) * bpa * pa;
-      da = -T(c.ln_base) * bpa * pa * lp;
+      // pa lp -> 0 as lp -> -inf (p_y underflowed to 0): the limit, not 0 * inf = NaN.
+      da = pa == T(0) ? T(0) : -T(c.ln_base) * bpa * pa * lp;
       return;
     }
     case LossKind::CrossEntropy:

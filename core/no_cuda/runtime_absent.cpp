@@ -13,7 +13,7 @@ namespace {
 
 bool built_with_cuda() { return false; }
 int device_count() { return 0; }
-std::string no_device_reason() { return "adma was built without CUDA"; }
+std::string no_device_reason() { return "adma was built without CUDA (configure with -DADMA_CUDA=ON)"; }
 std::string device_name(int) { absent("device_name"); }
 void* malloc(size_t, int) { absent("cuda malloc"); }
 void free(void*, int) noexcept {}
