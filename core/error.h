@@ -68,6 +68,10 @@ std::string concat(const Args&... args) {
   do {                                                                                             \
     if (!(cond)) ::adma::detail::throw_usage_error(__FILE__, __LINE__, ::adma::detail::concat(__VA_ARGS__)); \
   } while (0)
+// A failure that is adma's or the platform's, never the user's input (a CUDA call
+// failing, a broken invariant): InternalError, printed with its file:line.
+#define ADMA_THROW_INTERNAL(...) \
+  ::adma::detail::throw_internal_error(__FILE__, __LINE__, ::adma::detail::concat(__VA_ARGS__))
 // An invariant of adma itself (never the user's input): throws InternalError.
 #define ADMA_ASSERT(cond, ...)                                                                        \
   do {                                                                                                \

@@ -4,7 +4,7 @@
 namespace adma {
 
 int Arena::reserve(const Shape& shape, DType dtype) {
-  ADMA_CHECK(!storage_, "arena ", name_, ": reserve after allocate");
+  ADMA_ASSERT(!storage_, "arena ", name_, ": reserve after allocate");
   const size_t offset = align(size_);
   size_t end = 0;
   ADMA_CHECK(!__builtin_add_overflow(offset, shape.bytes(dtype_size(dtype)), &end) && end <= kMaxBytes, "arena ",
@@ -25,7 +25,7 @@ void Arena::allocate(Device device) {
 }
 
 Tensor Arena::slot(int i) const {
-  ADMA_CHECK(storage_, "arena ", name_, ": slot before allocate");
+  ADMA_ASSERT(storage_, "arena ", name_, ": slot before allocate");
   const Slot& s = slots_.at(static_cast<size_t>(i));
   return Tensor::view(storage_, s.offset, s.shape, s.dtype);
 }
