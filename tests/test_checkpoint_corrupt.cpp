@@ -63,6 +63,7 @@ class CorruptCheckpoint : public ::testing::Test {
       EXPECT_NE(msg.find(p), std::string::npos) << "message must name the file: " << msg;
       for (const auto& w : words) EXPECT_NE(msg.find(w), std::string::npos) << "'" << w << "' not in: " << msg;
       EXPECT_EQ(msg.find(".cpp:"), std::string::npos) << "no source location in a user error: " << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
     }
     EXPECT_EQ(m.values(), before) << "a refused checkpoint must not change the model";
   }
@@ -200,6 +201,13 @@ TEST_F(CorruptCheckpoint, MalformedEntries) {
   expect_refused({"unknown field 'extra'"});
   write("{" + std::string(40, '[') + std::string(40, ']') + "}", 0);
   expect_refused({"nests deeper"});
+}
+
+TEST_F(CorruptCheckpoint, ManyDifferencesStayOneLine) {
+  std::string h = "{";
+  for (int i = 0; i < 12; ++i) h += (i ? "," : "") + entry("t" + std::to_string(i), "U8", "[1]", "[" + std::to_string(i) + "," + std::to_string(i + 1) + "]");
+  write(h + "}", 12);
+  expect_refused({"does not match the model: missing 'w' [2, 3]; missing 'b' [3]; unexpected 't0'", "and 6 more"});
 }
 
 TEST_F(CorruptCheckpoint, MissingFile) { expect_refused({"cannot open"}, (dir_ / "nope").string()); }

@@ -167,8 +167,11 @@ void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
   const Opened o = open_header(r, path);
   const auto problems = safetensors::mismatches(o.header, tensors);
   if (!problems.empty()) {
-    std::string msg = "checkpoint " + path + " does not match the model:";
-    for (const auto& s : problems) msg += "\n  - " + s;
+    // One line: the first few differences, then how many more.
+    constexpr size_t kShown = 8;
+    std::string msg = "checkpoint " + path + " does not match the model: ";
+    for (size_t i = 0; i < problems.size() && i < kShown; ++i) msg += (i ? "; " : "") + problems[i];
+    if (problems.size() > kShown) msg += "; and " + std::to_string(problems.size() - kShown) + " more";
     ADMA_THROW(msg);
   }
   // Read everything before touching the model, so a failed read changes nothing.
