@@ -12,8 +12,10 @@
 
 #include "apps/commands.h"
 #include "apps/flags.h"
+#include "apps/loss_flags.h"
 #include "apps/parse.h"
 #include "apps/plot.h"
+#include "core/error.h"
 #include "losses/evaluate.h"
 
 namespace adma::apps {
@@ -35,8 +37,10 @@ std::vector<std::vector<double>> logits_for(const std::vector<double>& ps, int c
   return rows;
 }
 
-std::vector<double> curve(const kernels::LossParams& params, const std::vector<std::vector<double>>& logits) {
-  return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+std::vector<double> curve(const losses::LossParams& params, const std::vector<std::vector<double>>& logits) {
+  return with_flag_names([&] {
+    return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+  });
 }
 
 // The work is points x classes logits (and as many gradients) per curve, in double:
@@ -75,18 +79,17 @@ void register_loss_curves(CLI::App& app) {
       const auto logits = logits_for(ps, o->classes);
       std::vector<Series> series;
       for (double a : as) {
-        kernels::LossParams p;
-        p.kind = kernels::LossKind::Adma;
+        losses::LossParams p;
+        p.kind = losses::LossKind::Adma;
         p.a = a;
-        as_usage([&] { kernels::validate(p); });
         char name[64];
         std::snprintf(name, sizeof name, "adma_a=%g", a);
         series.push_back({name, ps, curve(p, logits)});
       }
-      for (auto kind : {kernels::LossKind::CrossEntropy, kernels::LossKind::MSE, kernels::LossKind::SquaredHinge}) {
-        kernels::LossParams p;
+      for (auto kind : {losses::LossKind::CrossEntropy, losses::LossKind::MSE, losses::LossKind::SquaredHinge}) {
+        losses::LossParams p;
         p.kind = kind;
-        series.push_back({kernels::loss_name(kind), ps, curve(p, logits)});
+        series.push_back({losses::loss_name(kind), ps, curve(p, logits)});
       }
       for (const auto& s : series)
         for (size_t i = 0; i < s.y.size(); ++i)

@@ -7,7 +7,7 @@
 
 namespace adma {
 
-namespace {
+namespace detail {
 // Keep "folder/file.cpp" so a reader finds the source at once.
 std::string location(const char* file, int line) {
   std::string f(file);
@@ -18,7 +18,7 @@ std::string location(const char* file, int line) {
   }
   return f + ":" + std::to_string(line);
 }
-}  // namespace
+}  // namespace detail
 
 bool debug_enabled() {
   const char* v = std::getenv("ADMA_DEBUG");

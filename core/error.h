@@ -49,6 +49,8 @@ std::string concat(const Args&... args) {
   (os << ... << args);
   return os.str();
 }
+// "folder/file.cpp:line", the form where() takes (for an error class of its own).
+std::string location(const char* file, int line);
 [[noreturn]] void throw_error(const char* file, int line, const std::string& msg);
 [[noreturn]] void throw_usage_error(const char* file, int line, const std::string& msg);
 [[noreturn]] void throw_internal_error(const char* file, int line, const std::string& msg);

@@ -9,9 +9,14 @@
 
 namespace adma {
 
-Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
+Storage::Storage(size_t bytes, Device device, bool pinned) : bytes_(bytes), device_(device), pinned_(pinned) {
+  ADMA_CHECK(!pinned || device.is_cpu(), "pinned memory is host memory, not ", device.str());
+  // Without a device there is nothing to pin for: ordinary host memory serves.
+  if (pinned_ && cuda_rt::device_count() == 0) pinned_ = false;
   if (bytes == 0) return;
-  if (device.is_cpu()) {
+  if (pinned_) {
+    data_ = cuda_rt::host_alloc_pinned(bytes);
+  } else if (device.is_cpu()) {
     ADMA_CHECK(bytes <= SIZE_MAX - 63, "host allocation of ", bytes, " bytes is beyond any machine");
     size_t rounded = (bytes + 63) / 64 * 64;
     data_ = std::aligned_alloc(64, rounded);
@@ -23,7 +28,9 @@ Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
 
 Storage::~Storage() {
   if (!data_) return;
-  if (device_.is_cpu())
+  if (pinned_)
+    cuda_rt::host_free_pinned(data_);
+  else if (device_.is_cpu())
     std::free(data_);
   else
     cuda_rt::free(data_, device_.index);
