@@ -10,6 +10,7 @@ namespace adma::apps {
 
 void register_devices(CLI::App& app) {
   auto* cmd = app.add_subcommand("devices", "List the backends and CUDA devices");
+  cmd->footer("Prints one line per backend and per visible GPU to standard output. Writes no files.");
   cmd->callback([] {
     selected() = [] {
       std::printf("cpu: %s\n", kernels::cpu::backend_description().c_str());
@@ -19,7 +20,7 @@ void register_devices(CLI::App& app) {
       }
       std::printf("cuda: %s\n", cuda_rt::versions().c_str());
       const int n = cuda_rt::device_count();
-      if (n == 0) std::printf("cuda: built, %s\n", cuda_rt::no_device_reason().c_str());
+      if (n == 0) std::printf("cuda: built, no CUDA device: %s\n", cuda_rt::no_device_reason().c_str());
       for (int i = 0; i < n; ++i) {
         const auto d = cuda_rt::device_info(i);
         const double gib = 1024.0 * 1024.0 * 1024.0;

@@ -4,10 +4,12 @@
 // table of loss kinds (losses/loss_kind.h), as text or JSON.
 //   adma loss --loss adma --a 0.25 --logits "2,1,0.1;0.5,2.5,-1" --labels 0,2 --json
 //   adma loss --list --json
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "apps/commands.h"
+#include "apps/flags.h"
 #include "apps/loss_flags.h"
 #include "apps/parse.h"
 #include "losses/evaluate.h"
@@ -15,6 +17,34 @@
 namespace adma::apps {
 
 namespace {
+
+// Nothing non-finite is ever printed: a value that overflowed double precision is
+// an error naming that value and the inputs that drove it there.
+void require_finite(const losses::LossReport& r, const losses::LossParams& p,
+                    const std::vector<std::vector<double>>& logits) {
+  std::string bad;
+  double value = 0;
+  auto check = [&](double v, const std::string& what) {
+    if (bad.empty() && !std::isfinite(v)) bad = what, value = v;
+  };
+  for (int64_t i = 0; i < r.n; ++i) {
+    check(r.per_sample[static_cast<size_t>(i)], "the loss of sample " + std::to_string(i));
+    for (int64_t k = 0; k < r.classes; ++k)
+      check(r.dlogits[static_cast<size_t>(i)][static_cast<size_t>(k)],
+            "dL/dlogits[" + std::to_string(i) + "][" + std::to_string(k) + "]");
+  }
+  check(r.loss, "the mean loss");
+  check(r.dloss_da, "dL/da");
+  if (bad.empty()) return;
+  double lo = logits[0][0], hi = lo;
+  for (const auto& row : logits)
+    for (double z : row) lo = std::min(lo, z), hi = std::max(hi, z);
+  ADMA_THROW(bad, " overflowed to ", format_number(value), " in double precision (logits in [", format_number(lo),
+             ", ", format_number(hi), "], --a ", format_number(p.a), ", --base ", format_number(p.base),
+             "); use smaller magnitudes");
+}
+
+
 // The table of kinds, for people (text) and for scripts (JSON: the PyTorch
 // benchmarks check their own list against it).
 void print_loss_kinds(bool json) {
@@ -49,22 +79,30 @@ void register_loss(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("loss", "Print a loss, its per-sample values and its gradients for given logits");
+  cmd->footer(
+      "Prints to standard output: a table of each sample's loss and dL/dlogits, the mean loss,\n"
+      "the number of correct predictions and (Adma) dL/da; with --json one JSON object. Writes no files.");
   add_loss_flags(cmd, o->loss);
   auto* list = cmd->add_flag("--list", o->list, "list the loss kinds and their parameters, then stop");
   cmd->add_option("--logits", o->logits, "rows of logits: \"2,1,0.1;0.5,2.5,-1\" (required unless --list)")
       ->excludes(list);
   cmd->add_option("--labels", o->labels, "one class index per row, -1 ignores the row: \"0,2\"")->excludes(list);
-  cmd->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  add_device(cmd, o->device);
   cmd->add_flag("--json", o->json, "print JSON (keys loss, per_sample, dlogits, dloss_da)");
   cmd->callback([o] {
     selected() = [o] {
       if (o->list) return print_loss_kinds(o->json);
-      ADMA_CHECK(!o->logits.empty() && !o->labels.empty(), "adma loss needs --logits and --labels (or --list)");
+      ADMA_USAGE_CHECK(!o->logits.empty(), "--logits is required unless --list (see adma loss --help)");
+      ADMA_USAGE_CHECK(!o->labels.empty(), "--labels is required unless --list (see adma loss --help)");
       const auto params = o->loss->resolved();
       const auto logits = parse_matrix(o->logits, "--logits");
       const auto labels = parse_ints(o->labels, "--labels");
-      const Device dev = o->device == "cuda" ? Device::cuda(0) : Device::cpu();
+      ADMA_USAGE_CHECK(labels.size() == logits.size(), "--labels: ", labels.size(), " labels for ", logits.size(),
+                       " rows of --logits");
+      as_usage([&] { kernels::check_labels(labels, static_cast<int64_t>(logits[0].size())); });
+      const Device dev = device_from_flag(o->device);
       const auto r = with_flag_names([&] { return losses::evaluate_loss(params, logits, labels, dev); });
+      require_finite(r, params, logits);
       const bool adma = params.kind == losses::LossKind::Adma;
       if (o->json) {
         nlohmann::json j;

@@ -2,12 +2,16 @@
 // probability p_y in (0, 1] for Adma at several a, and for CCE, MSE and squared
 // hinge, with the remaining probability spread evenly over the other classes.
 // Every value comes from the fused loss kernel (CPU reference, double).
-//   adma loss-curves --a 0.1,0.25,0.5,1 --classes 10 --plot curves.png > curves.csv
+//   adma loss-curves --a 0.1,0.25,0.5,1 --classes 10 --plot build/curves.png > build/curves.csv
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iostream>
 
 #include "apps/commands.h"
+#include "apps/flags.h"
 #include "apps/loss_flags.h"
 #include "apps/parse.h"
 #include "apps/plot.h"
@@ -39,6 +43,10 @@ std::vector<double> curve(const losses::LossParams& params, const std::vector<st
   });
 }
 
+// The work is points x classes logits (and as many gradients) per curve, in double:
+// refused above this before anything is allocated (about 100 MB in all).
+constexpr int64_t kMaxCurveValues = 2'000'000;
+
 }  // namespace
 
 void register_loss_curves(CLI::App& app) {
@@ -50,16 +58,22 @@ void register_loss_curves(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("loss-curves", "Loss against p_y for Adma, CCE, MSE, squared hinge (Figure 1)");
-  cmd->add_option("--a", o->a, "Adma scaling factors, comma-separated");
-  cmd->add_option("--classes", o->classes, "number of classes (the rest of p is spread over them)")
-      ->check(CLI::Range(2, 100000));
-  cmd->add_option("--points", o->points, "points on (0, 1]")->check(CLI::Range(2, 100000));
-  cmd->add_option("--output", o->output, "CSV file (default: standard output)");
-  cmd->add_option("--plot", o->plot, "also draw the curves into this PNG file");
-  cmd->add_option("--ymax", o->ymax, "top of the plot's loss axis")->check(CLI::PositiveNumber);
+  cmd->footer(
+      "Prints a CSV table (column p, then one column per loss) to standard output, or to the\n"
+      "--output file; with --plot also writes a PNG of the curves there. --points x --classes\n"
+      "may be at most " + std::to_string(kMaxCurveValues) + ".");
+  cmd->add_option("--a", o->a, "Adma scaling factors, comma-separated (each >= 0)");
+  add_integer(cmd, "--classes", o->classes, "number of classes (the rest of p is spread over them)", 2, 100000);
+  add_integer(cmd, "--points", o->points, "points on (0, 1]", 2, 100000);
+  cmd->add_option("--output", o->output, "CSV file (empty: standard output)");
+  cmd->add_option("--plot", o->plot, "also draw the curves into this PNG file (empty: no plot)");
+  add_number(cmd, "--ymax", o->ymax, "top of the plot's loss axis (> 0)", Sign::Positive);
   cmd->callback([o] {
     selected() = [o] {
-      const auto as = parse_doubles(o->a, "--a");
+      const auto as = parse_doubles(o->a, "--a", Sign::NonNegative);
+      ADMA_USAGE_CHECK(int64_t{o->points} * o->classes <= kMaxCurveValues, "--points x --classes is ",
+                       int64_t{o->points} * o->classes, ", over the limit of ", kMaxCurveValues,
+                       " values per curve; use fewer points or classes");
       std::vector<double> ps;
       for (int i = 1; i <= o->points; ++i) ps.push_back(static_cast<double>(i) / o->points);
       const auto logits = logits_for(ps, o->classes);
@@ -77,10 +91,14 @@ void register_loss_curves(CLI::App& app) {
         p.kind = kind;
         series.push_back({losses::loss_name(kind), ps, curve(p, logits)});
       }
+      for (const auto& s : series)
+        for (size_t i = 0; i < s.y.size(); ++i)
+          ADMA_CHECK(std::isfinite(s.y[i]), s.name, " at p = ", format_number(ps[i]), " overflowed to ",
+                     format_number(s.y[i]), " in double precision");
       std::ofstream file;
       if (!o->output.empty()) {
         file.open(o->output);
-        ADMA_CHECK(file.good(), "cannot write ", o->output);
+        ADMA_CHECK(file.good(), "cannot write ", o->output, ": ", std::strerror(errno));
       }
       std::ostream& out = o->output.empty() ? std::cout : file;
       out << "p";
@@ -91,6 +109,10 @@ void register_loss_curves(CLI::App& app) {
         out << ps[i];
         for (const auto& s : series) out << "," << s.y[i];
         out << "\n";
+      }
+      if (!o->output.empty()) {  // stdout is checked by main; a file here, when it is closed
+        file.close();
+        ADMA_CHECK(!file.fail(), "writing ", o->output, " failed: ", std::strerror(errno));
       }
       if (!o->plot.empty()) {
         PlotOptions po;

@@ -1,9 +1,11 @@
 // `adma summary`: builds the paper's ConvNet for a given input and prints every
 // node, its output shape and parameters, and the memory plan (docs/engine.md).
+// The plan is computed, not allocated: a batch too large for this machine still prints.
 #include <cstdio>
 #include <sstream>
 
 #include "apps/commands.h"
+#include "apps/flags.h"
 #include "core/graph/graph.h"
 #include "models/convnet.h"
 
@@ -17,22 +19,25 @@ void register_summary(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("summary", "Print the ConvNet's nodes, shapes, parameters and memory plan");
-  cmd->add_option("--batch", o->batch, "batch size")->check(CLI::PositiveNumber);
-  cmd->add_option("--channels", o->channels, "input channels")->check(CLI::PositiveNumber);
-  cmd->add_option("--height", o->height, "input height")->check(CLI::PositiveNumber);
-  cmd->add_option("--width", o->width, "input width")->check(CLI::PositiveNumber);
-  cmd->add_option("--classes", o->classes, "number of classes")->check(CLI::PositiveNumber);
-  cmd->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  cmd->footer(
+      "Prints to standard output a table of nodes (name, kind, output shape, parameters) and the\n"
+      "memory plan in MiB, computed without allocating it. Writes no files.");
+  add_integer(cmd, "--batch", o->batch, "batch size", 1, 1 << 24);
+  add_integer(cmd, "--channels", o->channels, "input channels", 1, 1 << 16);
+  add_integer(cmd, "--height", o->height, "input height", 1, 1 << 16);
+  add_integer(cmd, "--width", o->width, "input width", 1, 1 << 16);
+  add_integer(cmd, "--classes", o->classes, "number of classes", 1, 1 << 24);
+  add_device(cmd, o->device);
   cmd->add_flag("--no-batchnorm", o->no_batchnorm, "leave out the BatchNorm layers");
   cmd->callback([o] {
     selected() = [o] {
-      Graph g(o->device == "cuda" ? Device::cuda(0) : Device::cpu());
+      Graph g(device_from_flag(o->device));
       Value x = g.input("input", Shape{o->batch, o->channels, o->height, o->width});
       models::ConvNetOptions opt;
       opt.classes = o->classes;
       opt.batchnorm = !o->no_batchnorm;
-      models::build_convnet(g, x, opt);
-      g.build();
+      as_usage([&] { models::build_convnet(g, x, opt); });  // e.g. an input too small for three poolings
+      g.plan();
       std::fputs(g.summary().c_str(), stdout);
     };
   });

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/flags.h"
 #include "core/error.h"
 #include "losses/loss_kind.h"
 
@@ -30,7 +31,9 @@ auto with_flag_names(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const losses::LossParamError& e) {
-    throw Error(std::string("--") + losses::kLossParams[static_cast<int>(e.param)].name + ": " + e.what());
+    // A parameter out of its range is a usage error (exit 2), like any bad flag value.
+    throw UsageError(std::string("--") + losses::kLossParams[static_cast<int>(e.param)].name + ": " + e.what(),
+                     e.where());
   }
 }
 
@@ -38,9 +41,11 @@ inline void add_loss_flags(CLI::App* cmd, const std::shared_ptr<LossFlags>& f) {
   std::vector<std::string> names;
   for (const auto& k : losses::kLossKinds) names.push_back(k.name);
   cmd->add_option("--loss", f->loss, losses::loss_names() + " (adma loss --list describes them)")
-      ->check(CLI::IsMember(names));
+      ->check(CLI::IsMember(names))
+      ->default_str(f->loss);
+  // Strict numbers (apps/parse.h: finite, no "", readable bounds); the ranges are the library's.
   for (const auto& info : losses::kLossParams)
-    cmd->add_option(std::string("--") + info.name, f->params[info.param], info.help);
+    add_number(cmd, std::string("--") + info.name, f->params[info.param], info.help);
 }
 
 }  // namespace adma::apps

@@ -131,12 +131,21 @@ void write_line_plot_png(const std::string& path, const std::vector<Series>& ser
 
   FILE* f = std::fopen(path.c_str(), "wb");
   ADMA_CHECK(f != nullptr, "cannot write plot ", path, ": ", std::strerror(errno));
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  // libpng's own handler would print to stderr; keep its words for our one message.
+  static thread_local std::string png_message;
+  png_message = "libpng failed";
+  auto on_error = [](png_structp p, png_const_charp msg) {
+    png_message = msg;
+    png_longjmp(p, 1);
+  };
+  auto on_warning = [](png_structp, png_const_charp) {};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, on_error, on_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info || setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
+    const int err = errno;
     std::fclose(f);
-    ADMA_THROW("libpng failed writing ", path);
+    ADMA_THROW("writing plot ", path, ": ", png_message, err ? std::string(" (") + std::strerror(err) + ")" : "");
   }
   png_init_io(png, f);
   png_set_IHDR(png, info, cv.w, cv.h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,

@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,20 +47,46 @@ struct Flags {
   std::string json;
 };
 
-// --reps N (at least `min_reps`) and --json FILE; anything else prints usage and exits 2.
+// --reps N (at least `min_reps`, default 100) and --json FILE. --help prints the usage
+// and exits 0; anything else is a usage error: one line on stderr, exit 2.
 inline Flags parse_flags(int argc, char** argv, const char* name, int min_reps) {
   Flags f;
+  auto usage_error = [&](const std::string& what) {
+    std::fprintf(stderr, "%s: error: %s (see %s --help)\n", name, what.c_str(), name);
+    std::exit(2);
+  };
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc)
-      f.reps = std::max(min_reps, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--json") && i + 1 < argc)
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      std::printf(
+          "usage: %s [--reps N] [--json FILE]\n"
+          "  --reps N     timed repetitions per case, at least %d (default %d)\n"
+          "  --json FILE  also write the results as JSON to FILE (default: none)\n"
+          "Prints a Markdown table of the timings to standard output. Needs a CUDA device.\n",
+          name, min_reps, std::max(min_reps, f.reps));
+      std::exit(std::fflush(stdout) == 0 && !std::ferror(stdout) ? 0 : 1);
+    } else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) {
+      char* end = nullptr;
+      const long v = std::strtol(argv[++i], &end, 10);
+      if (*argv[i] == '\0' || *end != '\0' || v < 1 || v > 1000000)
+        usage_error(std::string("--reps: '") + argv[i] + "' is not an integer in [1, 1000000]");
+      f.reps = std::max(min_reps, static_cast<int>(v));
+    } else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) {
       f.json = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: %s [--reps N>=%d] [--json FILE]\n", name, min_reps);
-      std::exit(2);
+    } else {
+      usage_error(std::string("unknown flag '") + argv[i] + "'");
     }
   }
+  f.reps = std::max(min_reps, f.reps);
   return f;
+}
+
+// Writes `text` to `path`, checked through the close: a full disk is an error, not a short file.
+inline void write_file(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  ADMA_CHECK(f != nullptr, "cannot write ", path, ": ", std::strerror(errno));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int err = errno;
+  ADMA_CHECK(std::fclose(f) == 0 && ok, "writing ", path, " failed: ", std::strerror(ok ? errno : err));
 }
 
 }  // namespace adma::bench

@@ -66,9 +66,13 @@ int main(int argc, char** argv) {
         }
       }
     json += "]\n";
-    if (!json_path.empty()) std::ofstream(json_path) << json;
+    if (!json_path.empty()) bench::write_file(json_path, json);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "step_bench: %s\n", e.what());
+    std::fprintf(stderr, "step_bench: error: %s\n", adma::describe(e).c_str());
+    return 1;
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "step_bench: error: writing standard output: %s\n", std::strerror(errno));
     return 1;
   }
   return 0;

@@ -24,8 +24,8 @@ Context& Context::get(Device device) {
   if (const char* ref = std::getenv("ADMA_CPU_REFERENCE")) ctx->cpu_reference = std::strcmp(ref, "0") != 0 && *ref;
   if (device.is_cuda()) {
     int n = cuda_rt::device_count();
-    ADMA_CHECK(device.index < n, "asked for ", device.str(), " but ",
-               n == 0 ? cuda_rt::no_device_reason() : std::to_string(n) + " CUDA device(s) exist");
+    ADMA_CHECK(n > 0, "no CUDA device: ", cuda_rt::no_device_reason());
+    ADMA_CHECK(device.index < n, "asked for ", device.str(), " but only ", n, " CUDA device(s) exist");
     auto h = cuda_rt::create_handles(device.index);
     ctx->stream = h.stream;
     ctx->cudnn = h.cudnn;

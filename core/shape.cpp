@@ -29,8 +29,16 @@ int64_t Shape::numel() const { return numel_from(0); }
 
 int64_t Shape::numel_from(int from) const {
   int64_t n = 1;
-  for (int i = from; i < rank_; ++i) n *= dims_[i];
+  for (int i = from; i < rank_; ++i)
+    ADMA_CHECK(!__builtin_mul_overflow(n, dims_[i], &n), "shape ", str(), " has more elements than fit in 64 bits");
   return n;
+}
+
+size_t Shape::bytes(size_t element_bytes) const {
+  size_t b = 0;
+  ADMA_CHECK(!__builtin_mul_overflow(static_cast<size_t>(numel()), element_bytes, &b), "shape ", str(), " of ",
+             element_bytes, "-byte elements needs more bytes than fit in 64 bits");
+  return b;
 }
 
 bool Shape::operator==(const Shape& o) const {

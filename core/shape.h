@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <cstddef>
 #include <string>
 
 namespace adma {
@@ -27,7 +28,10 @@ class Shape {
   const int64_t* begin() const { return dims_.data(); }
   const int64_t* end() const { return dims_.data() + rank_; }
   // Product of dims [from, rank): the size of one sample when from = 1.
+  // Every product is checked: a shape whose count overflows 64 bits is an Error.
   int64_t numel_from(int from) const;
+  // numel() x element_bytes, checked for overflow (the bytes a tensor of this shape needs).
+  size_t bytes(size_t element_bytes) const;
 
   bool operator==(const Shape& o) const;
   bool operator!=(const Shape& o) const { return !(*this == o); }

@@ -1,6 +1,7 @@
 // Host allocations are 64-byte aligned (AVX-512 lines); device ones come from cudaMalloc.
 #include "core/storage.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 #include "core/cuda/runtime.h"
@@ -16,6 +17,7 @@ Storage::Storage(size_t bytes, Device device, bool pinned) : bytes_(bytes), devi
   if (pinned_) {
     data_ = cuda_rt::host_alloc_pinned(bytes);
   } else if (device.is_cpu()) {
+    ADMA_CHECK(bytes <= SIZE_MAX - 63, "host allocation of ", bytes, " bytes is beyond any machine");
     size_t rounded = (bytes + 63) / 64 * 64;
     data_ = std::aligned_alloc(64, rounded);
     ADMA_CHECK(data_ != nullptr, "host allocation of ", bytes, " bytes failed");

@@ -9,7 +9,7 @@
 namespace adma {
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  auto st = Storage::make(static_cast<size_t>(shape.numel()) * dtype_size(dtype), device);
+  auto st = Storage::make(shape.bytes(dtype_size(dtype)), device);
   return view(st, 0, shape, dtype);
 }
 
@@ -20,8 +20,8 @@ Tensor Tensor::empty_pinned(const Shape& shape, DType dtype) {
 
 Tensor Tensor::view(std::shared_ptr<Storage> storage, size_t byte_offset, const Shape& shape, DType dtype) {
   ADMA_CHECK(storage != nullptr, "view of null storage");
-  size_t need = byte_offset + static_cast<size_t>(shape.numel()) * dtype_size(dtype);
-  ADMA_CHECK(need <= storage->bytes(), "view ", shape.str(), " at byte ", byte_offset, " overruns storage of ",
+  size_t need = 0;
+  ADMA_CHECK(!__builtin_add_overflow(byte_offset, shape.bytes(dtype_size(dtype)), &need) && need <= storage->bytes(), "view ", shape.str(), " at byte ", byte_offset, " overruns storage of ",
              storage->bytes(), " bytes");
   Tensor t;
   t.device_ = storage->device();

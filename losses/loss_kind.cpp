@@ -69,7 +69,7 @@ void validate(const LossParams& p) {
   loss_info(p.kind);  // a kind outside the table is refused here, not computed as another loss
   for (const auto& info : kLossParams) {
     const std::string problem = param_problem(info.param, p[info.param]);
-    if (!problem.empty()) throw LossParamError(info.param, problem);
+    if (!problem.empty()) throw LossParamError(info.param, problem, detail::location(__FILE__, __LINE__));
   }
 }
 

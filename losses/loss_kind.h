@@ -103,10 +103,12 @@ std::string loss_names(const std::string& separator = ", ");
 std::string param_problem(LossParam param, double value);
 
 // What validate() throws: the library's message, and which parameter it is about
-// (so a command line can name its flag without checking anything itself).
-class LossParamError : public Error {
+// (so a command line can name its flag without checking anything itself). A value
+// out of its range is the user's choice, not a fault: a UsageError (programs exit 2).
+class LossParamError : public UsageError {
  public:
-  LossParamError(LossParam p, const std::string& what) : Error(what), param(p) {}
+  LossParamError(LossParam p, const std::string& what, std::string where = "")
+      : UsageError(what, std::move(where)), param(p) {}
   LossParam param;
 };
 // Throws LossParamError for the first bad parameter. Called where parameters enter

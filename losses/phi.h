@@ -60,7 +60,8 @@ ADMA_HD inline void phi(const LossConsts<T>& c, T lp, T& loss, T& dlp, T& da) {
       const T bpa = exp(c.ln_base * pa);
       loss = c.base - bpa;  // b - b^(p^a)
       dlp = -c.a * c.ln_base * bpa * pa;
-      da = -c.ln_base * bpa * pa * lp;
+      // pa lp -> 0 as lp -> -inf (p_y underflowed to 0): the limit, not 0 * inf = NaN.
+      da = pa == T(0) ? T(0) : -c.ln_base * bpa * pa * lp;
       return;
     }
     case LossKind::CrossEntropy:

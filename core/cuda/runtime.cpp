@@ -24,8 +24,8 @@ std::string no_device_reason() {
   int n = 0;
   cudaError_t err = cudaGetDeviceCount(&n);
   cudaGetLastError();
-  if (err != cudaSuccess) return std::string("no CUDA device: ") + cudaGetErrorString(err);
-  if (n == 0) return "no CUDA device found";
+  if (err != cudaSuccess) return cudaGetErrorString(err);
+  if (n == 0) return "the CUDA runtime reports no devices";
   return "";
 }
 

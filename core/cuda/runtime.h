@@ -11,7 +11,8 @@ namespace adma::cuda_rt {
 bool built_with_cuda();
 // Number of usable devices; 0 (never an exception) when there is no driver or GPU.
 int device_count();
-// Why device_count() is 0, for the skip message of a GPU test.
+// Why device_count() is 0 (the driver's or runtime's words, without a prefix): shown
+// everywhere as "no CUDA device: <reason>".
 std::string no_device_reason();
 std::string device_name(int device);
 

@@ -4,24 +4,28 @@
 namespace adma {
 
 int Arena::reserve(const Shape& shape, DType dtype) {
-  ADMA_CHECK(!storage_, "arena ", name_, ": reserve after allocate");
-  size_t offset = (size_ + kAlign - 1) / kAlign * kAlign;
+  ADMA_ASSERT(!storage_, "arena ", name_, ": reserve after allocate");
+  const size_t offset = align(size_);
+  size_t end = 0;
+  ADMA_CHECK(!__builtin_add_overflow(offset, shape.bytes(dtype_size(dtype)), &end) && end <= kMaxBytes, "arena ",
+             name_, ": ", shape.str(), " after ", offset, " bytes makes the plan larger than 2^62 bytes");
   slots_.push_back({offset, shape, dtype});
-  size_ = offset + static_cast<size_t>(shape.numel()) * dtype_size(dtype);
+  size_ = end;
   return static_cast<int>(slots_.size()) - 1;
 }
 
 int Arena::reserve_bytes(size_t bytes) {
+  ADMA_CHECK(bytes <= kMaxBytes, "arena ", name_, ": ", bytes, " bytes of workspace is beyond any machine");
   return reserve(Shape{static_cast<int64_t>((bytes + 3) / 4)}, DType::F32);
 }
 
 void Arena::allocate(Device device) {
-  size_t total = (size_ + kAlign - 1) / kAlign * kAlign;
+  const size_t total = align(size_);
   storage_ = Storage::make(total, device);
 }
 
 Tensor Arena::slot(int i) const {
-  ADMA_CHECK(storage_, "arena ", name_, ": slot before allocate");
+  ADMA_ASSERT(storage_, "arena ", name_, ": slot before allocate");
   const Slot& s = slots_.at(static_cast<size_t>(i));
   return Tensor::view(storage_, s.offset, s.shape, s.dtype);
 }

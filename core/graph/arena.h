@@ -15,6 +15,8 @@ namespace adma {
 class Arena {
  public:
   static constexpr size_t kAlign = 256;
+  // No plan may exceed this (4 EiB): offsets and their alignment then never overflow.
+  static constexpr size_t kMaxBytes = size_t(1) << 62;
   explicit Arena(std::string name) : name_(std::move(name)) {}
   // Reserves room for `shape` x `dtype`; returns a slot to resolve after allocate().
   int reserve(const Shape& shape, DType dtype);
@@ -28,6 +30,7 @@ class Arena {
   Tensor whole(DType dtype) const;
 
  private:
+  static size_t align(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
   struct Slot {
     size_t offset;
     Shape shape;

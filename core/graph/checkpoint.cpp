@@ -1,15 +1,16 @@
-// safetensors writer and reader with atomic save and thorough checks on load.
+// safetensors writer (atomic) and strict reader (core/graph/safetensors.h holds the rules).
 #include "core/graph/checkpoint.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
+
+#include "core/graph/safetensors.h"
 
 namespace adma {
 
@@ -17,50 +18,91 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* st_dtype(DType t) { return t == DType::F32 ? "F32" : t == DType::F64 ? "F64" : "I32"; }
-
 void write_all(int fd, const void* data, size_t n, const std::string& path) {
   const char* p = static_cast<const char*>(data);
   while (n > 0) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0 && errno == EINTR) continue;
-    ADMA_CHECK(w > 0, "writing ", path, ": ", std::strerror(errno));
+    ADMA_CHECK(w > 0, "writing ", path, ": ", std::strerror(w < 0 ? errno : ENOSPC));
     p += w;
     n -= static_cast<size_t>(w);
   }
 }
 
-struct Parsed {
-  json header;
-  std::vector<char> data;  // everything after the header
+// An open checkpoint: a regular file, read with checked full-length reads.
+class Reader {
+ public:
+  explicit Reader(const std::string& path) : path_(path) {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    ADMA_CHECK(fd_ >= 0, "cannot open checkpoint ", path, ": ", std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) fail("cannot stat checkpoint ", path, ": ", std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) fail("checkpoint ", path, " is a directory, not a file");
+    if (S_ISFIFO(st.st_mode)) fail("checkpoint ", path, " is a FIFO (named pipe), not a regular file");
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) fail("checkpoint ", path, " is a device, not a regular file");
+    if (S_ISSOCK(st.st_mode)) fail("checkpoint ", path, " is a socket, not a regular file");
+    if (!S_ISREG(st.st_mode)) fail("checkpoint ", path, " is not a regular file");
+    // /proc and /sys files claim to be regular but report sizes unrelated to their contents.
+    struct statfs fs {};
+    if (::fstatfs(fd_, &fs) == 0 && (fs.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */ ||
+                                     fs.f_type == 0x62656572 /* SYSFS_MAGIC */))
+      fail("checkpoint ", path, " is a /proc or /sys pseudo-file, not a checkpoint");
+    size_ = static_cast<uint64_t>(st.st_size);
+  }
+  ~Reader() { ::close(fd_); }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  uint64_t size() const { return size_; }
+  // Exactly n bytes at `offset`, or an Error saying how many were there.
+  void read(uint64_t offset, void* dst, uint64_t n) {
+    char* p = static_cast<char*>(dst);
+    uint64_t done = 0;
+    while (done < n) {
+      const ssize_t r = ::pread(fd_, p + done, static_cast<size_t>(std::min<uint64_t>(n - done, 1u << 30)),
+                                static_cast<off_t>(offset + done));
+      if (r < 0 && errno == EINTR) continue;
+      ADMA_CHECK(r >= 0, "reading checkpoint ", path_, ": ", std::strerror(errno));
+      ADMA_CHECK(r > 0, "checkpoint ", path_, " ended after ", offset + done, " of ", size_,
+                 " bytes while reading (was it changed while being read?)");
+      done += static_cast<uint64_t>(r);
+    }
+  }
+
+ private:
+  template <typename... Args>
+  [[noreturn]] void fail(const Args&... args) {
+    ::close(fd_);
+    ADMA_THROW(args...);
+  }
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
 };
 
-Parsed read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  ADMA_CHECK(f.good(), "cannot open checkpoint ", path, ": ", std::strerror(errno));
-  f.seekg(0, std::ios::end);
-  const auto size = static_cast<uint64_t>(f.tellg());
-  f.seekg(0);
-  ADMA_CHECK(size >= 8, "checkpoint ", path, " is truncated: ", size, " bytes, not even the 8-byte header length");
-  unsigned char len_bytes[8];
-  f.read(reinterpret_cast<char*>(len_bytes), 8);
+struct Opened {
+  safetensors::Header header;
+  uint64_t data_offset = 0;
+};
+
+Opened open_header(Reader& r, const std::string& path) {
+  const std::string source = "checkpoint " + path;
+  ADMA_CHECK(r.size() >= 8, source, " is truncated: ", r.size(), " bytes, not even the 8-byte header length");
+  unsigned char len[8];
+  r.read(0, len, 8);
   uint64_t hlen = 0;
-  for (int i = 7; i >= 0; --i) hlen = (hlen << 8) | len_bytes[i];
-  ADMA_CHECK(hlen <= size - 8, "checkpoint ", path, " is truncated or corrupt: header says ", hlen,
-             " bytes of JSON, file has ", size - 8, " after the length");
+  for (int i = 7; i >= 0; --i) hlen = (hlen << 8) | len[i];
+  ADMA_CHECK(hlen <= safetensors::kMaxHeaderBytes, source, ": header length ", hlen,
+             " is over the format's limit of ", safetensors::kMaxHeaderBytes, " bytes (not a safetensors file?)");
+  ADMA_CHECK(hlen <= r.size() - 8, source, " is truncated: the header says ", hlen, " bytes of JSON, the file has ",
+             r.size() - 8, " after the length");
   std::string text(hlen, '\0');
-  f.read(text.data(), static_cast<std::streamsize>(hlen));
-  Parsed p;
-  try {
-    p.header = json::parse(text);
-  } catch (const json::exception& e) {
-    ADMA_THROW("checkpoint ", path, " has a corrupt JSON header: ", e.what());
-  }
-  ADMA_CHECK(p.header.is_object(), "checkpoint ", path, ": header is not a JSON object");
-  p.data.resize(size - 8 - hlen);
-  f.read(p.data.data(), static_cast<std::streamsize>(p.data.size()));
-  ADMA_CHECK(f.good() || p.data.empty(), "reading checkpoint ", path, " failed");
-  return p;
+  r.read(8, text.data(), hlen);
+  Opened o;
+  o.data_offset = 8 + hlen;
+  o.header = safetensors::parse_header(text, r.size() - o.data_offset, source);
+  return o;
 }
 
 }  // namespace
@@ -71,8 +113,9 @@ void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
   uint64_t offset = 0;
   for (const auto& t : tensors) {
     ADMA_CHECK(!header.contains(t.name), "checkpoint: duplicate tensor name '", t.name, "'");
+    ADMA_CHECK(t.name != "__metadata__", "checkpoint: a tensor cannot be called __metadata__");
     const uint64_t n = t.value.nbytes();
-    header[t.name] = {{"dtype", st_dtype(t.value.dtype())},
+    header[t.name] = {{"dtype", safetensors::dtype_name(t.value.dtype())},
                       {"shape", std::vector<int64_t>(t.value.shape().begin(), t.value.shape().end())},
                       {"data_offsets", {offset, offset + n}}};
     offset += n;
@@ -84,7 +127,7 @@ void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
   for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((uint64_t(text.size()) >> (8 * i)) & 0xFF);
 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   ADMA_CHECK(fd >= 0, "cannot create ", tmp, ": ", std::strerror(errno));
   try {
     write_all(fd, len, 8, tmp);
@@ -99,7 +142,11 @@ void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
     ::unlink(tmp.c_str());
     throw;
   }
-  ::close(fd);
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    ADMA_THROW("closing ", tmp, ": ", std::strerror(err));
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
@@ -108,7 +155,7 @@ void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
   // Make the rename itself durable.
   std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.find_last_of('/'));
   if (dir.empty()) dir = "/";
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
@@ -116,62 +163,35 @@ void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
 }
 
 void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors) {
-  Parsed p = read_file(path);
-  std::vector<std::string> problems;
-  std::set<std::string> expected;
-  for (const auto& t : tensors) {
-    expected.insert(t.name);
-    if (!p.header.contains(t.name)) {
-      problems.push_back("missing '" + t.name + "' " + t.value.shape().str());
-      continue;
-    }
-    const json& e = p.header[t.name];
-    try {
-      const std::string dt = e.at("dtype").get<std::string>();
-      const auto shape = e.at("shape").get<std::vector<int64_t>>();
-      const auto off = e.at("data_offsets").get<std::vector<uint64_t>>();
-      if (shape.size() > static_cast<size_t>(Shape::kMaxDims)) {
-        problems.push_back("'" + t.name + "' has rank " + std::to_string(shape.size()) + ", expected " +
-                           t.value.shape().str());
-        continue;
-      }
-      const Shape file_shape = Shape::from(shape.begin(), shape.end());
-      if (dt != st_dtype(t.value.dtype()))
-        problems.push_back("'" + t.name + "' has dtype " + dt + ", expected " + st_dtype(t.value.dtype()));
-      else if (file_shape != t.value.shape())
-        problems.push_back("'" + t.name + "' has shape " + json(shape).dump() + ", expected " +
-                           t.value.shape().str());
-      else if (off.size() != 2 || off[1] < off[0] || off[1] - off[0] != t.value.nbytes() || off[1] > p.data.size())
-        problems.push_back("'" + t.name + "' has byte range " + json(off).dump() + " outside the " +
-                           std::to_string(p.data.size()) + " data bytes (truncated file?)");
-    } catch (const std::exception& ex) {
-      problems.push_back("'" + t.name + "' has a malformed entry: " + ex.what());
-    }
-  }
-  for (auto it = p.header.begin(); it != p.header.end(); ++it)
-    if (it.key() != "__metadata__" && !expected.count(it.key()))
-      problems.push_back("unexpected '" + it.key() + "' in the file");
+  Reader r(path);
+  const Opened o = open_header(r, path);
+  const auto problems = safetensors::mismatches(o.header, tensors);
   if (!problems.empty()) {
-    std::string msg = "checkpoint " + path + " does not match the model:";
-    for (const auto& s : problems) msg += "\n  - " + s;
+    // One line: the first few differences, then how many more.
+    constexpr size_t kShown = 8;
+    std::string msg = "checkpoint " + path + " does not match the model: ";
+    for (size_t i = 0; i < problems.size() && i < kShown; ++i) msg += (i ? "; " : "") + problems[i];
+    if (problems.size() > kShown) msg += "; and " + std::to_string(problems.size() - kShown) + " more";
     ADMA_THROW(msg);
   }
+  // Read everything before touching the model, so a failed read changes nothing.
+  std::vector<Tensor> staged;
   for (const auto& t : tensors) {
-    const uint64_t begin = p.header[t.name]["data_offsets"][0].get<uint64_t>();
+    const safetensors::Entry* e = o.header.find(t.name);
     Tensor host = Tensor::empty(t.value.shape(), t.value.dtype(), Device::cpu());
-    std::memcpy(host.raw(), p.data.data() + begin, host.nbytes());
-    Tensor dst = t.value;
-    dst.copy_from(host);
+    ADMA_ASSERT(e->end - e->begin == host.nbytes(), "checkpoint entry '", t.name, "' size was checked");
+    r.read(o.data_offset + e->begin, host.raw(), host.nbytes());
+    staged.push_back(host);
+  }
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    Tensor dst = tensors[i].value;
+    dst.copy_from(staged[i]);
   }
 }
 
 std::map<std::string, std::string> read_checkpoint_metadata(const std::string& path) {
-  Parsed p = read_file(path);
-  std::map<std::string, std::string> out;
-  if (p.header.contains("__metadata__"))
-    for (auto it = p.header["__metadata__"].begin(); it != p.header["__metadata__"].end(); ++it)
-      out[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
-  return out;
+  Reader r(path);
+  return open_header(r, path).header.metadata;
 }
 
 }  // namespace adma

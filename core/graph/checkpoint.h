@@ -4,8 +4,10 @@
 //    "__metadata__": {"key": "value"}}, then the raw little-endian data.
 // Saving is atomic: a temporary file in the same folder, fsync, rename, fsync of
 // the folder; a crash leaves the old checkpoint or the new one, never half of one.
-// Loading checks every name, dtype, shape and byte range before touching a
-// tensor, and names all that differs.
+// Loading accepts only a regular file holding a well-formed safetensors image (the
+// rules: core/graph/safetensors.h), checks every name, dtype and shape against the
+// model and names all that differs, and reads everything before touching a tensor:
+// on any refusal the model is unchanged.
 #pragma once
 #include <map>
 #include <string>

@@ -33,7 +33,7 @@ Value Graph::labels(const std::string& name, int64_t batch) {
 }
 
 Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std::vector<Value>& inputs) {
-  ADMA_CHECK(!built_, "cannot add node '", name, "': the graph is already built");
+  ADMA_CHECK(!planned_, "cannot add node '", name, "': the graph is already planned");
   for (const auto& n : nodes_) ADMA_CHECK(n->name_ != name, "duplicate node name '", name, "'");
   std::vector<Shape> shapes;
   for (Value v : inputs) {
@@ -60,8 +60,8 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   return Value{size() - 1};
 }
 
-void Graph::build() {
-  ADMA_CHECK(!built_, "graph already built");
+void Graph::plan() {
+  ADMA_CHECK(!planned_, "graph already planned");
   Context& ctx = *ctx_;
   // 1. Kernel plans and declarations. A node with parameters needs gradients downstream.
   for (auto& n : nodes_) {
@@ -69,16 +69,12 @@ void Graph::build() {
     if (!n->param_specs_.empty()) n->requires_grad_ = true;
     for (Node* in : n->inputs_) n->requires_grad_ = n->requires_grad_ || in->requires_grad_;
   }
-  // 2. Lay out the arenas.
-  struct Slots {
-    int out = -1, grad = -1;
-    std::vector<int> params, buffers, states;
-  };
-  std::vector<Slots> slots(nodes_.size());
+  // 2. Lay out the arenas (sizes and offsets only; nothing is allocated here).
+  slots_.assign(nodes_.size(), Slots{});
   size_t workspace = 0;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = *nodes_[i];
-    Slots& s = slots[i];
+    Slots& s = slots_[i];
     if (!n.is_view()) {
       s.out = acts_.reserve(n.out_shape_, n.out_dtype_);
       if (n.requires_grad_) s.grad = act_grads_.reserve(n.out_shape_, dtype_);
@@ -91,7 +87,16 @@ void Graph::build() {
     for (const auto& st : n.state_specs_) s.states.push_back(acts_.reserve(st.shape, st.dtype));
     workspace = std::max(workspace, n.workspace_bytes_);
   }
-  int ws_slot = work_.reserve_bytes(workspace);
+  ws_slot_ = work_.reserve_bytes(workspace);
+  planned_ = true;
+}
+
+void Graph::build() {
+  ADMA_CHECK(!built_, "graph already built");
+  if (!planned_) plan();
+  Context& ctx = *ctx_;
+  const std::vector<Slots>& slots = slots_;
+  const int ws_slot = ws_slot_;
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_}) a->allocate(device_);
   workspace_ = work_.slot(ws_slot);
   // Every arena starts at zero, once: alignment padding between parameters is then
@@ -309,7 +314,7 @@ std::string Graph::summary() const {
     os << line;
   }
   os << "total parameters: " << num_params() << "\n";
-  if (built_) {
+  if (planned_) {
     auto m = memory();
     auto mib = [](size_t b) { return b / (1024.0 * 1024.0); };
     std::snprintf(line, sizeof line,

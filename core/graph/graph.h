@@ -51,6 +51,11 @@ class Graph {
     return add(std::make_unique<N>(std::forward<Args>(args)...), name, inputs);
   }
 
+  // plan() fixes every kernel setup and the memory layout without allocating (so memory()
+  // and summary() can report a plan too large for this machine); build() plans if needed,
+  // then allocates, binds and initialises.
+  void plan();
+  bool planned() const { return planned_; }
   void build();
   bool built() const { return built_; }
 
@@ -116,7 +121,7 @@ class Graph {
   DType dtype_;
   uint64_t seed_;
   Context* ctx_;
-  bool built_ = false;
+  bool planned_ = false, built_ = false;
   bool training_ = true;
   bool profiling_ = false;
   std::vector<NodeTime> times_;
@@ -125,6 +130,13 @@ class Graph {
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
       act_grads_{"activation gradients"}, work_{"workspace"};
   Tensor workspace_;
+  // The plan: each node's arena slots, kept from plan() to build().
+  struct Slots {
+    int out = -1, grad = -1;
+    std::vector<int> params, buffers, states;
+  };
+  std::vector<Slots> slots_;
+  int ws_slot_ = -1;
   // What forward() clears, per mode ([0] eval, [1] training): coalesced runs of the
   // activation-gradient arena (adjacent slots merged into one memset). The eval list
   // is empty: an eval forward is never followed by backward.

@@ -36,7 +36,7 @@ const Tensor& Node::in(int i) const { return inputs_.at(static_cast<size_t>(i))-
 Tensor& Node::in_grad(int i) const { return inputs_.at(static_cast<size_t>(i))->out_grad_; }
 
 Tensor& Node::workspace() {
-  ADMA_CHECK(workspace_ != nullptr, name_, ": workspace used before the graph was built");
+  ADMA_ASSERT(workspace_ != nullptr, name_, ": workspace used before the graph was built");
   return *workspace_;
 }
 

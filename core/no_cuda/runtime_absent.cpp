@@ -3,6 +3,7 @@
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 namespace adma::cuda_rt {
@@ -15,7 +16,7 @@ namespace {
 
 bool built_with_cuda() { return false; }
 int device_count() { return 0; }
-std::string no_device_reason() { return "adma was built without CUDA"; }
+std::string no_device_reason() { return "adma was built without CUDA (configure with -DADMA_CUDA=ON)"; }
 std::string device_name(int) { absent("device_name"); }
 void* malloc(size_t, int) { absent("cuda malloc"); }
 void free(void*, int) noexcept {}
@@ -23,6 +24,7 @@ DeviceInfo device_info(int) { absent("device_info"); }
 std::string versions() { return "built without CUDA"; }
 // Without CUDA there is nothing to pin for: ordinary host memory (64-byte aligned) serves.
 void* host_alloc_pinned(size_t bytes) {
+  ADMA_CHECK(bytes <= SIZE_MAX - 63, "host allocation of ", bytes, " bytes is beyond any machine");
   void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
   ADMA_CHECK(p != nullptr, "host allocation of ", bytes, " bytes failed");
   return p;

@@ -1,5 +1,7 @@
 # cmake -DADMA_SOURCE=<adma source> -DADMA_BUILD=<adma build dir> -DWORK=<scratch dir>
-#       [-DLAUNCHER=ccache] -P consumer.cmake
+#       [-DLAUNCHER=ccache] [-DCXX_FLAGS=...] [-DLINKER_FLAGS=...] -P consumer.cmake
+# CXX_FLAGS/LINKER_FLAGS are the adma build's own (the asan preset's sanitizers: an
+# instrumented libadma.a links only into an instrumented program).
 # Builds tests/consumer/ against adma both ways a CMake project can take it:
 #   1. find_package(adma) from a prefix that `cmake --install` filled from the
 #      already-built ADMA_BUILD (no rebuild of the library);
@@ -31,17 +33,19 @@ if(LAUNCHER)
   set(launch -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
 endif()
 
+set(flags "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
+
 # 1. find_package
 run(${CMAKE_COMMAND} --install "${ADMA_BUILD}" --prefix "${WORK}/prefix")
 run(${CMAKE_COMMAND} -S "${ADMA_SOURCE}/tests/consumer" -B "${WORK}/by-package" -DCMAKE_BUILD_TYPE=Release
-    "-DCMAKE_PREFIX_PATH=${WORK}/prefix" ${launch})
+    "-DCMAKE_PREFIX_PATH=${WORK}/prefix" ${launch} ${flags})
 run(${CMAKE_COMMAND} --build "${WORK}/by-package" -j 2)
 expect_loss("${WORK}/by-package/consumer")
 message(STATUS "find_package(adma): built and ran")
 
 # 2. add_subdirectory
 run(${CMAKE_COMMAND} -S "${ADMA_SOURCE}/tests/consumer" -B "${WORK}/by-subdirectory" -DCMAKE_BUILD_TYPE=Release
-    "-DADMA_SOURCE_DIR=${ADMA_SOURCE}" -DADMA_CUDA=OFF ${launch})
+    "-DADMA_SOURCE_DIR=${ADMA_SOURCE}" -DADMA_CUDA=OFF ${launch} ${flags})
 run(${CMAKE_COMMAND} --build "${WORK}/by-subdirectory" -j 2)
 expect_loss("${WORK}/by-subdirectory/consumer")
 message(STATUS "add_subdirectory(adma): built and ran")
