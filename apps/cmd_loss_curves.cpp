@@ -3,13 +3,16 @@
 // hinge, with the remaining probability spread evenly over the other classes.
 // Every value comes from the fused loss kernel (CPU reference, double).
 //   adma loss-curves --a 0.1,0.25,0.5,1 --classes 10 --plot curves.png > curves.csv
+// The CSV goes to standard output (or --output); --plot F.png draws it with
+// gnuplot and leaves F.csv (the same table) and F.gp (the script) beside it.
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 
 #include "apps/commands.h"
+#include "apps/files.h"
 #include "apps/parse.h"
-#include "apps/plot.h"
+#include "apps/gnuplot.h"
 #include "losses/evaluate.h"
 
 namespace adma::apps {
@@ -51,7 +54,7 @@ void register_loss_curves(CLI::App& app) {
       ->check(CLI::Range(2, 100000));
   cmd->add_option("--points", o->points, "points on (0, 1]")->check(CLI::Range(2, 100000));
   cmd->add_option("--output", o->output, "CSV file (default: standard output)");
-  cmd->add_option("--plot", o->plot, "also draw the curves into this PNG file");
+  cmd->add_option("--plot", o->plot, "also draw the curves into this PNG (with F.csv and F.gp beside it)");
   cmd->add_option("--ymax", o->ymax, "top of the plot's loss axis")->check(CLI::PositiveNumber);
   cmd->callback([o] {
     selected() = [o] {
@@ -59,40 +62,64 @@ void register_loss_curves(CLI::App& app) {
       std::vector<double> ps;
       for (int i = 1; i <= o->points; ++i) ps.push_back(static_cast<double>(i) / o->points);
       const auto logits = logits_for(ps, o->classes);
-      std::vector<Series> series;
+      // Each curve: CSV column name (plain) and legend title (gnuplot enhanced text).
+      struct Curve {
+        std::string column, title;
+        std::vector<double> y;
+      };
+      std::vector<Curve> curves;
       for (double a : as) {
         kernels::LossParams p;
         p.kind = kernels::LossKind::Adma;
         p.a = a;
-        char name[64];
+        char name[64], title[96];
         std::snprintf(name, sizeof name, "adma_a=%g", a);
-        series.push_back({name, ps, curve(p, logits)});
+        std::snprintf(title, sizeof title, "Adma, {/:Italic a} = %g", a);
+        curves.push_back({name, title, curve(p, logits)});
       }
-      for (auto kind : {kernels::LossKind::CrossEntropy, kernels::LossKind::MSE, kernels::LossKind::SquaredHinge}) {
+      const std::pair<kernels::LossKind, const char*> others[] = {{kernels::LossKind::CrossEntropy, "CCE"},
+                                                                 {kernels::LossKind::MSE, "MSE"},
+                                                                 {kernels::LossKind::SquaredHinge, "squared hinge"}};
+      for (const auto& [kind, title] : others) {
         kernels::LossParams p;
         p.kind = kind;
-        series.push_back({kernels::loss_name(kind), ps, curve(p, logits)});
+        curves.push_back({kernels::loss_name(kind), title, curve(p, logits)});
       }
-      std::ofstream file;
-      if (!o->output.empty()) {
-        file.open(o->output);
-        ADMA_CHECK(file.good(), "cannot write ", o->output);
-      }
-      std::ostream& out = o->output.empty() ? std::cout : file;
+      std::ostringstream out;
       out << "p";
-      for (const auto& s : series) out << "," << s.name;
+      for (const auto& c : curves) out << "," << c.column;
       out << "\n";
       out.precision(10);
       for (size_t i = 0; i < ps.size(); ++i) {
         out << ps[i];
-        for (const auto& s : series) out << "," << s.y[i];
+        for (const auto& c : curves) out << "," << c.y[i];
         out << "\n";
       }
+      if (o->output.empty()) {
+        std::fwrite(out.str().data(), 1, out.str().size(), stdout);
+        ADMA_CHECK(std::fflush(stdout) == 0 && !std::ferror(stdout), "cannot write the table to standard output");
+      } else {
+        write_file_atomic(o->output, out.str());
+      }
       if (!o->plot.empty()) {
-        PlotOptions po;
-        po.y_max = o->ymax;
-        po.title = "loss against p_y, " + std::to_string(o->classes) + " classes";
-        write_line_plot_png(o->plot, series, po);
+        Figure fig;
+        fig.x_column = "p";
+        fig.x = ps;
+        fig.width = 960;
+        fig.height = 640;
+        PlotPanel panel;
+        panel.title = "Loss against the true-class probability, " + std::to_string(o->classes) +
+                      " classes (the rest of {/:Italic p} spread evenly)";
+        panel.x_label = "{/:Italic p}_{/:Italic y}";
+        panel.y_label = "loss";
+        panel.x_min = 0;
+        panel.x_max = 1;
+        panel.y_min = 0;
+        panel.y_max = o->ymax;  // CCE grows without bound as p_y -> 0; gnuplot clips it at the top
+        for (auto& c : curves) panel.series.push_back({c.column, c.title, c.y});
+        fig.panels.push_back(panel);
+        const PlotFiles files = write_figure(o->plot, fig);
+        if (!files.drawn) std::fprintf(stderr, "adma: %s\n", files.note.c_str());
       }
     };
   });

@@ -20,10 +20,14 @@ int main(int argc, char** argv) {
   adma::apps::register_devices(app);
   adma::apps::register_loss(app);
   adma::apps::register_loss_curves(app);
+  adma::apps::register_train(app);
+  adma::apps::register_evaluate(app);
+  adma::apps::register_experiment(app);
+  adma::apps::register_sweep(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;  // --help is 0; every usage error is 2
   }
   try {
     adma::apps::run_selected(app);
