@@ -343,7 +343,7 @@ std::string write_experiment_results(const std::string& out, int table, const st
   if (!plan.empty()) {
     const TrainSettings& s = plan.front().settings;
     md << "Settings of each run: optimizer " << s.optimizer << " (lr " << s.lr << "), L2 " << s.l2 << ", "
-       << s.epochs << " epochs, batch " << s.batch << ", augmentation " << s.augment << " (rotation " << s.rotation
+       << s.epochs << (s.epochs == 1 ? " epoch" : " epochs") << ", batch " << s.batch << ", augmentation " << s.augment << " (rotation " << s.rotation
        << "°, shift " << s.shift << ", flip " << (s.flip ? "on" : "off") << ")"
        << (s.train_limit > 0 ? ", first " + std::to_string(s.train_limit) + " training images" : std::string())
        << ". One run: `adma train";

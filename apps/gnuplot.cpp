@@ -104,6 +104,7 @@ std::string figure_csv(const Figure& fig) {
   os << csv_field(fig.x_column);
   for (const auto& p : fig.panels)
     for (const auto& s : p.series) os << "," << csv_field(s.column);
+  for (const auto& s : fig.extra) os << "," << csv_field(s.column);
   os << "\n";
   for (size_t i = 0; i < fig.x.size(); ++i) {
     os << number(fig.x[i]);

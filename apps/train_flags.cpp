@@ -269,7 +269,9 @@ std::vector<std::string> train_args(const TrainSettings& s, bool with_device) {
   if (!s.data_dir.empty()) add("--data-dir", s.data_dir);
   if (s.model != def.model) add("--model", s.model);
   add("--loss", s.loss);
-  add("--a", exact(s.loss_params.a));
+  // a matters to Adma only; other losses carry the table's default, which need not be spelt out.
+  const PaperResult* paper = find_paper_result(table_for(s.optimizer, s.l2), s.dataset, "adma");
+  if (s.loss == "adma" || s.loss_params.a != (paper ? paper->a : 0.25)) add("--a", exact(s.loss_params.a));
   if (s.loss_params.base != def.loss_params.base) add("--base", exact(s.loss_params.base));
   if (s.loss_params.q != def.loss_params.q) add("--q", exact(s.loss_params.q));
   if (s.loss_params.epsilon != def.loss_params.epsilon) add("--epsilon", exact(s.loss_params.epsilon));

@@ -3,7 +3,7 @@
 # Sourced, not run.
 
 ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libbenchmark-dev libopenblas-dev
-               zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev)
+               zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev gnuplot-nox)
 
 adma_install_packages() {
   local want=("${ADMA_PACKAGES[@]}" "$@") missing=()
