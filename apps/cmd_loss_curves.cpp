@@ -116,7 +116,7 @@ void register_loss_curves(CLI::App& app) {
         panel.x_max = 1;
         panel.y_min = 0;
         panel.y_max = o->ymax;  // CCE grows without bound as p_y -> 0; gnuplot clips it at the top
-        for (auto& c : curves) panel.series.push_back({c.column, c.title, c.y});
+        for (auto& c : curves) panel.series.push_back({c.column, c.title, c.y, ""});
         fig.panels.push_back(panel);
         const PlotFiles files = write_figure(o->plot, fig);
         if (!files.drawn) std::fprintf(stderr, "adma: %s\n", files.note.c_str());

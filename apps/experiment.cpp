@@ -424,9 +424,10 @@ std::string write_sweep_results(const std::string& out, const std::vector<CellSt
   p.y_label = "validation accuracy";
   p.key = "bottom right";
   p.points = true;
-  PlotSeries final_acc{"mean_final_val_accuracy", "final (mean over runs)", {}};
-  PlotSeries best_acc{"mean_best_val_accuracy", "best epoch (mean over runs)", {}};
-  PlotSeries spread{"std_final_val_accuracy", "", {}}, done{"runs_finished", "", {}}, planned{"runs_planned", "", {}};
+  PlotSeries final_acc{"mean_final_val_accuracy", "final (mean ± std over runs)", {}, "std_final_val_accuracy"};
+  PlotSeries best_acc{"mean_best_val_accuracy", "best epoch (mean over runs)", {}, ""};
+  PlotSeries spread{"std_final_val_accuracy", "", {}, ""};
+  PlotSeries done{"runs_finished", "", {}, ""}, planned{"runs_planned", "", {}, ""};
   for (const auto& c : cells) {
     fig.x.push_back(c.a);
     const bool any = c.finished > 0;

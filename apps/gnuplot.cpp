@@ -142,6 +142,16 @@ std::string figure_script(const Figure& fig, const std::string& png_name, const 
     if (!fig.title.empty()) gp << " title " << quoted(fig.title) << " font ',13'";
     gp << "\n";
   }
+  // 1-based CSV column of every name, for error bars drawn from another column.
+  std::vector<std::string> names{fig.x_column};
+  for (const auto& p : fig.panels)
+    for (const auto& s : p.series) names.push_back(s.column);
+  for (const auto& s : fig.extra) names.push_back(s.column);
+  auto column_of = [&](const std::string& name) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    ADMA_CHECK(it != names.end(), "figure '", fig.title, "': no column ", name, " for error bars");
+    return static_cast<int>(it - names.begin()) + 1;
+  };
   int column = 2;  // column 1 holds x
   for (const auto& p : fig.panels) {
     gp << "\n# " << (p.title.empty() ? "panel" : p.title) << "\n";
@@ -159,14 +169,18 @@ std::string figure_script(const Figure& fig, const std::string& png_name, const 
     }
     range(gp, "x", p.x_min, p.x_max);
     range(gp, "y", p.y_min, p.y_max);
+    // Marked points at the very edge of an autoscaled axis would sit on the border.
+    gp << "set offsets " << (p.points ? "graph 0.02, graph 0.02" : "0, 0") << ", 0, 0\n";
     if (p.key == "off") gp << "unset key\n";
     else gp << "set key " << p.key << "\n";
     gp << "plot ";
     for (size_t i = 0; i < p.series.size(); ++i) {
       if (i) gp << ", \\\n     ";
-      gp << (i == 0 ? quoted(csv_name) : std::string("''")) << " skip 1 using 1:" << column++ << " with "
-         << (p.points ? "linespoints" : "lines") << " ls " << i % (kNumColours * kNumDashes) + 1 << " title "
-         << quoted(p.series[i].title);
+      const auto& s = p.series[i];
+      gp << (i == 0 ? quoted(csv_name) : std::string("''")) << " skip 1 using 1:" << column++;
+      if (s.error_column.empty()) gp << " with " << (p.points ? "linespoints" : "lines");
+      else gp << ":" << column_of(s.error_column) << " with yerrorlines";
+      gp << " ls " << i % (kNumColours * kNumDashes) + 1 << " title " << quoted(s.title);
     }
     gp << "\n";
   }

@@ -16,6 +16,7 @@ struct PlotSeries {
   std::string column;  // CSV header of its column (plain text, unique in the figure)
   std::string title;   // legend entry (enhanced text)
   std::vector<double> y;  // one value per x of the figure; NaN = no point there
+  std::string error_column;  // "": none; else the column (e.g. in Figure::extra) of ± error bars
 };
 
 struct PlotPanel {

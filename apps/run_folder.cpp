@@ -177,8 +177,8 @@ PlotFiles RunFolder::draw_curves(const std::string& title) const {
   loss.y_label = "loss";
   acc.y_label = "accuracy";
   acc.key = "bottom right";
-  PlotSeries tl{"train_loss", "training", {}}, vl{"val_loss", "validation", {}};
-  PlotSeries ta{"train_accuracy", "training", {}}, va{"val_accuracy", "validation", {}};
+  PlotSeries tl{"train_loss", "training", {}, ""}, vl{"val_loss", "validation", {}, ""};
+  PlotSeries ta{"train_accuracy", "training", {}, ""}, va{"val_accuracy", "validation", {}, ""};
   for (const auto& m : rows_) {
     fig.x.push_back(m.epoch);
     tl.y.push_back(m.train_loss);

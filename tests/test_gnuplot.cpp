@@ -87,6 +87,20 @@ TEST(Gnuplot, ScriptUsesEnhancedTextPngcairoAndEscapes) {
   EXPECT_EQ(apps::enhanced_escape("p_y^2 {a}"), "p\\_y\\^2 \\{a\\}");
 }
 
+TEST(Gnuplot, ErrorBarsComeFromTheirColumn) {
+  Figure fig;
+  fig.x = {1, 2};
+  PlotPanel p;
+  p.series.push_back({"mean", "mean", {0.5, 0.6}, "std"});
+  fig.panels = {p};
+  fig.extra = {{"std", "", {0.01, 0.02}}};
+  const std::string gp = apps::figure_script(fig, "f.png", "f.csv");
+  EXPECT_TRUE(contains(gp, "using 1:2:3 with yerrorlines ls 1")) << gp;
+  EXPECT_EQ(apps::figure_csv(fig), "x,mean,std\n1,0.5,0.01\n2,0.6,0.02\n");
+  fig.panels[0].series[0].error_column = "nope";
+  EXPECT_THROW(apps::figure_script(fig, "f.png", "f.csv"), Error);
+}
+
 TEST(Gnuplot, FortySeriesStylesAreDistinctAndTheFirstEightAreSolid) {
   std::set<std::string> styles;
   for (size_t i = 0; i < 40; ++i) styles.insert(apps::series_style(i));
