@@ -117,6 +117,10 @@ nlohmann::json to_json(const EvaluateSettings& s);
 // a CUDA device that this build or machine lacks is refused, saying why.
 std::string resolve_device(const std::string& text, bool check_device = true);
 
+// --loss by name (throws "unknown loss 'x' (one of: ...)") and the check of its parameters.
+kernels::LossKind loss_kind_or_throw(const std::string& name);
+void validate_loss_params(const kernels::LossParams& p);
+
 // The names the flags accept (for help texts and messages).
 const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& schedule_names();

