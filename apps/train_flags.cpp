@@ -70,12 +70,12 @@ kernels::LossKind loss_kind_or_throw(const std::string& name) { return kernels::
 void validate_loss_params(const kernels::LossParams& p) { kernels::validate(p); }
 
 const std::vector<std::string>& optimizer_names() {
-  static const std::vector<std::string> n = {"adam", "sgd"};
+  static const std::vector<std::string> n = {"adam", "sgd", "adamw"};
   return n;
 }
 
 const std::vector<std::string>& schedule_names() {
-  static const std::vector<std::string> n = {"constant", "step", "time-decay", "cosine", "plateau"};
+  static const std::vector<std::string> n = {"constant", "step", "time", "cosine", "plateau"};
   return n;
 }
 
@@ -109,7 +109,7 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which) {
     cmd->add_option("--loss", f.loss, "adma, cce, mse, squared-hinge, gce, poly1 or focal")->capture_default_str();
     cmd->add_option_function<double>("--a", [F](double v) { F->a = v; },
                                      "Adma scaling factor (default: the paper's for the dataset, optimizer and L2)");
-    cmd->add_option("--optimizer", f.optimizer, "adam or sgd")->capture_default_str();
+    cmd->add_option("--optimizer", f.optimizer, "adam, sgd or adamw")->capture_default_str();
     cmd->add_option_function<double>("--l2", [F](double v) { F->l2 = v; },
                                      "L2 factor on conv kernels, Keras l2() (default 1e-4; 0 = without)");
     cmd->add_option("--seed", f.seed, "seed of initialisation, shuffling, augmentation, dropout")
@@ -132,11 +132,11 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which) {
                                    "learning rate (default Adam 1e-3, SGD 0.01, Flowers/HAM10000 4e-4)");
   cmd->add_option("--momentum", f.momentum, "SGD momentum")->capture_default_str();
   cmd->add_flag("--nesterov", f.nesterov, "SGD with Nesterov momentum");
-  cmd->add_option("--schedule", f.schedule, "learning-rate schedule: constant, step, time-decay, cosine, plateau")
+  cmd->add_option("--schedule", f.schedule, "learning-rate schedule: constant, step, time, cosine, plateau")
       ->capture_default_str();
   cmd->add_option("--lr-steps", f.lr_steps, "step: epochs after which lr is multiplied by --lr-factor, e.g. 30,60");
   cmd->add_option("--lr-factor", f.lr_factor, "step and plateau: factor applied to lr")->capture_default_str();
-  cmd->add_option("--lr-decay", f.lr_decay, "time-decay: lr / (1 + decay * iterations)")->capture_default_str();
+  cmd->add_option("--lr-decay", f.lr_decay, "time: Keras time-based decay, lr / (1 + decay * iterations)")->capture_default_str();
   cmd->add_option("--lr-patience", f.lr_patience, "plateau: epochs without improvement")->capture_default_str();
   cmd->add_option("--lr-min", f.lr_min, "plateau and cosine: lowest lr")->capture_default_str();
   cmd->add_option_function<int>("--epochs", [F](int v) { F->epochs = v; },
@@ -193,7 +193,7 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
                " is outside [--a-min, --a-max] = [", s.a_min, ", ", s.a_max, "]");
   }
 
-  const double default_lr = s.optimizer == "sgd" ? 0.01 : (d.lr > 0 ? d.lr : 1e-3);
+  const double default_lr = s.optimizer == "sgd" ? 0.01 : (d.lr > 0 ? d.lr : 1e-3);  // as optim/kinds.cpp
   s.lr = f.lr.value_or(default_lr);
   ADMA_CHECK(std::isfinite(s.lr) && s.lr > 0, "--lr must be > 0, got ", s.lr);
   s.momentum = f.momentum;
@@ -210,8 +210,10 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
     ADMA_CHECK(s.lr_steps[i] >= 1 && (i == 0 || s.lr_steps[i] > s.lr_steps[i - 1]),
                "--lr-steps: epochs must be >= 1 and increasing, got ", f.lr_steps);
   ADMA_CHECK(s.schedule != "step" || !s.lr_steps.empty(), "--schedule step needs --lr-steps (e.g. 30,60)");
+  ADMA_CHECK(s.schedule != "time" || f.lr_decay > 0, "--schedule time needs --lr-decay > 0");
   s.lr_factor = f.lr_factor;
   ADMA_CHECK(s.lr_factor > 0 && s.lr_factor < 1, "--lr-factor must be in (0, 1), got ", s.lr_factor);
+  ADMA_CHECK(s.l2 == 0 || s.optimizer != "adamw", "--l2 with adamw: AdamW decays weights itself; use --l2 0");
   s.lr_decay = f.lr_decay;
   ADMA_CHECK(std::isfinite(s.lr_decay) && s.lr_decay >= 0, "--lr-decay must be >= 0, got ", s.lr_decay);
   s.lr_patience = f.lr_patience;
@@ -316,6 +318,27 @@ std::vector<std::string> train_args(const TrainSettings& s, bool with_device) {
   else if (!s.out.empty()) add("--out", s.out);
   if (with_device) add("--device", s.device);
   return a;
+}
+
+std::string optimizer_spec(const TrainSettings& s) {
+  std::string spec = s.optimizer + ":lr=" + exact(s.lr);
+  if (s.optimizer == "sgd")
+    spec += ",momentum=" + exact(s.momentum) + ",nesterov=" + (s.nesterov ? "true" : "false");
+  return spec;
+}
+
+std::string schedule_spec(const TrainSettings& s) {
+  if (s.schedule == "step") {
+    std::string epochs;
+    for (int e : s.lr_steps) epochs += (epochs.empty() ? "" : "/") + std::to_string(e);
+    return "step:epochs=" + epochs + ",factor=" + exact(s.lr_factor);
+  }
+  if (s.schedule == "time") return "time:decay=" + exact(s.lr_decay);
+  if (s.schedule == "cosine") return "cosine:min_lr=" + exact(s.lr_min);
+  if (s.schedule == "plateau")
+    return "plateau:factor=" + exact(s.lr_factor) + ",patience=" + std::to_string(s.lr_patience) +
+           ",min_lr=" + exact(s.lr_min);
+  return "constant";
 }
 
 nlohmann::json to_json(const TrainSettings& s) {

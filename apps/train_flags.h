@@ -42,11 +42,11 @@ struct TrainSettings {
   double momentum = 0;         // SGD
   bool nesterov = false;       // SGD
   double l2 = 1e-4;            // Keras l2(lambda) on every conv kernel; 0 = none
-  std::string schedule = "constant";  // constant, step, time-decay, cosine, plateau
+  std::string schedule = "constant";  // constant, step, time, cosine, plateau (optim/kinds.cpp)
   std::vector<int> lr_steps;   // step: epochs after which lr *= lr_factor
   double lr_factor = 0.1;      // step and plateau
-  double lr_decay = 0;         // time-decay: lr / (1 + decay * iterations)
-  int lr_patience = 5;         // plateau: epochs without improvement
+  double lr_decay = 0;         // time: lr / (1 + decay * iterations)
+  int lr_patience = 10;        // plateau: epochs without improvement (Keras' default)
   double lr_min = 0;           // plateau and cosine floor
   // run
   int epochs = 75;
@@ -82,7 +82,7 @@ struct TrainFlags {
   bool nesterov = false;
   std::string schedule = "constant", lr_steps;
   double lr_factor = 0.1, lr_decay = 0, lr_min = 0;
-  int lr_patience = 5;
+  int lr_patience = 10;
   int batch = 64;
   int64_t train_limit = 0;
   std::string augment = "paper";
@@ -108,6 +108,12 @@ void check_output_folder(const TrainSettings& s);
 // identity of the run and every setting that differs from its default, so
 // resolve(parse(train_args(s))) == s.
 std::vector<std::string> train_args(const TrainSettings& s, bool with_device = true);
+
+// The optimizer and schedule as the library's spec strings (optim/kinds.h):
+// "adam:lr=0.001", "sgd:lr=0.01,momentum=0.9,nesterov=true",
+// "step:epochs=30/60,factor=0.1", "plateau:factor=0.1,patience=10,min_lr=0", ...
+std::string optimizer_spec(const TrainSettings& s);
+std::string schedule_spec(const TrainSettings& s);
 
 nlohmann::json to_json(const TrainSettings& s);
 nlohmann::json to_json(const EvaluateSettings& s);

@@ -76,7 +76,7 @@ TEST(TrainFlags, BadValuesNameTheFlag) {
   EXPECT_TRUE(contains(error_of({"--a", "-1"}), "--a")) << error_of({"--a", "-1"});
   EXPECT_TRUE(contains(error_of({"--a", "-1"}), "must be >= 0, got -1")) << error_of({"--a", "-1"});
   EXPECT_TRUE(contains(error_of({"--loss", "hinge"}), "unknown loss 'hinge'"));
-  EXPECT_TRUE(contains(error_of({"--optimizer", "rmsprop"}), "unknown optimizer 'rmsprop' (one of: adam, sgd)"));
+  EXPECT_TRUE(contains(error_of({"--optimizer", "rmsprop"}), "unknown optimizer 'rmsprop' (one of: adam, sgd, adamw)"));
   EXPECT_TRUE(contains(error_of({"--dataset", "imagenet"}), "unknown dataset 'imagenet'"));
   EXPECT_TRUE(contains(error_of({"--model", "resnet"}), "unknown model 'resnet'"));
   EXPECT_TRUE(contains(error_of({"--epochs", "0"}), "--epochs must be >= 1"));
@@ -115,13 +115,30 @@ TEST(TrainFlags, TrainArgsReproduceTheSettings) {
        "--device", "cpu", "--out", "r2"},
       {"--loss", "adma", "--a", "0.31", "--learn-a", "--a-lr", "0.01", "--a-max", "0.5", "--base", "3", "--schedule",
        "plateau", "--lr-patience", "3", "--lr-min", "1e-6", "--split", "0.6", "--device", "cpu", "--out", "r3"},
-      {"--loss", "focal", "--gamma", "1.5", "--schedule", "time-decay", "--lr-decay", "1e-4", "--device", "cpu"},
+      {"--loss", "focal", "--gamma", "1.5", "--schedule", "time", "--lr-decay", "1e-4", "--device", "cpu"},
   };
   for (const auto& args : cases) {
     const auto s = parse(args);
     const auto again = parse(apps::train_args(s));
     EXPECT_EQ(apps::to_json(again).dump(), apps::to_json(s).dump()) << testing::PrintToString(args);
   }
+}
+
+TEST(TrainFlags, OptimizerAndScheduleAsLibrarySpecs) {
+  EXPECT_EQ(apps::optimizer_spec(parse({"--device", "cpu"})), "adam:lr=0.001");
+  EXPECT_EQ(apps::optimizer_spec(parse({"--optimizer", "sgd", "--momentum", "0.9", "--nesterov", "--device", "cpu"})),
+            "sgd:lr=0.01,momentum=0.9,nesterov=true");
+  EXPECT_EQ(apps::schedule_spec(parse({"--device", "cpu"})), "constant");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "step", "--lr-steps", "30,60", "--device", "cpu"})),
+            "step:epochs=30/60,factor=0.1");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "plateau", "--lr-patience", "3", "--device", "cpu"})),
+            "plateau:factor=0.1,patience=3,min_lr=0");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "time", "--lr-decay", "1e-4", "--device", "cpu"})),
+            "time:decay=0.0001");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "cosine", "--lr-min", "1e-5", "--device", "cpu"})),
+            "cosine:min_lr=1e-05");
+  EXPECT_TRUE(contains(error_of({"--schedule", "time"}), "--lr-decay"));
+  EXPECT_TRUE(contains(error_of({"--optimizer", "adamw"}), "--l2 with adamw"));
 }
 
 TEST(TrainFlags, FinishedOutputFolderIsNotOverwritten) {
