@@ -3,6 +3,7 @@
 // commands), collect every finished run folder into results (apps/experiment.h).
 //   adma experiment --table 1 --datasets fashion-mnist --iterations 3 --jobs 2 --devices cuda:0,cuda:1
 //   adma sweep --dataset fashion-mnist --a 0.20:0.32:0.01 --epochs 10 --out sweeps/fm
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -27,13 +28,13 @@ std::vector<std::string> split_names(const std::string& text) {
 }
 
 struct LaunchFlags {
-  int jobs = 1;
+  int jobs = 0;  // 0: one per device of --devices, else 1
   std::string devices;
   bool print_commands = false, collect_only = false;
 };
 
 void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
-  cmd->add_option("--jobs", f.jobs, "runs at once (child processes)")->capture_default_str();
+  cmd->add_option("--jobs", f.jobs, "runs at once (child processes; default one per --devices entry, else 1)");
   cmd->add_option("--devices", f.devices, "devices to spread the runs over, e.g. cuda:0,cuda:1 (default: auto)");
   cmd->add_flag("--print-commands", f.print_commands,
                 "print one `adma train` command per pending run (for a cluster scheduler) and start none");
@@ -42,9 +43,8 @@ void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
 
 LaunchOptions resolve_launch(const LaunchFlags& f) {
   LaunchOptions o;
-  ADMA_CHECK(f.jobs >= 1, "--jobs must be >= 1, got ", f.jobs);
+  ADMA_CHECK(f.jobs >= 0, "--jobs must be >= 1, got ", f.jobs);
   ADMA_CHECK(!(f.print_commands && f.collect_only), "--print-commands and --collect-only exclude each other");
-  o.jobs = f.jobs;
   o.print_commands = f.print_commands;
   o.collect_only = f.collect_only;
   for (const auto& d : split_names(f.devices)) {
@@ -53,6 +53,7 @@ LaunchOptions resolve_launch(const LaunchFlags& f) {
     ADMA_CHECK(name != "cpu" || split_names(f.devices).size() == 1, "--devices: cpu cannot be mixed with GPUs");
     o.devices.push_back(name);
   }
+  o.jobs = f.jobs > 0 ? f.jobs : std::max<int>(1, static_cast<int>(o.devices.size()));
   return o;
 }
 

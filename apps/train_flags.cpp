@@ -41,6 +41,9 @@ std::string exact(double v) {
   return buf;
 }
 
+// The one place train flags read per-dataset defaults (epochs, lr, augmentation).
+// When data/datasets.h (the dataset registry) is merged, this reads its table instead,
+// which also admits its `idx` and `folder` datasets.
 const PaperDataset& dataset_or_throw(const std::string& name) {
   const PaperDataset* d = find_paper_dataset(name);
   ADMA_CHECK(d, "--dataset: unknown dataset '", name, "' (one of: ", paper_dataset_names(), ")");

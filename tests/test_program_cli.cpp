@@ -65,7 +65,7 @@ TEST(ProgramCli, EvaluateExperimentSweepBadFlags) {
   expect_usage_error({"experiment", "--datasets", "mnist,imagenet"}, "unknown dataset 'imagenet'");
   expect_usage_error({"experiment", "--losses", "adma,hinge"}, "unknown loss 'hinge'");
   expect_usage_error({"experiment", "--iterations", "0"}, "--iterations must be >= 1");
-  expect_usage_error({"experiment", "--jobs", "0"}, "--jobs must be >= 1");
+  expect_usage_error({"experiment", "--jobs", "-1"}, "--jobs must be >= 1");
   expect_usage_error({"sweep", "--a", "0.3:0.2:0.01"}, "ends before it starts");
   expect_usage_error({"sweep", "--a", "-0.1,0.2"}, "must be >= 0");
   expect_usage_error({"sweep", "--lr", "0"}, "--lr must be > 0");
