@@ -39,7 +39,11 @@ void TrainReport::end_epoch(const EpochMetrics& m) {
 
 RunSummary TrainReport::finish(double seconds) {
   const RunSummary s = folder_.write_summary(seconds, device_);
-  const PlotFiles plot = folder_.draw_curves(settings_.dataset + ", " + settings_.loss);
+  char a[32];
+  std::snprintf(a, sizeof a, "%g", settings_.loss_params.a);
+  const std::string title = enhanced_escape(settings_.dataset + ", " + settings_.loss) +
+                            (settings_.loss == "adma" ? std::string(" ({/:Italic a} = ") + a + ")" : std::string());
+  const PlotFiles plot = folder_.draw_curves(title);
   std::fprintf(out_, "final validation accuracy %.4f (best %.4f at epoch %d) in %.1f s\n", s.final_val_accuracy,
                s.best_val_accuracy, s.best_epoch, s.seconds);
   std::fprintf(out_, "metrics: %s  summary: %s  plot: %s\n", folder_.path("metrics.csv").c_str(),

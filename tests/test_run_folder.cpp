@@ -6,6 +6,7 @@
 #include "apps/progress.h"
 #include "apps/run_folder.h"
 #include "apps/subprocess.h"
+#include "apps/train_report.h"
 #include "core/error.h"
 #include "program_test_util.h"
 
@@ -204,6 +205,46 @@ TEST(Progress, UnwritableOutputFails) {
   p.begin_epoch(1);
   EXPECT_THROW(p.end_epoch(epoch(1, 0.5)), Error);
   std::fclose(f);
+}
+
+}  // namespace
+}  // namespace adma
+
+namespace adma {
+namespace {
+
+// What a trainer's hooks do through TrainReport: config.json, a line per epoch, summary.json.
+TEST(TrainReport, HooksWriteTheRunFolderAndOneLinePerEpoch) {
+  test::TempDir dir;
+  apps::TrainSettings s;
+  s.out = dir / "run";
+  s.epochs = 2;
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    apps::TrainReport report(s, 10, out);
+    report.start("cpu", "CPU reference (OpenBLAS)");
+    for (int e = 1; e <= 2; ++e) {
+      report.begin_epoch(e);
+      for (int i = 1; i <= 10; ++i) report.step(i, 0.5, 0.8);
+      report.end_epoch(epoch(e, 0.8 + 0.05 * e));
+    }
+    const auto summary = report.finish(12.0);
+    EXPECT_DOUBLE_EQ(summary.final_val_accuracy, 0.9);
+  }
+  const std::string text = read_all(out);
+  std::fclose(out);
+  EXPECT_TRUE(contains(text, "on cpu (CPU reference (OpenBLAS))")) << text;
+  EXPECT_TRUE(contains(text, "epoch 1/2: train loss")) << text;
+  EXPECT_TRUE(contains(text, "epoch 2/2: train loss")) << text;
+  EXPECT_TRUE(contains(text, "final validation accuracy 0.9000 (best 0.9000 at epoch 2)")) << text;
+  const auto config = nlohmann::json::parse(apps::read_file(dir / "run/config.json"));
+  EXPECT_EQ(config["backend"], "CPU reference (OpenBLAS)");
+  EXPECT_EQ(config["loss"]["name"], "adma");
+  EXPECT_EQ(config["optimizer"]["lr"], 1e-3);
+  EXPECT_EQ(apps::read_metrics_csv(dir / "run/metrics.csv").size(), 2u);
+  EXPECT_TRUE(apps::run_finished(dir / "run"));
+  EXPECT_TRUE(contains(apps::read_file(dir / "run/curves.gp"), "fashion-mnist, adma ({/:Italic a} = 0.25)"));
 }
 
 }  // namespace
