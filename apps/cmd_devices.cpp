@@ -1,4 +1,5 @@
-// `adma devices`: which backends this build has and which GPUs it can see.
+// `adma devices`: which backends this build has, the CUDA driver, runtime, cuDNN
+// and cuBLAS versions, and each GPU it can see (name, compute capability, memory).
 #include <cstdio>
 
 #include "apps/commands.h"
@@ -15,9 +16,17 @@ void register_devices(CLI::App& app) {
         std::printf("cuda: not built (configure with -DADMA_CUDA=ON)\n");
         return;
       }
+      std::printf("cuda: %s\n", cuda_rt::versions().c_str());
       const int n = cuda_rt::device_count();
       if (n == 0) std::printf("cuda: built, %s\n", cuda_rt::no_device_reason().c_str());
-      for (int i = 0; i < n; ++i) std::printf("cuda:%d: %s\n", i, cuda_rt::device_name(i).c_str());
+      for (int i = 0; i < n; ++i) {
+        const auto d = cuda_rt::device_info(i);
+        const double gib = 1024.0 * 1024.0 * 1024.0;
+        std::printf("cuda:%d: %s, compute capability %d.%d, %d SMs, %.1f GiB (%.1f GiB free), %zu KB shared "
+                    "memory per block (opt-in)\n",
+                    i, d.name.c_str(), d.cc_major, d.cc_minor, d.sms, d.total_bytes / gib, d.free_bytes / gib,
+                    d.shared_per_block_optin / 1024);
+      }
     };
   });
 }

@@ -11,8 +11,9 @@
 
 #include "apps/commands.h"
 #include "apps/files.h"
-#include "apps/parse.h"
 #include "apps/gnuplot.h"
+#include "apps/loss_flags.h"
+#include "apps/parse.h"
 #include "losses/evaluate.h"
 
 namespace adma::apps {
@@ -34,8 +35,10 @@ std::vector<std::vector<double>> logits_for(const std::vector<double>& ps, int c
   return rows;
 }
 
-std::vector<double> curve(const kernels::LossParams& params, const std::vector<std::vector<double>>& logits) {
-  return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+std::vector<double> curve(const losses::LossParams& params, const std::vector<std::vector<double>>& logits) {
+  return with_flag_names([&] {
+    return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+  });
 }
 
 }  // namespace
@@ -69,21 +72,21 @@ void register_loss_curves(CLI::App& app) {
       };
       std::vector<Curve> curves;
       for (double a : as) {
-        kernels::LossParams p;
-        p.kind = kernels::LossKind::Adma;
+        losses::LossParams p;
+        p.kind = losses::LossKind::Adma;
         p.a = a;
         char name[64], title[96];
         std::snprintf(name, sizeof name, "adma_a=%g", a);
         std::snprintf(title, sizeof title, "Adma, {/:Italic a} = %g", a);
         curves.push_back({name, title, curve(p, logits)});
       }
-      const std::pair<kernels::LossKind, const char*> others[] = {{kernels::LossKind::CrossEntropy, "CCE"},
-                                                                 {kernels::LossKind::MSE, "MSE"},
-                                                                 {kernels::LossKind::SquaredHinge, "squared hinge"}};
+      const std::pair<losses::LossKind, const char*> others[] = {{losses::LossKind::CrossEntropy, "CCE"},
+                                                                 {losses::LossKind::MSE, "MSE"},
+                                                                 {losses::LossKind::SquaredHinge, "squared hinge"}};
       for (const auto& [kind, title] : others) {
-        kernels::LossParams p;
+        losses::LossParams p;
         p.kind = kind;
-        curves.push_back({kernels::loss_name(kind), title, curve(p, logits)});
+        curves.push_back({losses::loss_name(kind), title, curve(p, logits)});
       }
       std::ostringstream out;
       out << "p";

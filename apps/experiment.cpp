@@ -127,7 +127,7 @@ std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, bool local) {
     ADMA_CHECK(find_paper_dataset(d), "--datasets: unknown dataset '", d, "' (one of: ", paper_dataset_names(), ")");
   for (const auto& l : spec.losses) {
     try {
-      loss_kind_or_throw(l);
+      losses::loss_kind_from_name(l);
     } catch (const Error& e) {
       ADMA_THROW("--losses: ", e.what());
     }

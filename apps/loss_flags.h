@@ -1,32 +1,46 @@
-// The flags every loss-related command shares: --loss and its parameters.
+// The flags every loss-related command shares: --loss and one flag per loss
+// parameter, all made from the tables in losses/loss_kind.h. The command line checks
+// nothing itself: the library validates where the parameters enter and throws
+// losses::LossParamError in its own words; with_flag_names() adds which flag it was.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <string>
+#include <vector>
 
-#include "kernels/softmax_loss.h"
+#include "core/error.h"
+#include "losses/loss_kind.h"
 
 namespace adma::apps {
 
 struct LossFlags {
-  std::string loss = "adma";
-  kernels::LossParams params;
-  // Resolves --loss into params.kind and checks every parameter.
-  kernels::LossParams resolved() const {
-    kernels::LossParams p = params;
-    p.kind = kernels::loss_kind_from_name(loss);
-    kernels::validate(p);
+  std::string loss = losses::kLossKinds[0].name;
+  losses::LossParams params;
+  // --loss resolved into params.kind (the values are checked by the library, later).
+  losses::LossParams resolved() const {
+    losses::LossParams p = params;
+    p.kind = losses::loss_kind_from_name(loss);
     return p;
   }
 };
 
+// Runs `f`; a bad loss parameter comes back as "--a: Adma scaling factor a must be >= 0, got -1".
+template <typename F>
+auto with_flag_names(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const losses::LossParamError& e) {
+    throw Error(std::string("--") + losses::kLossParams[static_cast<int>(e.param)].name + ": " + e.what());
+  }
+}
+
 inline void add_loss_flags(CLI::App* cmd, const std::shared_ptr<LossFlags>& f) {
-  cmd->add_option("--loss", f->loss, "adma, cce, mse, squared-hinge, gce, poly1 or focal")
-      ->check(CLI::IsMember({"adma", "cce", "mse", "squared-hinge", "gce", "poly1", "focal"}));
-  cmd->add_option("--a", f->params.a, "Adma scaling factor a (paper: 0.245-0.312)");
-  cmd->add_option("--base", f->params.base, "Adma base b in b - b^(p^a) (default e)");
-  cmd->add_option("--q", f->params.q, "generalized cross-entropy q");
-  cmd->add_option("--epsilon", f->params.epsilon, "Poly-1 epsilon");
-  cmd->add_option("--gamma", f->params.gamma, "focal loss gamma");
+  std::vector<std::string> names;
+  for (const auto& k : losses::kLossKinds) names.push_back(k.name);
+  cmd->add_option("--loss", f->loss, losses::loss_names() + " (adma loss --list describes them)")
+      ->check(CLI::IsMember(names));
+  for (const auto& info : losses::kLossParams)
+    cmd->add_option(std::string("--") + info.name, f->params[info.param], info.help);
 }
 
 }  // namespace adma::apps

@@ -1,12 +1,15 @@
 // Flag declarations and their resolution into TrainSettings / EvaluateSettings.
 #include "apps/train_flags.h"
 
+#include "apps/loss_flags.h"
+
 #include <sys/stat.h>
 
 #include <cmath>
 #include <ctime>
 
 #include "apps/files.h"
+#include "apps/loss_flags.h"
 #include "apps/paper_tables.h"
 #include "apps/parse.h"
 #include "core/cuda/runtime.h"
@@ -65,12 +68,6 @@ std::string utc_stamp() {
 }
 
 }  // namespace
-
-// The two calls into the loss table (kernels/softmax_loss.h today; losses/loss_kind.h
-// after the structure change: losses::loss_kind_from_name, and losses::validate
-// inside apps::with_flag_names so the message names the flag).
-kernels::LossKind loss_kind_or_throw(const std::string& name) { return kernels::loss_kind_from_name(name); }
-void validate_loss_params(const kernels::LossParams& p) { kernels::validate(p); }
 
 const std::vector<std::string>& optimizer_names() {
   static const std::vector<std::string> n = {"adam", "sgd", "adamw"};
@@ -176,18 +173,18 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
   ADMA_CHECK(std::isfinite(s.l2) && s.l2 >= 0, "--l2 must be >= 0 (0 = without regularisation), got ", s.l2);
 
   s.loss = f.loss;
-  s.loss_params.kind = loss_kind_or_throw(f.loss);  // "unknown loss 'x' (one of: ...)"
+  s.loss_params.kind = losses::loss_kind_from_name(f.loss);  // "unknown loss 'x' (one of: ...)"
   const PaperResult* paper = find_paper_result(table_for(s.optimizer, s.l2), s.dataset, "adma");
   s.loss_params.a = f.a.value_or(paper ? paper->a : 0.25);
   s.loss_params.base = f.base;
   s.loss_params.q = f.q;
   s.loss_params.epsilon = f.epsilon;
   s.loss_params.gamma = f.gamma;
-  validate_loss_params(s.loss_params);  // "--a (Adma scaling factor) must be >= 0, got -1"
+  with_flag_names([&] { losses::validate(s.loss_params); });  // "--a: Adma scaling factor a must be >= 0, got -1"
   s.learn_a = f.learn_a;
   s.a_lr = f.a_lr, s.a_min = f.a_min, s.a_max = f.a_max;
   if (s.learn_a) {
-    ADMA_CHECK(s.loss_params.kind == kernels::LossKind::Adma, "--learn-a: only Adma has a scaling factor, the loss is ",
+    ADMA_CHECK(s.loss_params.kind == losses::LossKind::Adma, "--learn-a: only Adma has a scaling factor, the loss is ",
                s.loss);
     ADMA_CHECK(std::isfinite(s.a_lr) && s.a_lr > 0, "--a-lr must be > 0, got ", s.a_lr);
     ADMA_CHECK(s.a_min >= 0 && s.a_min <= s.a_max, "--a-min/--a-max: need 0 <= a-min <= a-max, got [", s.a_min, ", ",

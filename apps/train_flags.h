@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/device.h"
-#include "kernels/softmax_loss.h"
+#include "losses/loss_kind.h"
 
 namespace adma::apps {
 
@@ -32,7 +32,7 @@ struct TrainSettings {
   // model and loss
   std::string model = "convnet";
   std::string loss = "adma";
-  kernels::LossParams loss_params;  // kind resolved from `loss`; a, base, q, epsilon, gamma
+  losses::LossParams loss_params;  // kind resolved from `loss`; a, base, q, epsilon, gamma
   bool learn_a = false;        // Adma: train `a` as a parameter
   double a_lr = 1e-3;          //   its learning rate
   double a_min = 0, a_max = 1; //   and the range it is clamped to
@@ -122,10 +122,6 @@ nlohmann::json to_json(const EvaluateSettings& s);
 // "cuda" (= cuda:0) or "cuda:N". Returns "cpu" or "cuda:N". With check_device,
 // a CUDA device that this build or machine lacks is refused, saying why.
 std::string resolve_device(const std::string& text, bool check_device = true);
-
-// --loss by name (throws "unknown loss 'x' (one of: ...)") and the check of its parameters.
-kernels::LossKind loss_kind_or_throw(const std::string& name);
-void validate_loss_params(const kernels::LossParams& p);
 
 // The names the flags accept (for help texts and messages).
 const std::vector<std::string>& optimizer_names();

@@ -21,6 +21,7 @@ double median_us(int reps, cudaStream_t s, F&& run) {
   CUDA_CHECK(cudaEventCreate(&a));
   CUDA_CHECK(cudaEventCreate(&b));
   for (int i = 0; i < 10; ++i) run();
+  CUDA_CHECK(cudaGetLastError());
   std::vector<float> ms;
   for (int i = 0; i < reps; ++i) {
     CUDA_CHECK(cudaEventRecord(a, s));
@@ -31,8 +32,11 @@ double median_us(int reps, cudaStream_t s, F&& run) {
     CUDA_CHECK(cudaEventElapsedTime(&t, a, b));
     ms.push_back(t);
   }
-  cudaEventDestroy(a);
-  cudaEventDestroy(b);
+  // A launch inside run() that failed asynchronously surfaces here, not as a time.
+  CUDA_CHECK(cudaGetLastError());
+  CUDA_CHECK(cudaStreamSynchronize(s));
+  CUDA_CHECK(cudaEventDestroy(a));
+  CUDA_CHECK(cudaEventDestroy(b));
   std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
   return ms[ms.size() / 2] * 1000.0;
 }

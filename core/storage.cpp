@@ -8,9 +8,14 @@
 
 namespace adma {
 
-Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
+Storage::Storage(size_t bytes, Device device, bool pinned) : bytes_(bytes), device_(device), pinned_(pinned) {
+  ADMA_CHECK(!pinned || device.is_cpu(), "pinned memory is host memory, not ", device.str());
+  // Without a device there is nothing to pin for: ordinary host memory serves.
+  if (pinned_ && cuda_rt::device_count() == 0) pinned_ = false;
   if (bytes == 0) return;
-  if (device.is_cpu()) {
+  if (pinned_) {
+    data_ = cuda_rt::host_alloc_pinned(bytes);
+  } else if (device.is_cpu()) {
     size_t rounded = (bytes + 63) / 64 * 64;
     data_ = std::aligned_alloc(64, rounded);
     ADMA_CHECK(data_ != nullptr, "host allocation of ", bytes, " bytes failed");
@@ -21,7 +26,9 @@ Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
 
 Storage::~Storage() {
   if (!data_) return;
-  if (device_.is_cpu())
+  if (pinned_)
+    cuda_rt::host_free_pinned(data_);
+  else if (device_.is_cpu())
     std::free(data_);
   else
     cuda_rt::free(data_, device_.index);

@@ -11,7 +11,9 @@ namespace adma {
 
 class Storage {
  public:
-  Storage(size_t bytes, Device device);
+  // `pinned` (host only): page-locked memory, which stream-ordered copies to and
+  // from a device need (Tensor::empty_pinned; a batch's staging buffer).
+  Storage(size_t bytes, Device device, bool pinned = false);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -20,15 +22,20 @@ class Storage {
   const void* data() const { return data_; }
   size_t bytes() const { return bytes_; }
   Device device() const { return device_; }
+  bool pinned() const { return pinned_; }
 
   static std::shared_ptr<Storage> make(size_t bytes, Device device) {
     return std::make_shared<Storage>(bytes, device);
+  }
+  static std::shared_ptr<Storage> make_pinned(size_t bytes) {
+    return std::make_shared<Storage>(bytes, Device::cpu(), true);
   }
 
  private:
   void* data_ = nullptr;
   size_t bytes_ = 0;
   Device device_;
+  bool pinned_ = false;
 };
 
 }  // namespace adma

@@ -3,12 +3,18 @@
 
 #include <cstring>
 
+#include "core/context.h"
 #include "core/cuda/runtime.h"
 
 namespace adma {
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   auto st = Storage::make(static_cast<size_t>(shape.numel()) * dtype_size(dtype), device);
+  return view(st, 0, shape, dtype);
+}
+
+Tensor Tensor::empty_pinned(const Shape& shape, DType dtype) {
+  auto st = Storage::make_pinned(static_cast<size_t>(shape.numel()) * dtype_size(dtype));
   return view(st, 0, shape, dtype);
 }
 
@@ -47,20 +53,50 @@ Tensor Tensor::reshape(const Shape& shape) const {
   return view(storage_, offset_, shape, dtype_);
 }
 
+namespace {
+void check_copy(const Tensor& dst, const Tensor& src, const char* what) {
+  ADMA_CHECK(src.shape() == dst.shape() && src.dtype() == dst.dtype(), what, ": ", src.shape().str(), " ",
+             dtype_name(src.dtype()), " into ", dst.shape().str(), " ", dtype_name(dst.dtype()));
+}
+cuda_rt::CopyKind kind_of(const Tensor& dst, const Tensor& src) {
+  if (dst.device().is_cuda() && src.device().is_cpu()) return cuda_rt::CopyKind::HostToDevice;
+  if (dst.device().is_cpu() && src.device().is_cuda()) return cuda_rt::CopyKind::DeviceToHost;
+  return cuda_rt::CopyKind::DeviceToDevice;
+}
+}  // namespace
+
 void Tensor::copy_from(const Tensor& src) {
-  ADMA_CHECK(src.shape() == shape_ && src.dtype() == dtype_, "copy_from: ", src.shape().str(), " ",
-             dtype_name(src.dtype()), " into ", shape_.str(), " ", dtype_name(dtype_));
+  check_copy(*this, src, "copy_from");
   size_t n = nbytes();
   if (n == 0) return;
   if (device_.is_cpu() && src.device().is_cpu()) {
     std::memmove(raw(), src.raw(), n);
-  } else if (device_.is_cuda() && src.device().is_cpu()) {
-    cuda_rt::memcpy_sync(raw(), src.raw(), n, cuda_rt::CopyKind::HostToDevice, device_.index);
-  } else if (device_.is_cpu() && src.device().is_cuda()) {
-    cuda_rt::memcpy_sync(raw(), src.raw(), n, cuda_rt::CopyKind::DeviceToHost, src.device().index);
-  } else {
-    cuda_rt::memcpy_sync(raw(), src.raw(), n, cuda_rt::CopyKind::DeviceToDevice, device_.index);
+    return;
   }
+  // Between two devices the source's pending work must land first.
+  if (device_.is_cuda() && src.device().is_cuda() && src.device() != device_) Context::get(src.device()).synchronize();
+  const Device on = device_.is_cuda() ? device_ : src.device();
+  cuda_rt::memcpy_sync(raw(), src.raw(), n, kind_of(*this, src), on.index, Context::get(on).stream);
+}
+
+void Tensor::copy_from_async(const Tensor& src, Context& ctx) {
+  check_copy(*this, src, "copy_from_async");
+  size_t n = nbytes();
+  if (n == 0) return;
+  if (device_.is_cpu() && src.device().is_cpu()) {
+    std::memmove(raw(), src.raw(), n);  // the CPU "stream" is the calling thread
+    return;
+  }
+  const Device on = device_.is_cuda() ? device_ : src.device();
+  ADMA_CHECK(ctx.device == on, "copy_from_async: the copy involves ", on.str(), " but the context is ",
+             ctx.device.str());
+  ADMA_CHECK(device_.is_cuda() || is_pinned(), "copy_from_async: the host destination ", shape_.str(),
+             " is pageable memory; allocate it with Tensor::empty_pinned");
+  ADMA_CHECK(src.device().is_cuda() || src.is_pinned(), "copy_from_async: the host source ", src.shape().str(),
+             " is pageable memory; stage it in a Tensor::empty_pinned buffer");
+  ADMA_CHECK(!(device_.is_cuda() && src.device().is_cuda()) || device_ == src.device(),
+             "copy_from_async: ", src.device().str(), " to ", device_.str(), " crosses devices; use copy_from");
+  cuda_rt::memcpy_async(raw(), src.raw(), n, kind_of(*this, src), on.index, ctx.stream);
 }
 
 Tensor Tensor::to(Device device) const {

@@ -4,8 +4,10 @@
 //           db[k] = sum_{n,p,q} dy[n,k,p,q]. All three accumulate (+=).
 // CPU: im2col + OpenBLAS GEMM, one image at a time (workspace = one column matrix).
 // CUDA: cuDNN forward / backward-data / backward-filter; algorithms found once in
-// conv2d_plan (cudnnFind*), their largest workspace reported in the plan.
+// conv2d_setup (cudnnFind*), their largest workspace reported in the setup.
 #pragma once
+#include <memory>
+
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
 
@@ -19,43 +21,74 @@ struct Conv2dGeometry {
   int64_t out_w() const { return (w + 2 * pad_w - s) / stride_w + 1; }
 };
 
-struct Conv2dPlan : KernelPlan {
+namespace cuda {
+struct Conv2dState;  // cuDNN descriptors and the algorithms found (kernels/cuda/cudnn_conv2d.cpp)
+}
+
+struct Conv2dSetup : KernelSetup {
   Conv2dGeometry g;
   DType dtype = DType::F32;
+  std::shared_ptr<cuda::Conv2dState> cuda;  // null on the CPU
 };
 
-ADMA_DECLARE_BOTH(void conv2d_plan_init(Context& ctx, Conv2dPlan& plan))
-ADMA_DECLARE_BOTH(void conv2d_forward(Context& ctx, const Conv2dPlan& plan, const Tensor& x, const Tensor& w,
-                                      const Tensor& b, Tensor& y, Tensor& workspace))
-ADMA_DECLARE_BOTH(void conv2d_backward_data(Context& ctx, const Conv2dPlan& plan, const Tensor& w,
-                                            const Tensor& dy, Tensor& dx, Tensor& workspace))
-ADMA_DECLARE_BOTH(void conv2d_backward_filter(Context& ctx, const Conv2dPlan& plan, const Tensor& x,
-                                              const Tensor& dy, Tensor& dw, Tensor& workspace))
-ADMA_DECLARE_BOTH(void conv2d_backward_bias(Context& ctx, const Conv2dPlan& plan, const Tensor& dy, Tensor& db))
+namespace cpu {
+void conv2d_setup_init(Context& ctx, Conv2dSetup& s);
+void conv2d_forward(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+                    Tensor& workspace);
+void conv2d_backward_data(Context& ctx, const Conv2dSetup& s, const Tensor& w, const Tensor& dy, Tensor& dx,
+                          Tensor& workspace);
+void conv2d_backward_filter(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& dy, Tensor& dw,
+                            Tensor& workspace);
+void conv2d_backward_bias(Context& ctx, const Conv2dSetup& s, const Tensor& dy, Tensor& db);
+}  // namespace cpu
+namespace cuda {
+void conv2d_setup_init(Context& ctx, Conv2dSetup& s);
+void conv2d_forward(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+                    Tensor& workspace);
+void conv2d_backward_data(Context& ctx, const Conv2dSetup& s, const Tensor& w, const Tensor& dy, Tensor& dx,
+                          Tensor& workspace);
+void conv2d_backward_filter(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& dy, Tensor& dw,
+                            Tensor& workspace);
+void conv2d_backward_bias(Context& ctx, const Conv2dSetup& s, const Tensor& dy, Tensor& db);
+}  // namespace cuda
 
-inline void conv2d_plan_init(Context& ctx, Conv2dPlan& p) { ADMA_DISPATCH(ctx, conv2d_plan_init, ctx, p); }
-inline Conv2dPlan conv2d_plan(Context& ctx, const Conv2dGeometry& g, DType dtype) {
-  Conv2dPlan p;
-  p.g = g;
-  p.dtype = dtype;
-  conv2d_plan_init(ctx, p);
-  return p;
+// Operand checks, once for both backends: x/dx [N, C, H, W], w/dw [K, C, R, S],
+// y/dy [N, K, P, Q], b/db [K], and the workspace the setup asked for.
+void check_conv2d_operands(const char* op, const Conv2dSetup& s, const Tensor* x, const Tensor* w, const Tensor* y,
+                           const Tensor* b, const Tensor* workspace);
+
+inline void conv2d_setup_init(Context& ctx, Conv2dSetup& s) {
+  const auto& g = s.g;
+  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "conv2d: a ", g.r, "x", g.s, " filter does not fit a ", g.h, "x", g.w,
+             " input with padding ", g.pad_h, "x", g.pad_w);
+  ADMA_DISPATCH(ctx, conv2d_setup_init, ctx, s);
+}
+inline Conv2dSetup conv2d_setup(Context& ctx, const Conv2dGeometry& g, DType dtype) {
+  Conv2dSetup s;
+  s.g = g;
+  s.dtype = dtype;
+  conv2d_setup_init(ctx, s);
+  return s;
 }
 // y = conv(x, w) + b (b may be undefined: no bias).
-inline void conv2d_forward(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b,
+inline void conv2d_forward(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& w, const Tensor& b,
                            Tensor& y, Tensor& ws) {
-  ADMA_DISPATCH(ctx, conv2d_forward, ctx, p, x, w, b, y, ws);
+  check_conv2d_operands("conv2d_forward", s, &x, &w, &y, b.defined() ? &b : nullptr, &ws);
+  ADMA_DISPATCH(ctx, conv2d_forward, ctx, s, x, w, b, y, ws);
 }
-inline void conv2d_backward_data(Context& ctx, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+inline void conv2d_backward_data(Context& ctx, const Conv2dSetup& s, const Tensor& w, const Tensor& dy, Tensor& dx,
                                  Tensor& ws) {
-  ADMA_DISPATCH(ctx, conv2d_backward_data, ctx, p, w, dy, dx, ws);
+  check_conv2d_operands("conv2d_backward_data", s, &dx, &w, &dy, nullptr, &ws);
+  ADMA_DISPATCH(ctx, conv2d_backward_data, ctx, s, w, dy, dx, ws);
 }
-inline void conv2d_backward_filter(Context& ctx, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+inline void conv2d_backward_filter(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& dy, Tensor& dw,
                                    Tensor& ws) {
-  ADMA_DISPATCH(ctx, conv2d_backward_filter, ctx, p, x, dy, dw, ws);
+  check_conv2d_operands("conv2d_backward_filter", s, &x, &dw, &dy, nullptr, &ws);
+  ADMA_DISPATCH(ctx, conv2d_backward_filter, ctx, s, x, dy, dw, ws);
 }
-inline void conv2d_backward_bias(Context& ctx, const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
-  ADMA_DISPATCH(ctx, conv2d_backward_bias, ctx, p, dy, db);
+inline void conv2d_backward_bias(Context& ctx, const Conv2dSetup& s, const Tensor& dy, Tensor& db) {
+  check_conv2d_operands("conv2d_backward_bias", s, nullptr, nullptr, &dy, &db, nullptr);
+  ADMA_DISPATCH(ctx, conv2d_backward_bias, ctx, s, dy, db);
 }
 
 }  // namespace adma::kernels

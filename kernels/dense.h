@@ -9,19 +9,36 @@
 
 namespace adma::kernels {
 
-ADMA_DECLARE_BOTH(void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y))
-ADMA_DECLARE_BOTH(void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx))
-ADMA_DECLARE_BOTH(void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw,
-                                             Tensor& db))
+namespace cpu {
+void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y);
+void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx);
+void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);
+}  // namespace cpu
+namespace cuda {
+void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y);
+void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx);
+void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);
+}  // namespace cuda
+
+// x/dx [N, I], w/dw [O, I], y/dy [N, O], b/db [O] (optional), one dtype.
+inline void check_dense_operands(const char* op, const Tensor& x, const Tensor& w, const Tensor& y, const Tensor& b) {
+  ADMA_CHECK(x.shape().rank() == 2 && w.shape().rank() == 2 && y.shape().rank() == 2 && w.dim(1) == x.dim(1) &&
+                 y.dim(0) == x.dim(0) && y.dim(1) == w.dim(0) && x.dtype() == w.dtype() && y.dtype() == w.dtype(),
+             op, ": x ", x.shape().str(), " w ", w.shape().str(), " y ", y.shape().str());
+  if (b.defined()) expect_operand(op, b, Shape{w.dim(0)}, w.dtype());
+}
 
 inline void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
+  check_dense_operands("dense_forward", x, w, y, b);
   ADMA_DISPATCH(ctx, dense_forward, ctx, x, w, b, y);
 }
 inline void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx) {
+  check_dense_operands("dense_backward_data", dx, w, dy, Tensor());
   ADMA_DISPATCH(ctx, dense_backward_data, ctx, w, dy, dx);
 }
 // db may be undefined (no bias).
 inline void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+  check_dense_operands("dense_backward_params", x, dw, dy, db);
   ADMA_DISPATCH(ctx, dense_backward_params, ctx, x, dy, dw, db);
 }
 

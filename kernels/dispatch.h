@@ -1,12 +1,23 @@
-// The one place that picks a backend. Every public kernel in adma::kernels is
-//   void foo(Context& ctx, ...) { ADMA_DISPATCH(ctx, foo, ctx, ...); }
-// which calls cpu::foo or cuda::foo (same signature) by the context's device.
-// This is the only #if on ADMA_WITH_CUDA above core/: layers never see one.
+// The one place that picks a backend. A kernel family header (kernels/elu.h is
+// the model) declares both sides by hand, where grep, ctags and go-to-definition find them,
+//   namespace cpu  { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
+//   namespace cuda { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
+// and the public kernels::elu_forward checks its operands once, then
+//   ADMA_DISPATCH(ctx, elu_forward, ctx, s, x, y);
+// which calls cpu::elu_forward or cuda::elu_forward by the context's device. It also
+// checks, at compile time, that &cpu::fn and &cuda::fn have the same type (so no kernel
+// name is overloaded, and the two signatures cannot drift).
+// Without CUDA the cuda:: declarations still exist and the check still runs; the
+// call sits in a discarded `if constexpr` branch, so no definition is needed.
+// kWithCuda is the only use of ADMA_WITH_CUDA above core/: layers never see one.
 #pragma once
-#include <memory>
+#include <cstddef>
+#include <initializer_list>
+#include <type_traits>
 
 #include "core/context.h"
 #include "core/error.h"
+#include "core/tensor.h"
 
 namespace adma::kernels {
 
@@ -14,33 +25,41 @@ namespace adma::kernels {
   ADMA_THROW(op, " on a CUDA tensor, but adma was built without CUDA (-DADMA_CUDA=ON)");
 }
 
-// What a kernel family decides once, when the graph is built: cuDNN
-// descriptors and algorithms (`cuda`, opaque here), and the scratch it needs.
-struct KernelPlan {
-  std::shared_ptr<void> cuda;  // backend state; null on the CPU
+// What a kernel family decides once, when the graph is built (its "setup": cuDNN
+// descriptors and algorithms, constants converted to the compute type) and the
+// memory it asks the graph for. Each family's FooSetup derives from this and holds
+// its CUDA state typed, as std::shared_ptr<cuda::FooState> (null on the CPU).
+struct KernelSetup {
   size_t workspace_bytes = 0;  // scratch shared by all nodes, valid during one call
   size_t reserve_bytes = 0;    // per-node memory kept from forward to backward
 };
 
+// The operand checks every public kernel makes once, above the dispatch.
+inline void expect_operand(const char* what, const Tensor& t, const Shape& shape, DType dtype) {
+  ADMA_CHECK(t.defined() && t.shape() == shape && t.dtype() == dtype, what, ": expected ", shape.str(), " ",
+             dtype_name(dtype), ", got ", t.defined() ? t.shape().str() + " " + dtype_name(t.dtype()) : "nothing");
+}
+inline void expect_same(const char* op, const Tensor& a, const Tensor& b) {
+  ADMA_CHECK(a.shape() == b.shape() && a.dtype() == b.dtype(), op, ": operand ", a.shape().str(), " ",
+             dtype_name(a.dtype()), " vs ", b.shape().str(), " ", dtype_name(b.dtype()));
+}
+
 }  // namespace adma::kernels
 
+namespace adma::kernels {
 #if defined(ADMA_WITH_CUDA)
-#define ADMA_DISPATCH(ctx, fn, ...) \
-  return (ctx).is_cuda() ? ::adma::kernels::cuda::fn(__VA_ARGS__) : ::adma::kernels::cpu::fn(__VA_ARGS__)
+inline constexpr bool kWithCuda = true;
 #else
-#define ADMA_DISPATCH(ctx, fn, ...)                          \
-  do {                                                       \
-    if ((ctx).is_cuda()) ::adma::kernels::no_cuda(#fn);      \
-    return ::adma::kernels::cpu::fn(__VA_ARGS__);            \
-  } while (0)
+inline constexpr bool kWithCuda = false;
 #endif
+}  // namespace adma::kernels
 
-// Both sides of a kernel family are declared by one macro, so the CPU and CUDA
-// signatures cannot drift apart.
-#define ADMA_DECLARE_BOTH(decl) \
-  namespace cpu {               \
-  decl;                         \
-  }                             \
-  namespace cuda {              \
-  decl;                         \
-  }
+#define ADMA_DISPATCH(ctx, fn, ...)                                                                        \
+  static_assert(std::is_same_v<decltype(&::adma::kernels::cpu::fn), decltype(&::adma::kernels::cuda::fn)>, \
+                "kernels::cpu::" #fn " and kernels::cuda::" #fn " must have the same signature");          \
+  if constexpr (::adma::kernels::kWithCuda) {                                                              \
+    if ((ctx).is_cuda()) return ::adma::kernels::cuda::fn(__VA_ARGS__);                                    \
+  } else {                                                                                                 \
+    if ((ctx).is_cuda()) ::adma::kernels::no_cuda(#fn);                                                    \
+  }                                                                                                        \
+  return ::adma::kernels::cpu::fn(__VA_ARGS__)

@@ -3,39 +3,60 @@
 //   y = alpha (exp(x) - 1)   for x <= 0
 //   dy/dx = 1 for x > 0, else alpha exp(x) = y + alpha
 // CPU: plain loop. CUDA: cudnnActivationForward/Backward with CUDNN_ACTIVATION_ELU.
+//
+// This header is the model of a kernel family (docs/engine.md): the math, the setup
+// made once, both backends declared by hand, and the public functions that check the
+// operands once and dispatch.
 #pragma once
+#include <memory>
+
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
 
 namespace adma::kernels {
 
-struct EluPlan : KernelPlan {
+namespace cuda {
+struct EluState;  // cuDNN descriptors (kernels/cuda/cudnn_elu.cpp)
+}
+
+struct EluSetup : KernelSetup {
   Shape shape;
   DType dtype = DType::F32;
   double alpha = 1.0;
+  std::shared_ptr<cuda::EluState> cuda;  // null on the CPU
 };
 
-ADMA_DECLARE_BOTH(void elu_plan_init(Context& ctx, EluPlan& plan))
-ADMA_DECLARE_BOTH(void elu_forward(Context& ctx, const EluPlan& plan, const Tensor& x, Tensor& y))
-ADMA_DECLARE_BOTH(void elu_backward(Context& ctx, const EluPlan& plan, const Tensor& x, const Tensor& y,
-                                    const Tensor& dy, Tensor& dx))
+namespace cpu {
+void elu_setup_init(Context& ctx, EluSetup& s);
+void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y);
+void elu_backward(Context& ctx, const EluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
+}  // namespace cpu
+namespace cuda {
+void elu_setup_init(Context& ctx, EluSetup& s);
+void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y);
+void elu_backward(Context& ctx, const EluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
+}  // namespace cuda
 
-inline void elu_plan_init(Context& ctx, EluPlan& p) { ADMA_DISPATCH(ctx, elu_plan_init, ctx, p); }
-inline EluPlan elu_plan(Context& ctx, const Shape& shape, DType dtype, double alpha) {
-  EluPlan p;
-  p.shape = shape;
-  p.dtype = dtype;
-  p.alpha = alpha;
-  elu_plan_init(ctx, p);
-  return p;
+inline void elu_setup_init(Context& ctx, EluSetup& s) { ADMA_DISPATCH(ctx, elu_setup_init, ctx, s); }
+inline EluSetup elu_setup(Context& ctx, const Shape& shape, DType dtype, double alpha) {
+  EluSetup s;
+  s.shape = shape;
+  s.dtype = dtype;
+  s.alpha = alpha;
+  elu_setup_init(ctx, s);
+  return s;
 }
-inline void elu_forward(Context& ctx, const EluPlan& p, const Tensor& x, Tensor& y) {
-  ADMA_DISPATCH(ctx, elu_forward, ctx, p, x, y);
+inline void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y) {
+  expect_operand("elu_forward x", x, s.shape, s.dtype);
+  expect_operand("elu_forward y", y, s.shape, s.dtype);
+  ADMA_DISPATCH(ctx, elu_forward, ctx, s, x, y);
 }
 // dx += dy * ELU'(x)
-inline void elu_backward(Context& ctx, const EluPlan& p, const Tensor& x, const Tensor& y, const Tensor& dy,
+inline void elu_backward(Context& ctx, const EluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy,
                          Tensor& dx) {
-  ADMA_DISPATCH(ctx, elu_backward, ctx, p, x, y, dy, dx);
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y, &dy, &dx})
+    expect_operand("elu_backward", *t, s.shape, s.dtype);
+  ADMA_DISPATCH(ctx, elu_backward, ctx, s, x, y, dy, dx);
 }
 
 }  // namespace adma::kernels

@@ -5,34 +5,54 @@
 // Training uses the fused losses in losses/ on logits instead; this layer is for
 // inference outputs and for users who want probabilities inside a graph.
 #pragma once
+#include <memory>
+
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
 
 namespace adma::kernels {
 
-struct SoftmaxPlan : KernelPlan {
+namespace cuda {
+struct SoftmaxState;  // the cuDNN descriptor (kernels/cuda/cudnn_softmax.cpp)
+}
+
+struct SoftmaxSetup : KernelSetup {
   Shape shape;
   DType dtype = DType::F32;
+  std::shared_ptr<cuda::SoftmaxState> cuda;  // null on the CPU
 };
 
-ADMA_DECLARE_BOTH(void softmax_plan_init(Context& ctx, SoftmaxPlan& plan))
-ADMA_DECLARE_BOTH(void softmax_forward(Context& ctx, const SoftmaxPlan& plan, const Tensor& x, Tensor& y))
-ADMA_DECLARE_BOTH(void softmax_backward(Context& ctx, const SoftmaxPlan& plan, const Tensor& y, const Tensor& dy,
-                                        Tensor& dx))
+namespace cpu {
+void softmax_setup_init(Context& ctx, SoftmaxSetup& s);
+void softmax_forward(Context& ctx, const SoftmaxSetup& s, const Tensor& x, Tensor& y);
+void softmax_backward(Context& ctx, const SoftmaxSetup& s, const Tensor& y, const Tensor& dy, Tensor& dx);
+}  // namespace cpu
+namespace cuda {
+void softmax_setup_init(Context& ctx, SoftmaxSetup& s);
+void softmax_forward(Context& ctx, const SoftmaxSetup& s, const Tensor& x, Tensor& y);
+void softmax_backward(Context& ctx, const SoftmaxSetup& s, const Tensor& y, const Tensor& dy, Tensor& dx);
+}  // namespace cuda
 
-inline void softmax_plan_init(Context& ctx, SoftmaxPlan& p) { ADMA_DISPATCH(ctx, softmax_plan_init, ctx, p); }
-inline SoftmaxPlan softmax_plan(Context& ctx, const Shape& shape, DType dtype) {
-  SoftmaxPlan p;
-  p.shape = shape;
-  p.dtype = dtype;
-  softmax_plan_init(ctx, p);
-  return p;
+inline void softmax_setup_init(Context& ctx, SoftmaxSetup& s) {
+  ADMA_CHECK(s.shape.rank() >= 2, "softmax: input must have a class axis (rank >= 2), got ", s.shape.str());
+  ADMA_DISPATCH(ctx, softmax_setup_init, ctx, s);
 }
-inline void softmax_forward(Context& ctx, const SoftmaxPlan& p, const Tensor& x, Tensor& y) {
-  ADMA_DISPATCH(ctx, softmax_forward, ctx, p, x, y);
+inline SoftmaxSetup softmax_setup(Context& ctx, const Shape& shape, DType dtype) {
+  SoftmaxSetup s;
+  s.shape = shape;
+  s.dtype = dtype;
+  softmax_setup_init(ctx, s);
+  return s;
 }
-inline void softmax_backward(Context& ctx, const SoftmaxPlan& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
-  ADMA_DISPATCH(ctx, softmax_backward, ctx, p, y, dy, dx);
+inline void softmax_forward(Context& ctx, const SoftmaxSetup& s, const Tensor& x, Tensor& y) {
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &y})
+    expect_operand("softmax_forward", *t, s.shape, s.dtype);
+  ADMA_DISPATCH(ctx, softmax_forward, ctx, s, x, y);
+}
+inline void softmax_backward(Context& ctx, const SoftmaxSetup& s, const Tensor& y, const Tensor& dy, Tensor& dx) {
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&y, &dy, &dx})
+    expect_operand("softmax_backward", *t, s.shape, s.dtype);
+  ADMA_DISPATCH(ctx, softmax_backward, ctx, s, y, dy, dx);
 }
 
 }  // namespace adma::kernels

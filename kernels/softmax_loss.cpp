@@ -1,52 +1,59 @@
-// Backend-independent parts of kernels/softmax_loss.h: names, parameter and label checks.
+// Backend-independent parts of kernels/softmax_loss.h: setup, label and operand checks.
 #include "kernels/softmax_loss.h"
+
+#include "kernels/softmax_loss_layout.h"
 
 namespace adma::kernels {
 
-namespace {
-struct Named {
-  const char* name;
-  LossKind kind;
-};
-constexpr Named kNames[] = {{"adma", LossKind::Adma},          {"cce", LossKind::CrossEntropy},
-                            {"gce", LossKind::GeneralizedCE},  {"poly1", LossKind::Poly1},
-                            {"focal", LossKind::Focal},        {"mse", LossKind::MSE},
-                            {"squared-hinge", LossKind::SquaredHinge}};
-}  // namespace
-
-LossKind loss_kind_from_name(const std::string& name) {
-  for (const auto& n : kNames)
-    if (name == n.name) return n.kind;
-  std::string all;
-  for (const auto& n : kNames) all += std::string(all.empty() ? "" : ", ") + n.name;
-  ADMA_THROW("unknown loss '", name, "' (one of: ", all, ")");
+void check_labels(const std::vector<int32_t>& labels, int64_t classes) {
+  for (size_t i = 0; i < labels.size(); ++i)
+    ADMA_CHECK(labels[i] == kIgnoreLabel || (labels[i] >= 0 && labels[i] < classes), "label ", labels[i],
+               " of sample ", i, " is outside [0, ", classes, ") (and is not -1, which ignores a row)");
 }
 
-const char* loss_name(LossKind kind) {
-  for (const auto& n : kNames)
-    if (n.kind == kind) return n.name;
+const char* version_name(SoftmaxLossVersion v) {
+  switch (v) {
+    case SoftmaxLossVersion::Tuned: return "tuned";
+    case SoftmaxLossVersion::RowPerThread: return "row-per-thread";
+    case SoftmaxLossVersion::TwoPass: return "two-pass";
+  }
   return "?";
 }
 
-void validate(const LossParams& p) {
-  ADMA_CHECK(std::isfinite(p.a) && p.a >= 0, "--a (Adma scaling factor) must be >= 0, got ", p.a);
-  ADMA_CHECK(std::isfinite(p.base) && p.base > 1, "--base must be > 1 (b - b^(p^a) must fall as p rises), got ",
-             p.base);
-  ADMA_CHECK(std::isfinite(p.q) && p.q > 0, "--q (generalized CE) must be > 0 (q -> 0 is cross-entropy), got ", p.q);
-  ADMA_CHECK(std::isfinite(p.epsilon), "--epsilon (Poly-1) must be finite, got ", p.epsilon);
-  ADMA_CHECK(std::isfinite(p.gamma) && p.gamma >= 0, "--gamma (focal) must be >= 0, got ", p.gamma);
+SoftmaxLossSetup softmax_loss_setup(const LossParams& params, int64_t n, int64_t c, SoftmaxLossVersion version,
+                                    bool validated) {
+  if (!validated) losses::validate(params);
+  ADMA_CHECK(n >= 0 && c >= 1, "loss: logits must be [N, C] with C >= 1, got [", n, ", ", c, "]");
+  SoftmaxLossSetup s;
+  s.params = params;
+  s.f32 = losses::loss_consts<float>(params);
+  s.f64 = losses::loss_consts<double>(params);
+  s.n = n;
+  s.c = c;
+  s.scratch_bytes = loss_layout::scratch_bytes(n, c);
+  s.version = version;
+  return s;
 }
 
-void check_labels(const std::vector<int32_t>& labels, int64_t classes) {
-  for (size_t i = 0; i < labels.size(); ++i)
-    ADMA_CHECK(labels[i] >= 0 && labels[i] < classes, "label ", labels[i], " of sample ", i, " is outside [0, ",
-               classes, ")");
-}
-
-size_t loss_scratch_bytes(int64_t n, int64_t c) {
-  // Must match the CUDA launch: 8 rows per block up to 1024 classes, else one row per block.
-  const int64_t blocks = c <= 1024 ? (n + 7) / 8 : n;
-  return 64 + 3 * sizeof(float) * static_cast<size_t>(blocks);
+void check_loss_operands(const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels, const Tensor& a,
+                         const LossOutputs& out) {
+  ADMA_CHECK(logits.shape() == Shape({s.n, s.c}), "loss: logits ", logits.shape().str(), ", set up for [", s.n,
+             ", ", s.c, "]");
+  ADMA_CHECK(labels.dtype() == DType::I32 && labels.numel() == s.n, "loss: labels must be int32 [", s.n, "], got ",
+             dtype_name(labels.dtype()), " ", labels.shape().str());
+  ADMA_CHECK(!a.defined() || (a.numel() == 1 && a.dtype() == logits.dtype()),
+             "loss: a learnable scaling factor is one value of the logits' dtype");
+  const DType dt = logits.dtype();
+  ADMA_CHECK(out.per_sample.defined() && out.per_sample.numel() == s.n && out.per_sample.dtype() == dt,
+             "loss: per_sample must be [", s.n, "] ", dtype_name(dt));
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&out.loss, &out.correct})
+    ADMA_CHECK(t->defined() && t->numel() == 1 && t->dtype() == dt, "loss: loss and correct are one ", dtype_name(dt));
+  ADMA_CHECK(!out.dloss_da.defined() || (out.dloss_da.numel() == 1 && out.dloss_da.dtype() == dt),
+             "loss: dloss_da is one ", dtype_name(dt));
+  ADMA_CHECK(!out.dlogits.defined() || (out.dlogits.shape() == logits.shape() && out.dlogits.dtype() == dt),
+             "loss: dlogits must match the logits ", logits.shape().str());
+  ADMA_CHECK(logits.device().is_cpu() || out.scratch.nbytes() >= s.scratch_bytes, "loss: scratch of ",
+             out.scratch.nbytes(), " bytes, need ", s.scratch_bytes);
 }
 
 }  // namespace adma::kernels

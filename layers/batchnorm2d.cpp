@@ -11,7 +11,7 @@ Shape BatchNorm2d::infer_shape(const std::vector<Shape>& in) const {
 }
 
 void BatchNorm2d::plan(Context& ctx) {
-  plan_ = kernels::batchnorm_plan(ctx, in_shape(0), dtype(), o_.momentum, o_.eps);
+  setup_ = kernels::batchnorm2d_setup(ctx, in_shape(0), dtype(), o_.momentum, o_.eps);
   const Shape c{in_shape(0)[1]};
   add_param("gamma", c, Init::ones());
   add_param("beta", c, Init::zeros());
@@ -25,10 +25,10 @@ void BatchNorm2d::plan(Context& ctx) {
 
 void BatchNorm2d::forward(Context& ctx) {
   if (training())
-    kernels::batchnorm_forward_train(ctx, plan_, in(0), param(0), param(1), buffer(0), buffer(1), state(0), state(1),
+    kernels::batchnorm2d_forward_train(ctx, setup_, in(0), param(0), param(1), buffer(0), buffer(1), state(0), state(1),
                                      out());
   else
-    kernels::batchnorm_forward_eval(ctx, plan_, in(0), param(0), param(1), buffer(0), buffer(1), out());
+    kernels::batchnorm2d_forward_eval(ctx, setup_, in(0), param(0), param(1), buffer(0), buffer(1), out());
   saved_from_training_ = training();
 }
 
@@ -37,7 +37,7 @@ void BatchNorm2d::backward(Context& ctx) {
   Tensor dx = in_grad(0).defined()
                   ? in_grad(0)
                   : Tensor::view(workspace().storage(), workspace().byte_offset(), in_shape(0), dtype());
-  kernels::batchnorm_backward(ctx, plan_, in(0), out_grad(), param(0), state(0), state(1), dx, param_grad(0),
+  kernels::batchnorm2d_backward(ctx, setup_, in(0), out_grad(), param(0), state(0), state(1), dx, param_grad(0),
                               param_grad(1));
 }
 

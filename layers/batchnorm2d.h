@@ -25,7 +25,7 @@ class BatchNorm2d : public Node {
 
  private:
   Options o_;
-  kernels::BatchNormPlan plan_;
+  kernels::BatchNorm2dSetup setup_;
   bool saved_from_training_ = false;  // host flag: which forward the saved statistics came from
 };
 

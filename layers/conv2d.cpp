@@ -32,8 +32,8 @@ Shape Conv2d::infer_shape(const std::vector<Shape>& in) const {
 }
 
 void Conv2d::plan(Context& ctx) {
-  plan_ = kernels::conv2d_plan(ctx, geometry(in_shape(0)), dtype());
-  need_workspace(plan_.workspace_bytes);
+  setup_ = kernels::conv2d_setup(ctx, geometry(in_shape(0)), dtype());
+  need_workspace(setup_.workspace_bytes);
   const double rs = static_cast<double>(o_.kernel * o_.kernel);
   add_param("weight", Shape{o_.filters, in_shape(0)[1], o_.kernel, o_.kernel},
             Init::glorot_uniform(in_shape(0)[1] * rs, o_.filters * rs));
@@ -41,13 +41,13 @@ void Conv2d::plan(Context& ctx) {
 }
 
 void Conv2d::forward(Context& ctx) {
-  kernels::conv2d_forward(ctx, plan_, in(0), param(0), o_.bias ? param(1) : Tensor(), out(), workspace());
+  kernels::conv2d_forward(ctx, setup_, in(0), param(0), o_.bias ? param(1) : Tensor(), out(), workspace());
 }
 
 void Conv2d::backward(Context& ctx) {
-  kernels::conv2d_backward_filter(ctx, plan_, in(0), out_grad(), param_grad(0), workspace());
-  if (o_.bias) kernels::conv2d_backward_bias(ctx, plan_, out_grad(), param_grad(1));
-  if (in_grad(0).defined()) kernels::conv2d_backward_data(ctx, plan_, param(0), out_grad(), in_grad(0), workspace());
+  kernels::conv2d_backward_filter(ctx, setup_, in(0), out_grad(), param_grad(0), workspace());
+  if (o_.bias) kernels::conv2d_backward_bias(ctx, setup_, out_grad(), param_grad(1));
+  if (in_grad(0).defined()) kernels::conv2d_backward_data(ctx, setup_, param(0), out_grad(), in_grad(0), workspace());
 }
 
 }  // namespace adma::layers

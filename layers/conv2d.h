@@ -29,7 +29,7 @@ class Conv2d : public Node {
  private:
   kernels::Conv2dGeometry geometry(const Shape& in) const;
   Options o_;
-  kernels::Conv2dPlan plan_;
+  kernels::Conv2dSetup setup_;
 };
 
 }  // namespace adma::layers

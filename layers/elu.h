@@ -1,4 +1,4 @@
-// ELU activation layer (math in kernels/elu.h).
+// Elu activation layer (math in kernels/elu.h): y = x for x > 0, alpha (exp(x) - 1) else.
 #pragma once
 #include "core/graph/node.h"
 #include "kernels/elu.h"
@@ -7,18 +7,22 @@ namespace adma::layers {
 
 class Elu : public Node {
  public:
-  explicit Elu(double alpha = 1.0) : alpha_(alpha) {}
-  std::string kind() const override { return "ELU"; }
+  struct Options {
+    double alpha = 1.0;
+  };
+  Elu() = default;
+  explicit Elu(Options o) : o_(o) {}
+  explicit Elu(double alpha) : o_{alpha} {}
+  std::string kind() const override { return "Elu"; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
-  void plan(Context& ctx) override { plan_ = kernels::elu_plan(ctx, in_shape(0), dtype(), alpha_); }
-  void forward(Context& ctx) override { kernels::elu_forward(ctx, plan_, in(0), out()); }
-  void backward(Context& ctx) override {
-    if (in_grad(0).defined()) kernels::elu_backward(ctx, plan_, in(0), out(), out_grad(), in_grad(0));
-  }
+  void plan(Context& ctx) override;
+  void forward(Context& ctx) override;
+  void backward(Context& ctx) override;
+  const Options& options() const { return o_; }
 
  private:
-  double alpha_;
-  kernels::EluPlan plan_;
+  Options o_;
+  kernels::EluSetup setup_;
 };
 
 }  // namespace adma::layers

@@ -9,16 +9,18 @@ namespace adma::layers {
 
 class Flatten : public Node {
  public:
+  struct Options {};  // no settings; kept so every layer reads alike
+  Flatten() = default;
+  explicit Flatten(Options o) : o_(o) {}
   std::string kind() const override { return "Flatten"; }
-  Shape infer_shape(const std::vector<Shape>& in) const override {
-    ADMA_CHECK(in.size() == 1, "Flatten takes one input, got ", in.size());
-    ADMA_CHECK(in[0].rank() >= 2, "Flatten input needs a batch axis and features, got ", in[0].str());
-    return Shape{in[0][0], in[0].numel_from(1)};
-  }
+  Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context&) override {}
   void forward(Context&) override {}
   void backward(Context&) override {}
   bool is_view() const override { return true; }
+
+ private:
+  Options o_;
 };
 
 }  // namespace adma::layers

@@ -7,18 +7,24 @@ namespace adma::layers {
 
 class MaxPool2d : public Node {
  public:
-  explicit MaxPool2d(int64_t kernel = 2, int64_t stride = 0) : k_(kernel), s_(stride > 0 ? stride : kernel) {}
+  struct Options {
+    int64_t kernel = 2;
+    int64_t stride = 0;  // 0: the window size
+  };
+  MaxPool2d() = default;
+  explicit MaxPool2d(Options o) : o_(o) {}
+  explicit MaxPool2d(int64_t kernel, int64_t stride = 0) : o_{kernel, stride} {}
   std::string kind() const override { return "MaxPool2d"; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
-  void plan(Context& ctx) override { plan_ = kernels::maxpool_plan(ctx, in_shape(0), dtype(), k_, k_, s_, s_); }
-  void forward(Context& ctx) override { kernels::maxpool_forward(ctx, plan_, in(0), out()); }
-  void backward(Context& ctx) override {
-    if (in_grad(0).defined()) kernels::maxpool_backward(ctx, plan_, in(0), out(), out_grad(), in_grad(0));
-  }
+  void plan(Context& ctx) override;
+  void forward(Context& ctx) override;
+  void backward(Context& ctx) override;
+  const Options& options() const { return o_; }
 
  private:
-  int64_t k_, s_;
-  kernels::MaxPoolPlan plan_;
+  int64_t stride() const { return o_.stride > 0 ? o_.stride : o_.kernel; }
+  Options o_;
+  kernels::MaxPool2dSetup setup_;
 };
 
 }  // namespace adma::layers

@@ -3,12 +3,12 @@
 
 #include "core/context.h"
 #include "core/tensor.h"
+#include "kernels/softmax_loss.h"
 
 namespace adma::losses {
 
-LossReport evaluate_loss(const kernels::LossParams& params, const std::vector<std::vector<double>>& logits,
-                         const std::vector<int32_t>& labels, Device device) {
-  kernels::validate(params);
+LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
+                         const std::vector<int32_t>& labels, Device device, kernels::SoftmaxLossVersion version) {
   ADMA_CHECK(!logits.empty(), "no logits given");
   const int64_t n = static_cast<int64_t>(logits.size()), c = static_cast<int64_t>(logits[0].size());
   ADMA_CHECK(c >= 1, "logits need at least one class");
@@ -17,6 +17,7 @@ LossReport evaluate_loss(const kernels::LossParams& params, const std::vector<st
                " values, row 0 has ", c);
   ADMA_CHECK(static_cast<int64_t>(labels.size()) == n, labels.size(), " labels for ", n, " rows of logits");
   kernels::check_labels(labels, c);
+  const kernels::SoftmaxLossSetup setup = kernels::softmax_loss_setup(params, n, c, version);  // validates params
 
   // Double on the CPU (the reference), float on CUDA.
   const DType dt = device.is_cpu() ? DType::F64 : DType::F32;
@@ -30,11 +31,11 @@ LossReport evaluate_loss(const kernels::LossParams& params, const std::vector<st
   out.correct = Tensor::empty(Shape{1}, dt, device);
   out.dloss_da = Tensor::empty(Shape{1}, dt, device);
   out.dlogits = Tensor::empty(Shape{n, c}, dt, device);
-  const size_t scratch = kernels::loss_scratch_bytes(n, c);
+  const size_t scratch = setup.scratch_bytes;
   out.scratch = Tensor::from_host(std::vector<double>((scratch + 3) / 4, 0.0), Shape{int64_t((scratch + 3) / 4)},
                                   DType::F32, device);
   Context& ctx = Context::get(device);
-  kernels::softmax_loss(ctx, params, z, y, Tensor(), 1.0 / static_cast<double>(n), false, out);
+  kernels::softmax_loss(ctx, setup, z, y, Tensor(), 1.0 / static_cast<double>(n), false, out);
   ctx.synchronize();
 
   LossReport r;

@@ -5,20 +5,24 @@
 
 #include "core/device.h"
 #include "kernels/softmax_loss.h"
+#include "losses/loss_kind.h"
 
 namespace adma::losses {
 
 struct LossReport {
   int64_t n = 0, classes = 0;
-  double loss = 0;                           // mean over the batch
+  double loss = 0;                           // mean over the rows not ignored (label -1)
   std::vector<double> per_sample;            // [N]
   std::vector<std::vector<double>> dlogits;  // [N][C], gradient of the mean loss
   double dloss_da = 0;                       // Adma: d mean loss / d a
   double correct = 0;
 };
 
-// logits[n][k]; labels checked against the class count before any kernel runs.
-LossReport evaluate_loss(const kernels::LossParams& params, const std::vector<std::vector<double>>& logits,
-                         const std::vector<int32_t>& labels, Device device);
+// logits[n][k]; labels checked against the class count before any kernel runs
+// (-1 ignores a row). The gradients are those of the mean over all N rows.
+// `version` picks the CUDA kernel (naive to tuned); the CPU has one reference.
+LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
+                         const std::vector<int32_t>& labels, Device device,
+                         kernels::SoftmaxLossVersion version = kernels::SoftmaxLossVersion::Tuned);
 
 }  // namespace adma::losses

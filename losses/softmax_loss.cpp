@@ -6,9 +6,9 @@
 namespace adma::losses {
 
 SoftmaxLoss::SoftmaxLoss(Options o) : o_(o) {
-  kernels::validate(o_.params);
-  ADMA_CHECK(!o_.learnable_a || o_.params.kind == kernels::LossKind::Adma,
-             "a learnable scaling factor exists for the Adma loss only, not ", kernels::loss_name(o_.params.kind));
+  validate(o_.params);  // here, where the parameters enter the graph: fails at Graph::add
+  ADMA_CHECK(!o_.learnable_a || o_.params.kind == LossKind::Adma,
+             "a learnable scaling factor exists for the Adma loss only, not ", loss_name(o_.params.kind));
 }
 
 Shape SoftmaxLoss::infer_shape(const std::vector<Shape>& in) const {
@@ -26,7 +26,8 @@ void SoftmaxLoss::plan(Context&) {
   add_state(Shape{n}, dtype());  // per-sample loss
   add_state(Shape{1}, dtype());  // correct predictions
   add_state(Shape{1}, dtype());  // d loss / d a
-  add_state_bytes(kernels::loss_scratch_bytes(n, c));
+  setup_ = kernels::softmax_loss_setup(o_.params, n, c, kernels::SoftmaxLossVersion::Tuned, /*validated=*/true);
+  add_state_bytes(setup_.scratch_bytes);
 }
 
 void SoftmaxLoss::forward(Context& ctx) {
@@ -38,7 +39,7 @@ void SoftmaxLoss::forward(Context& ctx) {
   out.loss = this->out();
   if (training() && in_grad(0).defined()) out.dlogits = in_grad(0);
   const double scale = o_.weight / static_cast<double>(in_shape(0)[0]);
-  kernels::softmax_loss(ctx, o_.params, in(0), in(1), o_.learnable_a ? param(0) : Tensor(), scale, o_.accumulate, out);
+  kernels::softmax_loss(ctx, setup_, in(0), in(1), o_.learnable_a ? param(0) : Tensor(), scale, o_.accumulate, out);
 }
 
 void SoftmaxLoss::backward(Context& ctx) {

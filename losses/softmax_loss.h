@@ -1,9 +1,12 @@
-// SoftmaxLoss: the graph node of every loss in kernels/softmax_loss.h.
-//   inputs: logits [N, C] (compute dtype), labels [N] (int32, from Graph::labels)
-//   output: the batch-mean loss [1]
-// The fused kernel runs in forward(): it writes d(weight * mean loss)/d logits
-// straight into the logits' gradient (cleared at the start of every forward), so
-// backward() has nothing left to do for the logits. A learnable Adma `a` is a
+// SoftmaxLoss: the graph node of every loss in losses/loss_kind.h, through the
+// fused kernel of kernels/softmax_loss.h.
+//   inputs: logits [N, C] (compute dtype), labels [N] (int32, from Graph::labels;
+//           -1 ignores a row, see kernels/softmax_loss.h)
+//   output: the mean loss [1] over the rows not ignored
+// It is a gradient-in-forward node (core/graph/node.h): the fused kernel runs in
+// forward() and writes d(weight * loss)/d logits straight into the logits' gradient
+// (cleared at the start of every forward), because the kernel must read the logits
+// once; backward() has nothing left to do for the logits. A learnable Adma `a` is a
 // parameter "a"; its gradient is computed in forward and added in backward (so
 // zero_grad() may come anywhere before backward()). Metrics for the batch:
 // per_sample(), correct() (count of arg-max == label), as device tensors.
@@ -18,17 +21,20 @@ namespace adma::losses {
 class SoftmaxLoss : public Node {
  public:
   struct Options {
-    kernels::LossParams params;
+    LossParams params;
     bool learnable_a = false;  // Adma only: `a` becomes a trained parameter
     double weight = 1.0;       // multiplies the gradient (not the reported loss)
     bool accumulate = false;   // add into the logits' gradient instead of writing it
   };
   explicit SoftmaxLoss(Options o);
   std::string kind() const override { return "SoftmaxLoss"; }
+  bool grads_in_forward() const override { return true; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;
   void backward(Context& ctx) override;
+  // forward() writes the logits' gradient (unless accumulating): no clearing needed.
+  bool overwrites_input_grad(int i) const override { return i == 0 && !o_.accumulate; }
 
   const Options& options() const { return o_; }
   Tensor& per_sample() { return state(0); }
@@ -37,6 +43,7 @@ class SoftmaxLoss : public Node {
 
  private:
   Options o_;
+  kernels::SoftmaxLossSetup setup_;  // made in plan(), from the parameters checked at construction
 };
 
 }  // namespace adma::losses

@@ -83,9 +83,9 @@ std::vector<LayerCase> make_cases() {
     };
     cases.push_back(lc);
   }
-  {  // ELU
+  {  // Elu
     LayerCase lc;
-    lc.name = "ELU";
+    lc.name = "Elu";
     lc.inputs = {Shape{2, 3, 4, 4}};
     lc.min_abs_input = 1e-3;
     lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Elu>(kLayerName, v, 1.3); };

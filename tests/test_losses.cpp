@@ -5,9 +5,12 @@
 
 #include <cmath>
 #include <functional>
+#include <set>
+#include <string>
 
 #include "core/graph/graph.h"
 #include "kernels/softmax_loss.h"
+#include "layers/add.h"
 #include "layers/dense.h"
 #include "losses/evaluate.h"
 #include "losses/softmax_loss.h"
@@ -16,8 +19,8 @@
 namespace adma::test {
 namespace {
 
-using kernels::LossKind;
-using kernels::LossParams;
+using losses::LossKind;
+using losses::LossParams;
 using Matrix = std::vector<std::vector<double>>;
 
 LossParams params(LossKind kind) {
@@ -30,9 +33,13 @@ LossParams params(LossKind kind) {
   return p;
 }
 
-const std::vector<LossKind> kAll = {LossKind::Adma,  LossKind::CrossEntropy, LossKind::GeneralizedCE,
-                                    LossKind::Poly1, LossKind::Focal,        LossKind::MSE,
-                                    LossKind::SquaredHinge};
+// Every kind, read from the one table (losses/loss_kind.h).
+std::vector<LossKind> all_kinds() {
+  std::vector<LossKind> v;
+  for (const auto& k : losses::kLossKinds) v.push_back(k.kind);
+  return v;
+}
+const std::vector<LossKind> kAll = all_kinds();
 
 std::vector<double> softmax(const std::vector<double>& z) {
   double m = z[0];
@@ -50,11 +57,16 @@ double closed_form(const LossParams& lp, const std::vector<double>& z, int y) {
   const double py = p[y];
   const double c = static_cast<double>(z.size());
   switch (lp.kind) {
-    case LossKind::Adma: return lp.base - std::pow(lp.base, std::pow(py, lp.a));
-    case LossKind::CrossEntropy: return -std::log(py);
-    case LossKind::GeneralizedCE: return (1 - std::pow(py, lp.q)) / lp.q;
-    case LossKind::Poly1: return -std::log(py) + lp.epsilon * (1 - py);
-    case LossKind::Focal: return -std::pow(1 - py, lp.gamma) * std::log(py);
+    case LossKind::Adma:
+      return lp.base - std::pow(lp.base, std::pow(py, lp.a));
+    case LossKind::CrossEntropy:
+      return -std::log(py);
+    case LossKind::GeneralizedCE:
+      return (1 - std::pow(py, lp.q)) / lp.q;
+    case LossKind::Poly1:
+      return -std::log(py) + lp.epsilon * (1 - py);
+    case LossKind::Focal:
+      return -std::pow(1 - py, lp.gamma) * std::log(py);
     case LossKind::MSE: {
       double s = 0;
       for (size_t k = 0; k < p.size(); ++k) s += std::pow(p[k] - (static_cast<int>(k) == y), 2);
@@ -87,7 +99,7 @@ std::vector<int32_t> random_labels(Rng& rng, int n, int c) {
 class LossCpu : public ::testing::TestWithParam<LossKind> {};
 
 std::string kind_name(const ::testing::TestParamInfo<LossKind>& info) {
-  std::string s = kernels::loss_name(info.param);
+  std::string s = losses::loss_name(info.param);
   for (auto& ch : s)
     if (ch == '-') ch = '_';
   return s;
@@ -121,7 +133,8 @@ TEST_P(LossCpu, GradientMatchesCentralDifferences) {
       zp[i][k] += h;
       zm[i][k] -= h;
       const double num = (losses::evaluate_loss(lp, zp, y, Device::cpu()).loss -
-                          losses::evaluate_loss(lp, zm, y, Device::cpu()).loss) / (2 * h);
+                          losses::evaluate_loss(lp, zm, y, Device::cpu()).loss) /
+                         (2 * h);
       ASSERT_NEAR(r.dlogits[i][k], num, 1e-8 * std::max(1.0, std::fabs(num))) << "dL/dz[" << i << "][" << k << "]";
     }
 }
@@ -141,8 +154,9 @@ TEST(AdmaLoss, ScalingFactorGradientMatchesCentralDifferences) {
       LossParams lo = lp, hi = lp;
       lo.a -= h;
       hi.a += h;
-      const double num = (losses::evaluate_loss(hi, z, y, Device::cpu()).loss -
-                          losses::evaluate_loss(lo, z, y, Device::cpu()).loss) / (2 * h);
+      const double num =
+          (losses::evaluate_loss(hi, z, y, Device::cpu()).loss - losses::evaluate_loss(lo, z, y, Device::cpu()).loss) /
+          (2 * h);
       EXPECT_NEAR(losses::evaluate_loss(lp, z, y, Device::cpu()).dloss_da, num, 1e-8) << "a " << a << " base " << base;
     }
 }
@@ -182,9 +196,9 @@ TEST(LossNumerics, ExtremeLogitsStayFinite) {
       LossParams lp = params(kind);
       lp.a = a;
       const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
-      ASSERT_TRUE(std::isfinite(r.loss)) << kernels::loss_name(kind) << " a=" << a;
+      ASSERT_TRUE(std::isfinite(r.loss)) << losses::loss_name(kind) << " a=" << a;
       for (const auto& row : r.dlogits)
-        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << kernels::loss_name(kind) << " a=" << a;
+        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << losses::loss_name(kind) << " a=" << a;
       ASSERT_TRUE(std::isfinite(r.dloss_da));
     }
   // CCE of an underflowed p_y is the exact -log p_y = 2e4, not inf.
@@ -209,8 +223,8 @@ TEST(LossNumerics, AdmaWithZeroScalingFactorIsIdenticallyZero) {
 TEST(LossNumerics, SingleClassHasZeroLossForEveryFamily) {
   for (auto kind : kAll) {
     const auto r = losses::evaluate_loss(params(kind), {{3.0}, {-2.0}}, {0, 0}, Device::cpu());
-    EXPECT_NEAR(r.loss, 0.0, 1e-15) << kernels::loss_name(kind);  // p_y = 1 exactly
-    EXPECT_EQ(r.dlogits[0][0], 0.0) << kernels::loss_name(kind);
+    EXPECT_NEAR(r.loss, 0.0, 1e-15) << losses::loss_name(kind);  // p_y = 1 exactly
+    EXPECT_EQ(r.dlogits[0][0], 0.0) << losses::loss_name(kind);
     EXPECT_EQ(r.correct, 2.0);
   }
 }
@@ -222,15 +236,15 @@ TEST(LossErrors, BadLabelsAndParametersAreReportedBeforeAnyKernel) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("label 3 of sample 1 is outside [0, 3)"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(losses::evaluate_loss(params(LossKind::Adma), {{1, 2}}, {-1}, Device::cpu()), Error);
+  EXPECT_THROW(losses::evaluate_loss(params(LossKind::Adma), {{1, 2}}, {-2}, Device::cpu()), Error);
   LossParams bad = params(LossKind::Adma);
   bad.a = -0.1;
   EXPECT_THROW(losses::evaluate_loss(bad, {{1, 2}}, {0}, Device::cpu()), Error);
   bad = params(LossKind::Adma);
   bad.base = 1.0;
-  EXPECT_THROW(kernels::validate(bad), Error);
-  EXPECT_THROW(kernels::loss_kind_from_name("hinge"), Error);
-  EXPECT_EQ(kernels::loss_kind_from_name("squared-hinge"), LossKind::SquaredHinge);
+  EXPECT_THROW(losses::validate(bad), Error);
+  EXPECT_THROW(losses::loss_kind_from_name("hinge"), Error);
+  EXPECT_EQ(losses::loss_kind_from_name("squared-hinge"), LossKind::SquaredHinge);
 }
 
 TEST(LossKernel, BadLabelOnDeviceIsNanLossAndZeroGradientNotACrash) {
@@ -244,12 +258,123 @@ TEST(LossKernel, BadLabelOnDeviceIsNanLossAndZeroGradientNotACrash) {
   out.correct = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
   out.dloss_da = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
   out.dlogits = Tensor::empty(Shape{2, 3}, DType::F64, Device::cpu());
-  kernels::softmax_loss(ctx, params(LossKind::Adma), z, y, Tensor(), 0.5, false, out);
+  kernels::softmax_loss(ctx, kernels::softmax_loss_setup(params(LossKind::Adma), 2, 3), z, y, Tensor(), 0.5, false,
+                        out);
   const auto ps = out.per_sample.to_host();
   EXPECT_TRUE(std::isfinite(ps[0]));
   EXPECT_TRUE(std::isnan(ps[1]));
   const auto g = out.dlogits.to_host();
   for (int k = 3; k < 6; ++k) EXPECT_EQ(g[k], 0.0);
+}
+
+TEST(LossLabels, MinusOneIgnoresTheRowForEveryKind) {
+  // Rows 1 and 3 are padding: no loss, no gradient, not counted; the mean is over rows 0 and 2.
+  Rng rng(11);
+  const Matrix z = random_logits(rng, 4, 5);
+  const std::vector<int32_t> y = {3, -1, 0, -1};
+  for (auto kind : kAll) {
+    const LossParams lp = params(kind);
+    const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+    const auto real = losses::evaluate_loss(lp, {z[0], z[2]}, {3, 0}, Device::cpu());
+    const std::string what = losses::loss_name(kind);
+    EXPECT_NEAR(r.loss, real.loss, 1e-14) << what;
+    EXPECT_EQ(r.per_sample[1], 0.0) << what;
+    EXPECT_EQ(r.per_sample[3], 0.0) << what;
+    EXPECT_NEAR(r.per_sample[2], real.per_sample[1], 1e-14) << what;
+    EXPECT_EQ(r.correct, real.correct) << what;
+    for (int k = 0; k < 5; ++k) {
+      EXPECT_EQ(r.dlogits[1][k], 0.0) << what;
+      EXPECT_EQ(r.dlogits[3][k], 0.0) << what;
+      // Gradients carry the caller's 1/N (N = 4 here, 2 there).
+      EXPECT_NEAR(r.dlogits[0][k], real.dlogits[0][k] / 2, 1e-14) << what;
+    }
+    EXPECT_NEAR(r.dloss_da, real.dloss_da / 2, 1e-14) << what;
+  }
+  // A batch of nothing but padding: mean 0, nothing correct, no gradient.
+  const auto none = losses::evaluate_loss(params(LossKind::Adma), {{1, 2}, {3, 4}}, {-1, -1}, Device::cpu());
+  EXPECT_EQ(none.loss, 0.0);
+  EXPECT_EQ(none.correct, 0.0);
+  EXPECT_EQ(none.dloss_da, 0.0);
+  for (const auto& row : none.dlogits)
+    for (double g : row) EXPECT_EQ(g, 0.0);
+}
+
+TEST(LossLabels, CheckAcceptsMinusOneAndRefusesEverythingElseOutsideTheClasses) {
+  EXPECT_NO_THROW(kernels::check_labels({0, -1, 2, -1}, 3));
+  EXPECT_THROW(kernels::check_labels({0, -2}, 3), Error);
+  EXPECT_THROW(kernels::check_labels({3}, 3), Error);
+  try {
+    kernels::check_labels({1, -5}, 3);
+    FAIL() << "label -5 must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("label -5 of sample 1 is outside [0, 3)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LossSetup, ConvertsTheConstantsOnceAndTheKernelReadsOnlyThose) {
+  LossParams lp = params(LossKind::Adma);
+  lp.base = 3.0;
+  const auto s = kernels::softmax_loss_setup(lp, 2, 3);
+  EXPECT_EQ(s.f64.a, lp.a);
+  EXPECT_EQ(s.f32.a, static_cast<float>(lp.a));
+  EXPECT_EQ(s.f64.ln_base, std::log(3.0));
+  EXPECT_EQ(s.f32.ln_base, static_cast<float>(std::log(3.0)));
+  EXPECT_EQ(s.f32.base, 3.0f);
+  EXPECT_TRUE(s.f32.lp_only);
+  EXPECT_FALSE(kernels::softmax_loss_setup(params(LossKind::MSE), 2, 3).f64.lp_only);
+  // The launch does not go back to the double parameters: spoiling them after the
+  // setup changes nothing, because the kernel reads the converted constants.
+  auto spoiled = s;
+  spoiled.params.a = -7;
+  spoiled.params.base = 0.5;
+  Context& ctx = Context::cpu();
+  auto run = [&](const kernels::SoftmaxLossSetup& setup) {
+    kernels::LossOutputs out;
+    Tensor z = Tensor::from_host({1, 2, 3, 4, 5, 7}, Shape{2, 3}, DType::F64, Device::cpu());
+    Tensor y = Tensor::from_host({0, 2}, Shape{2}, DType::I32, Device::cpu());
+    out.per_sample = Tensor::empty(Shape{2}, DType::F64, Device::cpu());
+    out.loss = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+    out.correct = Tensor::empty(Shape{1}, DType::F64, Device::cpu());
+    kernels::softmax_loss(ctx, setup, z, y, Tensor(), 0.5, false, out);
+    return out.loss.to_host()[0];
+  };
+  const double want = losses::evaluate_loss(lp, {{1, 2, 3}, {4, 5, 7}}, {0, 2}, Device::cpu()).loss;
+  EXPECT_EQ(run(s), want);
+  EXPECT_EQ(run(spoiled), want);
+  // Bad parameters are refused where they enter, in the library's words.
+  lp.a = -1;
+  try {
+    kernels::softmax_loss_setup(lp, 2, 3);
+    FAIL() << "a = -1 must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Adma scaling factor a must be >= 0, got -1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LossTable, EveryKindOnceWithNameHelpAndItsFamily) {
+  std::set<std::string> names;
+  for (const auto& k : losses::kLossKinds) {
+    EXPECT_TRUE(names.insert(k.name).second) << "duplicate " << k.name;
+    EXPECT_GT(std::string(k.help).size(), 5u);
+    EXPECT_EQ(losses::loss_kind_from_name(k.name), k.kind);
+    EXPECT_EQ(&losses::loss_info(k.kind), &k);
+    // phi answers for its family only; the other family's function says NaN, never another loss.
+    const auto c = losses::loss_consts<double>(params(k.kind));
+    double loss, dlp, da, f, dfdp;
+    losses::phi(c, std::log(0.3), loss, dlp, da);
+    losses::prob_term(c, 0.3, true, f, dfdp);
+    EXPECT_EQ(std::isnan(loss), !losses::uses_lp_only(k.kind)) << k.name;
+    EXPECT_EQ(std::isnan(f), losses::uses_lp_only(k.kind)) << k.name;
+  }
+  EXPECT_EQ(names.size(), 7u);
+  EXPECT_EQ(losses::loss_names(), "adma, cce, mse, squared-hinge, gce, poly1, focal");
+  // Each parameter's default is what LossParams starts with.
+  const LossParams defaults;
+  for (const auto& p : losses::kLossParams) {
+    EXPECT_EQ(defaults[p.param], p.default_value) << p.name;
+    EXPECT_EQ(losses::param_problem(p.param, p.default_value), "") << p.name;
+    EXPECT_NE(losses::param_problem(p.param, NAN), "") << p.name;
+  }
 }
 
 TEST(SoftmaxLossNode, WritesLogitGradientsAndTrainsALearnableScalingFactor) {
@@ -309,6 +434,20 @@ TEST(SoftmaxLossNode, RejectsFloatLabelsAndLearnableAForOtherLosses) {
   o.params.kind = LossKind::CrossEntropy;
   o.learnable_a = true;
   EXPECT_THROW(losses::SoftmaxLoss{o}, Error);
+}
+
+TEST(SoftmaxLossNode, IsASinkBecauseItComputesItsInputGradientInForward) {
+  Graph g(Device::cpu());
+  Value x = g.input("x", Shape{4, 3});
+  Value y = g.labels("y", 4);
+  Value l = g.add<losses::SoftmaxLoss>("loss", {x, y}, losses::SoftmaxLoss::Options{});
+  EXPECT_TRUE(g.node(l).grads_in_forward());
+  try {
+    g.add<layers::Add>("twice", {l, l});
+    FAIL() << "a node after the loss must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("must be a sink"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

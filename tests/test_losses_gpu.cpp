@@ -1,8 +1,10 @@
 // The fused CUDA loss kernel against the CPU reference (double) on fresh random
 // inputs, for every loss and for shapes that take each code path: one warp per
 // row (C <= 1024, float4 or scalar), one block per row (C > 1024), C = 1, and
-// the paper-scale C = 32000. Also: repeated calls (the ticket counter resets),
-// accumulation, and a learnable a read from device memory.
+// the paper-scale C = 32000; for each version of the kernel, naive to tuned
+// (kernels::SoftmaxLossVersion), with and without ignored rows (label -1). Also:
+// repeated calls (the ticket counter resets), accumulation, and a learnable a read
+// from device memory.
 #include <gtest/gtest.h>
 
 #include "kernels/softmax_loss.h"
@@ -12,7 +14,7 @@
 namespace adma::test {
 namespace {
 
-using kernels::LossKind;
+using losses::LossKind;
 
 struct Case {
   int n, c;
@@ -21,12 +23,25 @@ struct Case {
 // memory (scalar 1025, float4 4096 and 32000), and uncached (50000 > 48K classes).
 const Case kShapes[] = {{64, 10}, {1000, 10}, {7, 1},    {33, 1000},  {5, 1023},
                         {3, 1025}, {8, 4096}, {4, 32000}, {2, 50000}};
-const LossKind kKinds[] = {LossKind::Adma,  LossKind::CrossEntropy, LossKind::GeneralizedCE, LossKind::Poly1,
-                           LossKind::Focal, LossKind::MSE,          LossKind::SquaredHinge};
+// Every kind in the one table (losses/loss_kind.h).
+std::vector<LossKind> all_kinds() {
+  std::vector<LossKind> v;
+  for (const auto& k : losses::kLossKinds) v.push_back(k.kind);
+  return v;
+}
+const std::vector<LossKind> kKinds = all_kinds();
 
-TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
+const kernels::SoftmaxLossVersion kVersions[] = {kernels::SoftmaxLossVersion::Tuned,
+                                                 kernels::SoftmaxLossVersion::TwoPass,
+                                                 kernels::SoftmaxLossVersion::RowPerThread};
+
+// Every version of the kernel (naive to tuned), every loss, every shape; a third of
+// the rows carry the label -1 in the second half of the cases (padding rows).
+TEST(LossGPU, FusedKernelMatchesCpuForEveryVersionLossAndShape) {
   ADMA_REQUIRE_GPU();
   Rng rng(fresh_seed());
+  for (auto version : kVersions)
+    for (bool padded : {false, true})
   for (const Case& s : kShapes)
     for (LossKind kind : kKinds) {
       std::vector<std::vector<double>> z(static_cast<size_t>(s.n));
@@ -35,14 +50,19 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
         for (auto& v : row) v = static_cast<float>(v);  // both sides see the same values (and the same ties)
       }
       std::vector<int32_t> y;
-      for (int i = 0; i < s.n; ++i) y.push_back(static_cast<int32_t>(rng.below(static_cast<uint64_t>(s.c))));
-      kernels::LossParams p;
+      for (int i = 0; i < s.n; ++i)
+        y.push_back(padded && i % 3 == 1 ? kernels::kIgnoreLabel
+                                         : static_cast<int32_t>(rng.below(static_cast<uint64_t>(s.c))));
+      losses::LossParams p;
       p.kind = kind;
       p.a = 0.2624;
       const auto cpu = losses::evaluate_loss(p, z, y, Device::cpu());
-      const auto gpu = losses::evaluate_loss(p, z, y, Device::cuda(0));
-      const std::string what = std::string(kernels::loss_name(kind)) + " [" + std::to_string(s.n) + " x " +
-                               std::to_string(s.c) + "]";
+      const auto gpu = losses::evaluate_loss(p, z, y, Device::cuda(0), version);
+      const std::string what = std::string(losses::loss_name(kind)) + " [" + std::to_string(s.n) + " x " +
+                               std::to_string(s.c) + "] " + kernels::version_name(version) +
+                               (padded ? " with ignored rows" : "");
+      for (int i = 0; i < s.n; ++i)
+        if (y[i] == kernels::kIgnoreLabel) ASSERT_EQ(gpu.per_sample[i], 0.0) << what;
       EXPECT_LE(nmse(gpu.per_sample, cpu.per_sample), 1e-10) << what;
       EXPECT_NEAR(gpu.loss, cpu.loss, 1e-5 * std::max(1.0, std::fabs(cpu.loss))) << what;
       EXPECT_EQ(gpu.correct, cpu.correct) << what;
@@ -57,8 +77,10 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryLossAndShape) {
     }
 }
 
-TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
+TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactorInEveryVersion) {
   ADMA_REQUIRE_GPU();
+  for (auto version : kVersions) {
+  SCOPED_TRACE(kernels::version_name(version));
   Context& ctx = Context::get(Device::cuda(0));
   const int n = 100, c = 37;
   Rng rng(fresh_seed());
@@ -73,13 +95,14 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
   out.correct = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dloss_da = Tensor::empty(Shape{1}, DType::F32, Device::cuda(0));
   out.dlogits = Tensor::empty(Shape{n, c}, DType::F32, Device::cuda(0));
-  const int64_t words = static_cast<int64_t>((kernels::loss_scratch_bytes(n, c) + 3) / 4);
+  losses::LossParams p;  // p.a = 0.25 is replaced by the device value
+  const auto setup = kernels::softmax_loss_setup(p, n, c, version);
+  const int64_t words = static_cast<int64_t>((setup.scratch_bytes + 3) / 4);
   out.scratch = Tensor::from_host(std::vector<double>(words, 0.0), Shape{words}, DType::F32, Device::cuda(0));
-  kernels::LossParams p;  // p.a = 0.25 is overridden by the device value
-  kernels::softmax_loss(ctx, p, z, y, a, 1.0 / n, false, out);
+  kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, false, out);
   const double first = out.loss.to_host()[0];
   const auto g1 = out.dlogits.to_host();
-  kernels::softmax_loss(ctx, p, z, y, a, 1.0 / n, true, out);  // same again, added
+  kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, true, out);  // same again, added
   EXPECT_EQ(out.loss.to_host()[0], first) << "second call differs: ticket counter not reset?";
   const auto g2 = out.dlogits.to_host();
   for (size_t i = 0; i < g1.size(); ++i) ASSERT_NEAR(g2[i], 2 * g1[i], 1e-6);
@@ -92,6 +115,7 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactor) {
   const auto ref = losses::evaluate_loss(p, zh, yi, Device::cpu());
   EXPECT_NEAR(first, ref.loss, 1e-5);
   EXPECT_NEAR(out.dloss_da.to_host()[0], ref.dloss_da, 1e-5);
+  }
 }
 
 TEST(LossGPU, ExtremeLogitsStayFinite) {
@@ -99,13 +123,13 @@ TEST(LossGPU, ExtremeLogitsStayFinite) {
   const std::vector<std::vector<double>> z = {{1e4, -1e4, 0}, {-1e4, 1e4, 1e4}, {1e4, 1e4, 1e4}};
   for (LossKind kind : kKinds)
     for (double a : {0.0, 0.25, 2.0}) {
-      kernels::LossParams p;
+      losses::LossParams p;
       p.kind = kind;
       p.a = a;
       const auto r = losses::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0));
-      ASSERT_TRUE(std::isfinite(r.loss)) << kernels::loss_name(kind) << " a=" << a;
+      ASSERT_TRUE(std::isfinite(r.loss)) << losses::loss_name(kind) << " a=" << a;
       for (const auto& row : r.dlogits)
-        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << kernels::loss_name(kind);
+        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << losses::loss_name(kind);
     }
 }
 

@@ -51,6 +51,16 @@ inline bool any_nan(const std::vector<double>& v) {
 
 inline bool have_gpu() { return cuda_rt::device_count() > 0; }
 
+// What a CUDA test does about the device: run it; skip (no device, the default
+// on a development machine); or fail, when ADMA_REQUIRE_CUDA is set to anything
+// but "" or "0" (scripts/gpu-check sets it), so a GPU run cannot pass by skipping.
+enum class GpuGuard { Run, Skip, Fail };
+inline GpuGuard gpu_guard(bool have_device, const char* require_cuda_env) {
+  if (have_device) return GpuGuard::Run;
+  const bool required = require_cuda_env && *require_cuda_env && std::string(require_cuda_env) != "0";
+  return required ? GpuGuard::Fail : GpuGuard::Skip;
+}
+
 // Fresh random inputs for the CUDA-vs-CPU tests: a new seed each run (never the
 // same data the kernel was tuned on), printed so ADMA_TEST_SEED=<n> replays it.
 inline uint64_t fresh_seed() {
@@ -66,11 +76,17 @@ inline uint64_t fresh_seed() {
 
 }  // namespace adma::test
 
-// First line of every CUDA-vs-CPU test: skips cleanly without a device and says
-// which backend runs when there is one.
-#define ADMA_REQUIRE_GPU()                                                                      \
-  do {                                                                                          \
-    if (!::adma::test::have_gpu()) GTEST_SKIP() << "no CUDA device: " << ::adma::cuda_rt::no_device_reason(); \
-    std::printf("[ backend  ] cuda:0 (%s) against the cpu reference\n",                        \
-                ::adma::cuda_rt::device_name(0).c_str());                                       \
+// First line of every CUDA test: skips cleanly without a device (fails instead
+// under ADMA_REQUIRE_CUDA=1) and says which backend runs when there is one.
+#define ADMA_REQUIRE_GPU()                                                                                \
+  do {                                                                                                    \
+    switch (::adma::test::gpu_guard(::adma::test::have_gpu(), std::getenv("ADMA_REQUIRE_CUDA"))) {       \
+      case ::adma::test::GpuGuard::Fail:                                                                  \
+        FAIL() << "ADMA_REQUIRE_CUDA is set but there is no CUDA device: " << ::adma::cuda_rt::no_device_reason(); \
+      case ::adma::test::GpuGuard::Skip:                                                                  \
+        GTEST_SKIP() << "no CUDA device: " << ::adma::cuda_rt::no_device_reason();                        \
+      case ::adma::test::GpuGuard::Run:                                                                   \
+        break;                                                                                            \
+    }                                                                                                     \
+    std::printf("[ backend  ] cuda:0 (%s) against the cpu reference\n", ::adma::cuda_rt::device_name(0).c_str()); \
   } while (0)

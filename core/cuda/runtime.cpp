@@ -35,6 +35,47 @@ std::string device_name(int device) {
   return prop.name;
 }
 
+DeviceInfo device_info(int device) {
+  cudaDeviceProp prop{};
+  CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  DeviceInfo d;
+  d.name = prop.name;
+  d.cc_major = prop.major;
+  d.cc_minor = prop.minor;
+  d.sms = prop.multiProcessorCount;
+  d.shared_per_block_optin = prop.sharedMemPerBlockOptin;
+  CUDA_CHECK(cudaSetDevice(device));
+  CUDA_CHECK(cudaMemGetInfo(&d.free_bytes, &d.total_bytes));
+  return d;
+}
+
+namespace {
+// 13000 -> "13.0" (CUDA's encoding: 1000 * major + 10 * minor).
+std::string cuda_version_str(int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); }
+}  // namespace
+
+std::string versions() {
+  int driver = 0, runtime = 0;
+  std::string s;
+  if (cudaDriverGetVersion(&driver) == cudaSuccess && driver > 0)
+    s = "driver " + cuda_version_str(driver) + " (highest CUDA it supports)";
+  else
+    s = "driver: none";
+  cudaGetLastError();
+  CUDA_CHECK(cudaRuntimeGetVersion(&runtime));
+  s += ", runtime " + cuda_version_str(runtime);
+  // cuDNN 9 encodes its version as 10000 * major + 100 * minor + patch.
+  const size_t dnn = cudnnGetVersion();
+  s += ", cuDNN " + std::to_string(dnn / 10000) + "." + std::to_string((dnn % 10000) / 100) + "." +
+       std::to_string(dnn % 100);
+  int major = 0, minor = 0, patch = 0;
+  cublasGetProperty(MAJOR_VERSION, &major);
+  cublasGetProperty(MINOR_VERSION, &minor);
+  cublasGetProperty(PATCH_LEVEL, &patch);
+  s += ", cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+  return s;
+}
+
 void* malloc(size_t bytes, int device) {
   CUDA_CHECK(cudaSetDevice(device));
   void* p = nullptr;
@@ -64,11 +105,48 @@ static cudaMemcpyKind to_cuda(CopyKind k) {
   }
 }
 
-void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device) {
-  CUDA_CHECK(cudaSetDevice(device));
-  // Work queued on this device's stream must land first: the explicit copy is a sync point.
-  CUDA_CHECK(cudaDeviceSynchronize());
-  CUDA_CHECK(cudaMemcpy(dst, src, bytes, to_cuda(kind)));
+void* host_alloc_pinned(size_t bytes) {
+  void* p = nullptr;
+  cudaError_t err = cudaHostAlloc(&p, bytes, cudaHostAllocDefault);
+  if (err != cudaSuccess) {
+    cudaGetLastError();
+    ADMA_THROW("cudaHostAlloc of ", bytes, " bytes (", bytes / (1024.0 * 1024.0),
+               " MiB) of page-locked host memory failed: ", cudaGetErrorString(err));
+  }
+  return p;
+}
+
+void host_free_pinned(void* ptr) noexcept {
+  if (ptr) cudaFreeHost(ptr);
+}
+
+// Every copy and fill goes on the context's stream. The context stream is
+// cudaStreamNonBlocking, so it never waits for the legacy default stream: a
+// plain cudaMemcpy/cudaMemset (legacy stream) would not be ordered with the
+// kernels at all (a pageable host-to-device cudaMemcpy returns once the data is
+// staged, before the DMA lands, and a kernel on the context stream may read first).
+// Makes `device` current only when it is not (as PyTorch's device guard does): the
+// check is a host-side query, safe while a stream is being captured.
+static void use_device(int device) {
+  int current = -1;
+  CUDA_CHECK(cudaGetDevice(&current));
+  if (current != device) CUDA_CHECK(cudaSetDevice(device));
+}
+
+void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream) {
+  use_device(device);
+  CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, to_cuda(kind), static_cast<cudaStream_t>(stream)));
+}
+
+void memset_async(void* ptr, int byte, size_t bytes, int device, void* stream) {
+  use_device(device);
+  CUDA_CHECK(cudaMemsetAsync(ptr, byte, bytes, static_cast<cudaStream_t>(stream)));
+}
+
+void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream) {
+  memcpy_async(dst, src, bytes, kind, device, stream);
+  // The host reads (device-to-host) or may reuse (host-to-device) its buffer next.
+  stream_synchronize(stream);
 }
 
 void stream_synchronize(void* stream) { CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream))); }

@@ -15,13 +15,39 @@ int device_count();
 std::string no_device_reason();
 std::string device_name(int device);
 
+// What `adma devices` and scripts/gpu-check print first: versions and the device.
+struct DeviceInfo {
+  std::string name;
+  int cc_major = 0, cc_minor = 0;  // compute capability
+  int sms = 0;                     // streaming multiprocessors
+  size_t total_bytes = 0, free_bytes = 0;
+  size_t shared_per_block_optin = 0;  // the most dynamic shared memory a kernel may opt in to
+};
+DeviceInfo device_info(int device);
+// "driver 13.0 (CUDA API), runtime 13.0, cuDNN 9.14.0, cuBLAS 13.0.0"
+std::string versions();
+
 // Device memory. Out of memory throws with the bytes asked for and free/total.
 void* malloc(size_t bytes, int device);
 void free(void* ptr, int device) noexcept;
 
+// Page-locked host memory: the only host memory a stream-ordered copy may read or
+// write without the driver staging it (and the only kind a CUDA graph may capture).
+void* host_alloc_pinned(size_t bytes);
+void host_free_pinned(void* ptr) noexcept;
+
 enum class CopyKind { HostToDevice, DeviceToHost, DeviceToDevice };
-// Synchronous copy (waits for the device): the explicit, visible copy between devices.
-void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device);
+// Stream-ordered copy and fill on `stream` (a context's stream, made on `device`):
+// they start after all work queued before them on that stream and finish before any
+// work queued after. Nothing waits on the host; a host buffer must stay alive (and
+// unchanged, for a copy from it) until the stream has passed the copy.
+void memcpy_async(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream);
+// memset_async is a memset node when captured: how core/zero.h clears the graph's
+// arenas and gradients.
+void memset_async(void* ptr, int byte, size_t bytes, int device, void* stream);
+// memcpy_async, then waits for `stream`: the explicit, visible copy between devices.
+// Ordered after every kernel already queued on the stream, so it sees their results.
+void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream);
 void stream_synchronize(void* stream);
 
 // CUDA graphs: everything queued on `stream` between begin and end becomes one

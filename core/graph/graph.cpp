@@ -1,13 +1,14 @@
 // Graph building (shape inference, memory plan, init) and execution.
 #include "core/graph/graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "core/graph/input_node.h"
 #include "core/rng.h"
-#include "kernels/elementwise.h"
+#include "core/zero.h"
 
 namespace adma {
 
@@ -36,6 +37,9 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   std::vector<Shape> shapes;
   for (Value v : inputs) {
     ADMA_CHECK(v.id >= 0 && v.id < size(), "node '", name, "': input value ", v.id, " is not in this graph");
+    const Node& in = *nodes_[static_cast<size_t>(v.id)];
+    ADMA_CHECK(!in.grads_in_forward(), "node '", name, "' reads the output of '", in.name_, "' (", in.kind(),
+               "), which computes its input gradients in forward and must be a sink (core/graph/node.h)");
     node->inputs_.push_back(nodes_[static_cast<size_t>(v.id)].get());
     shapes.push_back(nodes_[static_cast<size_t>(v.id)]->out_shape_);
   }
@@ -47,7 +51,7 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   node->name_ = name;
   node->dtype_ = dtype_;
   node->out_dtype_ = dtype_;
-  node->graph_ = this;
+  node->training_ = &training_;
   // A distinct, reproducible stream per node (dropout): Philox of the graph seed and the node index.
   node->seed_ = philox(seed_, 0x5EED0000ull + nodes_.size()).v[0] | (uint64_t(nodes_.size()) << 32);
   for (Node* in : node->inputs_) node->requires_grad_ = node->requires_grad_ || in->requires_grad_;
@@ -93,7 +97,7 @@ void Graph::build() {
   // zero for whole-buffer kernels (optimizer, all-reduce, checkpoints compare equal),
   // and a node's state may hold counters (the loss kernel's ticket) kept at zero.
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_})
-    if (Tensor t = a->whole(DType::F32); t.defined()) kernels::fill(ctx, t, 0.0);
+    if (Tensor t = a->whole(DType::F32); t.defined()) zero(ctx, t);
 
   // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
   int param_index = 0;
@@ -122,6 +126,7 @@ void Graph::build() {
     n.workspace_ = &workspace_;
   }
   built_ = true;
+  plan_grad_clears();
   init_parameters();
   zero_grad();
   ctx.synchronize();
@@ -145,13 +150,73 @@ void Graph::init_parameters() {
   }
 }
 
+void Graph::plan_grad_clears() {
+  // Which nodes write each gradient slot. A slot needs clearing before a step unless
+  // a consumer overwrites it in forward (all other writers add, and run later, in
+  // backward). A slot nobody consumes (the model's output) is cleared: the caller
+  // writes its seed after forward, or backward reads zeros.
+  for (int mode = 0; mode < 2; ++mode) {
+    struct Run {
+      size_t begin, end;
+      bool clear;
+    };
+    std::vector<Run> runs;  // every gradient slot, [begin, end) bytes
+    for (auto& n : nodes_) {
+      if (n->is_view() || !n->out_grad_.defined()) continue;
+      bool overwritten = false;
+      for (auto& c : nodes_)
+        for (size_t i = 0; i < c->inputs_.size(); ++i)
+          if (mode == 1 && c->inputs_[i] == n.get() && c->overwrites_input_grad(static_cast<int>(i)))
+            overwritten = true;
+      const size_t b = n->out_grad_.byte_offset();
+      runs.push_back({b, b + n->out_grad_.nbytes(), !overwritten});
+    }
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+    // Adjacent slots to clear merge into one memset (the alignment padding between
+    // them is unused); a slot that is not cleared ends the run.
+    std::vector<std::pair<size_t, size_t>> merged;
+    bool extend = false;
+    for (const auto& r : runs) {
+      if (!r.clear) {
+        extend = false;
+        continue;
+      }
+      if (extend)
+        merged.back().second = r.end;
+      else
+        merged.emplace_back(r.begin, r.end);
+      extend = true;
+    }
+    Tensor whole = act_grads_.whole(DType::F32);
+    grad_clears_[mode].clear();
+    for (const auto& r : merged) {
+      const size_t end = std::min(r.second, whole.nbytes());
+      grad_clears_[mode].push_back(Tensor::view(whole.storage(), r.first, Shape{static_cast<int64_t>((end - r.first) / 4)},
+                                                DType::F32));
+    }
+  }
+}
+
+size_t Graph::grad_clear_bytes(bool training) const {
+  size_t b = 0;
+  for (const Tensor& t : grad_clears_[training ? 1 : 0]) b += t.nbytes();
+  return b;
+}
+
+StepMode Graph::mode() const {
+  StepMode m;
+  m.flag("training", training_);
+  m.flag("TF32", ctx_->allow_tf32);
+  for (const auto& n : nodes_) n->describe_mode(m);
+  return m;
+}
+
 void Graph::check_built(const char* what) const { ADMA_CHECK(built_, what, ": call build() first"); }
 
 void Graph::forward() {
   check_built("forward");
   Context& ctx = *ctx_;
-  Tensor ag = act_grads_.whole(dtype_);
-  if (ag.defined()) kernels::fill(ctx, ag, 0.0);
+  for (const Tensor& t : grad_clears_[training_ ? 1 : 0]) zero(ctx, t);
   for (auto& n : nodes_)
     if (!n->is_view()) n->forward(ctx);
 }
@@ -169,7 +234,7 @@ void Graph::backward() {
 void Graph::zero_grad() {
   check_built("zero_grad");
   Tensor g = grad_buffer();
-  if (g.defined()) kernels::fill(*ctx_, g, 0.0);
+  if (g.defined()) zero(*ctx_, g);
 }
 
 void Graph::reseed(uint64_t seed) {

@@ -19,6 +19,7 @@
 
 #include "core/graph/arena.h"
 #include "core/graph/node.h"
+#include "core/graph/step_mode.h"
 
 namespace adma {
 
@@ -53,13 +54,17 @@ class Graph {
   void build();
   bool built() const { return built_; }
 
-  // One step's pieces. forward() also clears activation gradients so backward can accumulate.
+  // One step's pieces. forward() also clears the activation gradients that backward
+  // accumulates into (all but those a node overwrites in forward, e.g. the logits' gradient).
   void forward();
   void backward();
   void zero_grad();  // one memset over the contiguous parameter-gradient buffer
   void train(bool on = true) { training_ = on; }
   void eval() { training_ = false; }
   bool training() const { return training_; }
+  // What a captured step freezes: training/eval, TF32, and each node's own settings
+  // (each dropout on/off). CapturedStep(Graph&, ...) checks it on every replay.
+  StepMode mode() const;
   // Restarts every random stream (dropout) from `seed`: replays the same masks.
   void reseed(uint64_t seed);
 
@@ -85,6 +90,8 @@ class Graph {
     size_t total() const { return params + param_grads + buffers + activations + activation_grads + workspace; }
   };
   MemoryReport memory() const;
+  // Bytes of activation gradients forward() clears in training (or eval) mode.
+  size_t grad_clear_bytes(bool training) const;
   // A table of nodes: name, kind, output shape, parameters; then the memory plan.
   std::string summary() const;
 
@@ -107,6 +114,10 @@ class Graph {
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
       act_grads_{"activation gradients"}, work_{"workspace"};
   Tensor workspace_;
+  // What forward() clears, per mode ([0] eval, [1] training): coalesced runs of the
+  // activation-gradient arena (adjacent slots merged into one memset).
+  std::vector<Tensor> grad_clears_[2];
+  void plan_grad_clears();
 };
 
 }  // namespace adma

@@ -7,7 +7,7 @@ namespace adma {
 class InputNode : public Node {
  public:
   explicit InputNode(const Shape& shape) : shape_(shape) {}
-  std::string kind() const override { return "Input"; }
+  std::string kind() const override { return "InputNode"; }  // every kind() is its class name
   Shape infer_shape(const std::vector<Shape>&) const override { return shape_; }
   void plan(Context&) override {}
   void forward(Context&) override {}

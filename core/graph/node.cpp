@@ -1,7 +1,6 @@
 // Node declarations and accessors; the Graph fills in the tensors.
 #include "core/graph/node.h"
 
-#include "core/graph/graph.h"
 
 namespace adma {
 
@@ -41,6 +40,6 @@ Tensor& Node::workspace() {
   return *workspace_;
 }
 
-bool Node::training() const { return graph_ != nullptr && graph_->training(); }
+bool Node::training() const { return training_ != nullptr && *training_; }
 
 }  // namespace adma

@@ -7,11 +7,24 @@
 //
 // Contract:
 //   infer_shape(inputs)  the output shape, or an Error naming the mismatch;
-//   plan(ctx)            make kernel plans (cuDNN descriptors, algorithms) and
-//                        declare params / buffers / state / workspace;
+//   plan(ctx)            its part of the graph's memory plan: make kernel setups
+//                        (cuDNN descriptors, algorithms) and declare params /
+//                        buffers / state / workspace;
 //   forward(ctx)         write out() from the inputs (every element);
 //   backward(ctx)        ADD d(loss)/d(input) into in_grad(i) where defined, and
 //                        d(loss)/d(param) into param_grad(i).
+//
+// Gradient-in-forward nodes (grads_in_forward() true; today only the fused loss,
+// losses/softmax_loss.h) are the one exception, because their kernel must read the
+// logits once: in a training-mode forward they also ADD (or write, as their options
+// say) d(loss)/d(input) into in_grad(i) where defined. That is sound because such a
+// node is a sink (Graph::add refuses a node that reads its output, so no gradient
+// ever arrives at its output from downstream: its forward already knows the whole
+// gradient) and Graph::forward() clears, before any node runs, every activation-gradient
+// slot that is added into (a slot such a node overwrites, overwrites_input_grad(), needs none).
+// Their backward() then adds only what forward could not: parameter gradients (a
+// learnable Adma `a`), so zero_grad() may still come anywhere before backward().
+// In eval mode they compute no input gradient at all.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -33,7 +46,7 @@ struct Init {
   static Init glorot_uniform(double fan_in, double fan_out) { return {GlorotUniform, 0, fan_in, fan_out}; }
 };
 
-class Graph;
+class StepMode;
 
 class Node {
  public:
@@ -45,8 +58,16 @@ class Node {
   virtual void backward(Context& ctx) = 0;
   // True when the output is a reshaped view of input 0 (Flatten): no memory and no work.
   virtual bool is_view() const { return false; }
+  // See "Gradient-in-forward nodes" above.
+  virtual bool grads_in_forward() const { return false; }
   // Restarts the node's random stream (dropout); a no-op for deterministic nodes.
   virtual void reseed(Context&, uint64_t) {}
+  // True when forward() in training mode WRITES (=, not +=) d(loss)/d(input i), as a
+  // loss that computes its gradient in forward does: that slot then needs no clearing
+  // before the step, since every backward writer adds after it.
+  virtual bool overwrites_input_grad(int) const { return false; }
+  // Host-side settings of this node that a captured step freezes (core/graph/step_mode.h).
+  virtual void describe_mode(StepMode&) const {}
 
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }
@@ -101,7 +122,7 @@ class Node {
   DType out_dtype_ = DType::F32;  // this node's output: the compute dtype, or int32 for label inputs
   uint64_t seed_ = 0;
   bool requires_grad_ = false;
-  const Graph* graph_ = nullptr;
+  const bool* training_ = nullptr;  // the graph's train()/eval() switch
 
   std::vector<ParamSpec> param_specs_;
   std::vector<BufferSpec> buffer_specs_;

@@ -3,6 +3,8 @@
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 
+#include <cstdlib>
+
 namespace adma::cuda_rt {
 
 namespace {
@@ -17,7 +19,18 @@ std::string no_device_reason() { return "adma was built without CUDA"; }
 std::string device_name(int) { absent("device_name"); }
 void* malloc(size_t, int) { absent("cuda malloc"); }
 void free(void*, int) noexcept {}
-void memcpy_sync(void*, const void*, size_t, CopyKind, int) { absent("cuda memcpy"); }
+DeviceInfo device_info(int) { absent("device_info"); }
+std::string versions() { return "built without CUDA"; }
+// Without CUDA there is nothing to pin for: ordinary host memory (64-byte aligned) serves.
+void* host_alloc_pinned(size_t bytes) {
+  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  ADMA_CHECK(p != nullptr, "host allocation of ", bytes, " bytes failed");
+  return p;
+}
+void host_free_pinned(void* ptr) noexcept { std::free(ptr); }
+void memcpy_async(void*, const void*, size_t, CopyKind, int, void*) { absent("cuda memcpy"); }
+void memset_async(void*, int, size_t, int, void*) { absent("cuda memset"); }
+void memcpy_sync(void*, const void*, size_t, CopyKind, int, void*) { absent("cuda memcpy"); }
 void stream_synchronize(void*) { absent("cuda stream synchronize"); }
 Handles create_handles(int) { absent("cuda context"); }
 void graph_capture_begin(void*) { absent("cuda graph capture"); }

@@ -15,18 +15,12 @@ struct Dims {
 Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 }  // namespace
 
-void batchnorm_plan_init(Context&, BatchNormPlan& p) {
-  ADMA_CHECK(p.shape.rank() == 2 || p.shape.rank() == 4, "batchnorm: input must be [N, C] or [N, C, H, W], got ",
-             p.shape.str());
-  ADMA_CHECK(p.eps > 0, "batchnorm: epsilon must be positive, got ", p.eps);
-  ADMA_CHECK(p.momentum >= 0 && p.momentum <= 1, "batchnorm: momentum must be in [0, 1], got ", p.momentum);
-}
+void batchnorm2d_setup_init(Context&, BatchNorm2dSetup&) {}  // nothing to decide on the CPU
 
-void batchnorm_forward_train(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm2d_forward_train(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                              const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
   const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);
-  ADMA_CHECK(m > 1, "batchnorm: training needs more than one value per channel, got ", p.shape.str());
+  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -59,7 +53,7 @@ void batchnorm_forward_train(Context&, const BatchNormPlan& p, const Tensor& x, 
   });
 }
 
-void batchnorm_forward_eval(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm2d_forward_eval(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                             const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
@@ -78,10 +72,10 @@ void batchnorm_forward_eval(Context&, const BatchNormPlan& p, const Tensor& x, c
   });
 }
 
-void batchnorm_backward(Context&, const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
+void batchnorm2d_backward(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
   const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);
+  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T *px = x.data<T>(), *pdy = dy.data<T>();

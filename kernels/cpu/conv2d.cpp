@@ -46,40 +46,27 @@ void col2im_add(const Conv2dGeometry& g, const T* col, T* x) {
       }
 }
 
-void check_operands(const char* op, const Conv2dPlan& p, const Tensor& x_or_dx, const Tensor& w_or_dw,
-                    const Tensor& y_or_dy) {
-  const auto& g = p.g;
-  ADMA_CHECK(x_or_dx.shape() == Shape({g.n, g.c, g.h, g.w}), op, ": input ", x_or_dx.shape().str(), " expected ",
-             Shape({g.n, g.c, g.h, g.w}).str());
-  ADMA_CHECK(w_or_dw.shape() == Shape({g.k, g.c, g.r, g.s}), op, ": filter ", w_or_dw.shape().str());
-  ADMA_CHECK(y_or_dy.shape() == Shape({g.n, g.k, g.out_h(), g.out_w()}), op, ": output ", y_or_dy.shape().str());
-}
-
-// The workspace is raw bytes (shared by every node); here it holds one column matrix.
+// The workspace is raw bytes (shared by every node; its size checked above the
+// dispatch); here it holds one column matrix.
 template <typename T>
-T* workspace_as(const Conv2dPlan& p, Tensor& ws) {
-  ADMA_CHECK(ws.nbytes() >= p.workspace_bytes, "conv2d: workspace of ", ws.nbytes(), " bytes, need ",
-             p.workspace_bytes);
+T* workspace_as(Tensor& ws) {
   return static_cast<T*>(ws.raw());
 }
 
 }  // namespace
 
-void conv2d_plan_init(Context&, Conv2dPlan& p) {
+void conv2d_setup_init(Context&, Conv2dSetup& p) {
   const auto& g = p.g;
-  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "conv2d: a ", g.r, "x", g.s, " filter does not fit a ", g.h, "x", g.w,
-             " input with padding ", g.pad_h, "x", g.pad_w);
   p.workspace_bytes = static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype);
 }
 
-void conv2d_forward(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+void conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                     Tensor& ws) {
-  check_operands("conv2d_forward", p, x, w, y);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* col = workspace_as<T>(p, ws);
+    T* col = workspace_as<T>(ws);
     for (int64_t n = 0; n < g.n; ++n) {
       im2col(g, x.data<T>() + n * g.c * g.h * g.w, col);
       T* yn = y.data<T>() + n * g.k * pq;
@@ -91,13 +78,12 @@ void conv2d_forward(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor
   });
 }
 
-void conv2d_backward_data(Context&, const Conv2dPlan& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
-  check_operands("conv2d_backward_data", p, dx, w, dy);
+void conv2d_backward_data(Context&, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* col = workspace_as<T>(p, ws);
+    T* col = workspace_as<T>(ws);
     for (int64_t n = 0; n < g.n; ++n) {
       gemm(true, false, crs, pq, g.k, T(1), w.data<T>(), crs, dy.data<T>() + n * g.k * pq, pq, T(0), col, pq);
       col2im_add(g, col, dx.data<T>() + n * g.c * g.h * g.w);
@@ -105,14 +91,13 @@ void conv2d_backward_data(Context&, const Conv2dPlan& p, const Tensor& w, const 
   });
 }
 
-void conv2d_backward_filter(Context&, const Conv2dPlan& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+void conv2d_backward_filter(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
                             Tensor& ws) {
-  check_operands("conv2d_backward_filter", p, x, dw, dy);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* col = workspace_as<T>(p, ws);
+    T* col = workspace_as<T>(ws);
     for (int64_t n = 0; n < g.n; ++n) {
       im2col(g, x.data<T>() + n * g.c * g.h * g.w, col);
       gemm(false, true, g.k, crs, pq, T(1), dy.data<T>() + n * g.k * pq, pq, col, pq, T(1), dw.data<T>(), crs);
@@ -120,9 +105,8 @@ void conv2d_backward_filter(Context&, const Conv2dPlan& p, const Tensor& x, cons
   });
 }
 
-void conv2d_backward_bias(Context&, const Conv2dPlan& p, const Tensor& dy, Tensor& db) {
+void conv2d_backward_bias(Context&, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
-  ADMA_CHECK(db.numel() == g.k, "conv2d_backward_bias: bias has ", db.numel(), " elements, filters ", g.k);
   const int64_t pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -7,15 +7,14 @@
 
 namespace adma::kernels::cpu {
 
-void dropout_plan_init(Context&, DropoutPlan& p) { p.reserve_bytes = p.shape.numel() * dtype_size(p.dtype); }
+void dropout_setup_init(Context&, DropoutSetup& p) { p.reserve_bytes = p.shape.numel() * dtype_size(p.dtype); }
 
-void dropout_reseed(Context&, DropoutPlan& p, uint64_t seed) {
+void dropout_reseed(Context&, DropoutSetup& p, uint64_t seed) {
   p.seed = seed;
   p.counter = 0;
 }
 
-void dropout_forward(Context&, DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
-  expect_same("dropout_forward", x, y);
+void dropout_forward(Context&, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
   const int64_t n = x.numel();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -34,8 +33,7 @@ void dropout_forward(Context&, DropoutPlan& p, const Tensor& x, Tensor& y, Tenso
   });
 }
 
-void dropout_backward(Context&, const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve, Tensor&) {
-  expect_same("dropout_backward", dy, dx);
+void dropout_backward(Context&, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve, Tensor&) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* mask = static_cast<const T*>(reserve.raw());

@@ -16,13 +16,10 @@ void fill(Context&, Tensor& y, double value) {
 }
 
 void copy(Context&, const Tensor& x, Tensor& y) {
-  expect_same("copy", x, y);
   std::memcpy(y.raw(), x.raw(), x.nbytes());
 }
 
 void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
-  expect_same("add", a, b);
-  expect_same("add", a, y);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *pa = a.data<T>(), *pb = b.data<T>();
@@ -32,7 +29,6 @@ void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
 }
 
 void axpy(Context&, double alpha, const Tensor& x, Tensor& y) {
-  expect_same("axpy", x, y);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();

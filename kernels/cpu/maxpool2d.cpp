@@ -5,15 +5,12 @@
 
 namespace adma::kernels::cpu {
 
-void maxpool_plan_init(Context&, MaxPoolPlan& p) {
-  ADMA_CHECK(p.in.rank() == 4, "maxpool: input must be [N, C, H, W], got ", p.in.str());
-  ADMA_CHECK(p.out_h() > 0 && p.out_w() > 0, "maxpool: a ", p.kh, "x", p.kw, " window does not fit ", p.in.str());
-}
+void maxpool2d_setup_init(Context&, MaxPool2dSetup&) {}  // nothing to decide on the CPU
 
 namespace {
 // Visits every window; f(plane offset of x, plane offset of y, output index, arg-max index in x).
 template <typename T, typename F>
-void for_each_window(const MaxPoolPlan& p, const T* x, F&& f) {
+void for_each_window(const MaxPool2dSetup& p, const T* x, F&& f) {
   const int64_t planes = p.in[0] * p.in[1], h = p.in[2], w = p.in[3], oh = p.out_h(), ow = p.out_w();
   for (int64_t pl = 0; pl < planes; ++pl) {
     const T* xp = x + pl * h * w;
@@ -31,8 +28,7 @@ void for_each_window(const MaxPoolPlan& p, const T* x, F&& f) {
 }
 }  // namespace
 
-void maxpool_forward(Context&, const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
-  ADMA_CHECK(x.shape() == p.in, "maxpool_forward: input ", x.shape().str(), " planned ", p.in.str());
+void maxpool2d_forward(Context&, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -41,7 +37,7 @@ void maxpool_forward(Context&, const MaxPoolPlan& p, const Tensor& x, Tensor& y)
   });
 }
 
-void maxpool_backward(Context&, const MaxPoolPlan& p, const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
+void maxpool2d_backward(Context&, const MaxPool2dSetup& p, const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* pdy = dy.data<T>();

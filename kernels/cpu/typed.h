@@ -28,10 +28,4 @@ inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha
               b, ldb, beta, c, ldc);
 }
 
-// Every kernel checks its operands once, with the op's name in the message.
-inline void expect_same(const char* op, const Tensor& a, const Tensor& b) {
-  ADMA_CHECK(a.shape() == b.shape() && a.dtype() == b.dtype(), op, ": operand ", a.shape().str(), " ",
-             dtype_name(a.dtype()), " vs ", b.shape().str(), " ", dtype_name(b.dtype()));
-}
-
 }  // namespace adma::kernels::cpu

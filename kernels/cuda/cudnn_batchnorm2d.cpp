@@ -6,44 +6,40 @@
 
 namespace adma::kernels::cuda {
 
-namespace {
-struct BnState {
+struct BatchNorm2dState {
   TensorDesc x, bn;
 };
-BnState& state(const BatchNormPlan& p) { return *static_cast<BnState*>(p.cuda.get()); }
-}  // namespace
 
-void batchnorm_plan_init(Context&, BatchNormPlan& p) {
-  expect_f32("batchnorm", p.dtype);
-  ADMA_CHECK(p.shape.rank() == 2 || p.shape.rank() == 4, "batchnorm: input must be [N, C] or [N, C, H, W], got ",
-             p.shape.str());
-  ADMA_CHECK(p.eps >= CUDNN_BN_MIN_EPSILON, "batchnorm: cuDNN needs epsilon >= ", CUDNN_BN_MIN_EPSILON, ", got ",
+void batchnorm2d_setup_init(Context&, BatchNorm2dSetup& p) {
+  expect_f32("batchnorm2d", p.dtype);
+  // Shape, eps > 0 and momentum are checked above the dispatch (kernels/batchnorm2d.h).
+  ADMA_CHECK(p.eps >= CUDNN_BN_MIN_EPSILON, "batchnorm2d: cuDNN needs epsilon >= ", CUDNN_BN_MIN_EPSILON, ", got ",
              p.eps);
-  auto s = std::make_shared<BnState>();
+  auto s = std::make_shared<BatchNorm2dState>();
   s->x.set(p.shape);
   CUDNN_CHECK(cudnnDeriveBNTensorDescriptor(s->bn.d, s->x.d, CUDNN_BATCHNORM_SPATIAL));
   p.cuda = s;
 }
 
-void batchnorm_forward_train(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                              const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   CUDNN_CHECK(cudnnBatchNormalizationForwardTraining(cudnn_of(ctx), CUDNN_BATCHNORM_SPATIAL, &kOne, &kZero, s.x.d,
                                                      cptr(x), s.x.d, ptr(y), s.bn.d, cptr(gamma), cptr(beta),
                                                      1.0 - p.momentum, ptr(rm), ptr(rv), p.eps, ptr(sm), ptr(si)));
 }
 
-void batchnorm_forward_eval(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& gamma,
+void batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                             const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   CUDNN_CHECK(cudnnBatchNormalizationForwardInference(cudnn_of(ctx), CUDNN_BATCHNORM_SPATIAL, &kOne, &kZero, s.x.d,
                                                       cptr(x), s.x.d, ptr(y), s.bn.d, cptr(gamma), cptr(beta),
                                                       cptr(rm), cptr(rv), p.eps));
 }
 
-void batchnorm_backward(Context& ctx, const BatchNormPlan& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
+void batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   // alpha = beta = 1 for data and parameter gradients: cuDNN adds into them.
   CUDNN_CHECK(cudnnBatchNormalizationBackward(cudnn_of(ctx), CUDNN_BATCHNORM_SPATIAL, &kOne, &kOne, &kOne, &kOne,
                                               s.x.d, cptr(x), s.x.d, cptr(dy), s.x.d, ptr(dx), s.bn.d, cptr(gamma),

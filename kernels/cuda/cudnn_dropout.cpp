@@ -1,5 +1,5 @@
 // CUDA side of kernels/dropout.h: cuDNN dropout. Its RNG states (a few MB) are
-// allocated and seeded once per plan; the mask lives in the node's reserve.
+// allocated and seeded once per setup; the mask lives in the node's reserve.
 // cudnnDropoutBackward overwrites dx, so it writes into the workspace and an
 // axpy adds that into dx (every backward in adma accumulates).
 #include "kernels/dropout.h"
@@ -10,7 +10,6 @@
 
 namespace adma::kernels::cuda {
 
-namespace {
 struct DropoutState {
   TensorDesc t;
   cudnnDropoutDescriptor_t drop = nullptr;
@@ -22,10 +21,8 @@ struct DropoutState {
     cuda_rt::free(states, device);
   }
 };
-DropoutState& state(const DropoutPlan& p) { return *static_cast<DropoutState*>(p.cuda.get()); }
-}  // namespace
 
-void dropout_plan_init(Context& ctx, DropoutPlan& p) {
+void dropout_setup_init(Context& ctx, DropoutSetup& p) {
   expect_f32("dropout", p.dtype);
   auto s = std::make_shared<DropoutState>();
   s->device = ctx.device.index;
@@ -40,22 +37,22 @@ void dropout_plan_init(Context& ctx, DropoutPlan& p) {
   p.cuda = s;
 }
 
-void dropout_reseed(Context& ctx, DropoutPlan& p, uint64_t seed) {
-  auto& s = state(p);
+void dropout_reseed(Context& ctx, DropoutSetup& p, uint64_t seed) {
+  auto& s = *p.cuda;
   p.seed = seed;
   CUDNN_CHECK(cudnnSetDropoutDescriptor(s.drop, cudnn_of(ctx), static_cast<float>(p.rate), s.states, s.state_bytes,
                                         seed));
 }
 
-void dropout_forward(Context& ctx, DropoutPlan& p, const Tensor& x, Tensor& y, Tensor& reserve) {
-  auto& s = state(p);
+void dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+  auto& s = *p.cuda;
   CUDNN_CHECK(cudnnDropoutForward(cudnn_of(ctx), s.drop, s.t.d, cptr(x), s.t.d, ptr(y), reserve.raw(),
                                   p.reserve_bytes));
 }
 
-void dropout_backward(Context& ctx, const DropoutPlan& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+void dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
                       Tensor& ws) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   Tensor tmp = Tensor::view(ws.storage(), ws.byte_offset(), dx.shape(), DType::F32);
   CUDNN_CHECK(cudnnDropoutBackward(cudnn_of(ctx), s.drop, s.t.d, cptr(dy), s.t.d, ptr(tmp), reserve.raw(),
                                    p.reserve_bytes));

@@ -5,20 +5,15 @@
 
 namespace adma::kernels::cuda {
 
-namespace {
-struct PoolState {
+struct MaxPool2dState {
   TensorDesc x, y;
   cudnnPoolingDescriptor_t pool = nullptr;
-  ~PoolState() { cudnnDestroyPoolingDescriptor(pool); }
+  ~MaxPool2dState() { cudnnDestroyPoolingDescriptor(pool); }
 };
-PoolState& state(const MaxPoolPlan& p) { return *static_cast<PoolState*>(p.cuda.get()); }
-}  // namespace
 
-void maxpool_plan_init(Context&, MaxPoolPlan& p) {
-  expect_f32("maxpool", p.dtype);
-  ADMA_CHECK(p.in.rank() == 4, "maxpool: input must be [N, C, H, W], got ", p.in.str());
-  ADMA_CHECK(p.out_h() > 0 && p.out_w() > 0, "maxpool: a ", p.kh, "x", p.kw, " window does not fit ", p.in.str());
-  auto s = std::make_shared<PoolState>();
+void maxpool2d_setup_init(Context&, MaxPool2dSetup& p) {
+  expect_f32("maxpool2d", p.dtype);
+  auto s = std::make_shared<MaxPool2dState>();
   s->x.set(p.in);
   s->y.set(Shape{p.in[0], p.in[1], p.out_h(), p.out_w()});
   CUDNN_CHECK(cudnnCreatePoolingDescriptor(&s->pool));
@@ -27,19 +22,19 @@ void maxpool_plan_init(Context&, MaxPoolPlan& p) {
                                           static_cast<int>(p.sh), static_cast<int>(p.sw)));
   int n, c, h, w;
   CUDNN_CHECK(cudnnGetPooling2dForwardOutputDim(s->pool, s->x.d, &n, &c, &h, &w));
-  ADMA_CHECK(h == p.out_h() && w == p.out_w(), "maxpool: cuDNN output ", h, "x", w, " differs from floor mode ",
+  ADMA_CHECK(h == p.out_h() && w == p.out_w(), "maxpool2d: cuDNN output ", h, "x", w, " differs from floor mode ",
              p.out_h(), "x", p.out_w());
   p.cuda = s;
 }
 
-void maxpool_forward(Context& ctx, const MaxPoolPlan& p, const Tensor& x, Tensor& y) {
-  auto& s = state(p);
+void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
+  auto& s = *p.cuda;
   CUDNN_CHECK(cudnnPoolingForward(cudnn_of(ctx), s.pool, &kOne, s.x.d, cptr(x), &kZero, s.y.d, ptr(y)));
 }
 
-void maxpool_backward(Context& ctx, const MaxPoolPlan& p, const Tensor& x, const Tensor& y, const Tensor& dy,
+void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy,
                       Tensor& dx) {
-  auto& s = state(p);
+  auto& s = *p.cuda;
   CUDNN_CHECK(cudnnPoolingBackward(cudnn_of(ctx), s.pool, &kOne, s.y.d, cptr(y), s.y.d, cptr(dy), s.x.d, cptr(x),
                                    &kOne, s.x.d, ptr(dx)));
 }

@@ -5,29 +5,26 @@
 
 namespace adma::kernels::cuda {
 
-namespace {
 struct SoftmaxState {
   TensorDesc t;
 };
-}  // namespace
 
-void softmax_plan_init(Context&, SoftmaxPlan& p) {
+void softmax_setup_init(Context&, SoftmaxSetup& p) {
   expect_f32("softmax", p.dtype);
-  ADMA_CHECK(p.shape.rank() >= 2, "softmax: input must have a class axis (rank >= 2), got ", p.shape.str());
   // [N, C, rest...] -> N, C, prod(rest), 1 so MODE_CHANNEL normalises over C everywhere.
   auto s = std::make_shared<SoftmaxState>();
   s->t.set(Shape{p.shape[0], p.shape[1], p.shape.numel_from(2), 1});
   p.cuda = s;
 }
 
-void softmax_forward(Context& ctx, const SoftmaxPlan& p, const Tensor& x, Tensor& y) {
-  auto& d = static_cast<SoftmaxState*>(p.cuda.get())->t;
+void softmax_forward(Context& ctx, const SoftmaxSetup& p, const Tensor& x, Tensor& y) {
+  auto& d = p.cuda->t;
   CUDNN_CHECK(cudnnSoftmaxForward(cudnn_of(ctx), CUDNN_SOFTMAX_ACCURATE, CUDNN_SOFTMAX_MODE_CHANNEL, &kOne, d.d,
                                   cptr(x), &kZero, d.d, ptr(y)));
 }
 
-void softmax_backward(Context& ctx, const SoftmaxPlan& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
-  auto& d = static_cast<SoftmaxState*>(p.cuda.get())->t;
+void softmax_backward(Context& ctx, const SoftmaxSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
+  auto& d = p.cuda->t;
   CUDNN_CHECK(cudnnSoftmaxBackward(cudnn_of(ctx), CUDNN_SOFTMAX_ACCURATE, CUDNN_SOFTMAX_MODE_CHANNEL, &kOne, d.d,
                                    cptr(y), d.d, cptr(dy), &kOne, d.d, ptr(dx)));
 }

@@ -1,39 +1,43 @@
-// CUDA side of kernels/softmax_loss.h: one fused kernel per call.
+// CUDA side of kernels/softmax_loss.h, the tuned version: one fused kernel per call.
+// (The naive versions it grew from are in softmax_loss_naive.cu; docs/losses.md.)
 //
-// Layout. A "group" of G threads owns one row:
+// Layout (constants in kernels/softmax_loss_layout.h). A "group" of G threads owns one row:
 //   C <= 1024: G = 32, one warp per row, 8 rows per 256-thread block; reductions are
 //              warp shuffles only, so a row never waits for another.
-//   C >  1024: G = 512, one block per row; reductions go warp shuffles -> shared memory.
+//   C >  1024: G = 1024, one block per row; reductions go warp shuffles -> shared memory.
 // Each row is read in passes: (1) online max / sum-exp / arg-max, (2) the gradient
 // written once (lp-only losses), or (2) sum_k g_k p_k and (3) the gradient (MSE, hinge).
 // DRAM should see the logits once and dlogits once. Small rows (a warp's) are re-read
 // from L1/L2. A large row is kept in shared memory by pass 1 (up to kMaxCachedC floats):
-// with one 128 KB row per block, the rows in flight would otherwise outgrow the 60 MB L2
-// before their second pass. Each thread re-reads exactly the elements it cached, so no
+// a 32000-class row is 128 KB, and the rows in flight (2 blocks per SM x 132 SMs on an
+// H200, ~34 MB) plus the dlogits written through the same 50 MB L2 could evict a row
+// before its second pass. Each thread re-reads exactly the elements it cached, so no
 // barrier is needed. Rows whose length is a multiple of 4 move as float4.
 //
 // Batch reduction without a second launch and without float atomics: every block
-// writes its partial (loss, correct, dL/da) to scratch, takes a ticket; the block that
+// writes its partials (loss, correct, dL/da, rows counted) to scratch, takes a ticket; the block that
 // draws the last ticket sums all partials in a fixed order (deterministic), writes the
 // results and resets the ticket counter, so the next call (or graph replay) starts clean.
+#include <algorithm>
 #include <cstdint>
 
 #include "kernels/cuda/cudnn_util.h"
-#include "kernels/loss_phi.h"
-#include "kernels/softmax_loss.h"
+#include "kernels/cuda/softmax_loss_args.h"
+#include "kernels/softmax_loss_layout.h"
 
 namespace adma::kernels::cuda {
 
 namespace {
 
-constexpr int kWarpRowsPerBlock = 8;
-constexpr int kRowThreads = 1024;
-constexpr int kSmallC = 1024;
-constexpr int kMaxCachedC = 48 * 1024;  // 192 KB of shared memory: within the H100/H200's 227 KB
+using loss_layout::kMaxCachedC;
+using loss_layout::kPartials;
+using loss_layout::kRowThreads;
+using loss_layout::kSmallC;
+using loss_layout::kWarpRowsPerBlock;
 
 struct MaxSum {
-  float m, s;     // running max and sum of exp(z - m)
-  float best;     // arg-max value and index (first one wins ties)
+  float m, s;  // running max and sum of exp(z - m)
+  float best;  // arg-max value and index (first one wins ties)
   int arg;
 };
 
@@ -153,30 +157,12 @@ __device__ inline void row_write(const float* zr, float* dr, int c, int lane, bo
   }
 }
 
-struct Args {
-  const float* z;
-  const int32_t* y;
-  int64_t n;
-  int c;
-  LossConsts k;
-  const float* a_dev;  // learnable a, or null
-  float scale;
-  bool accumulate;
-  float* dz;  // may be null
-  float* per_sample;
-  float* partials;  // 3 per block
-  unsigned* ticket;
-  float* loss;
-  float* correct;
-  float* dloss_da;  // may be null
-  bool cache_row;   // block-per-row: keep the row in dynamic shared memory
-};
-
 template <int G, bool kProb>
-__global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softmax_loss_kernel(Args p) {
+__global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1)
+    softmax_loss_kernel(LossArgs p, bool cache_row) {
   constexpr int R = (G == 32) ? kWarpRowsPerBlock : 1;
   extern __shared__ float4 dyn_smem[];  // the cached row (block-per-row launches that ask for it)
-  __shared__ float row_loss[R], row_correct[R], row_da[R];
+  __shared__ float row_loss[R], row_correct[R], row_da[R], row_counted[R];
   __shared__ bool last;
   const int group = threadIdx.x / G, lane = threadIdx.x % G;
   const int64_t row = static_cast<int64_t>(blockIdx.x) * R + group;
@@ -186,21 +172,23 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
     const float* zr = p.z + row * c;
     const bool vec4 = (c % 4 == 0) && (reinterpret_cast<uintptr_t>(p.z) % 16 == 0) &&
                       (p.dz == nullptr || reinterpret_cast<uintptr_t>(p.dz) % 16 == 0);
-    float* cache = (G > 32 && p.cache_row) ? reinterpret_cast<float*>(dyn_smem) : nullptr;
+    float* cache = (G > 32 && cache_row) ? reinterpret_cast<float*>(dyn_smem) : nullptr;
     MaxSum ms{-INFINITY, 0.f, -INFINITY, 0};
-    row_read<G>(zr, c, lane, vec4, [&](int k, float z) { push(ms, z, k); }, cache);
-    if (cache) zr = cache;  // later passes read the row from shared memory
+    row_read<G>(
+        zr, c, lane, vec4, [&](int k, float z) { push(ms, z, k); }, cache);
+    if (cache) zr = cache;     // later passes read the row from shared memory
     ms = group_reduce<G>(ms);  // its __syncthreads also publishes the cache (z_label below)
     const float lse = ms.m + logf(ms.s);
     const int label = p.y[row];
-    const bool valid = label >= 0 && label < c;
-    float loss = NAN, da = 0.f;
+    const bool valid = label_valid(label, c), ignored = label_ignored(label);
+    float loss = ignored ? 0.f : NAN, da = 0.f;
     float* dr = p.dz ? p.dz + row * c : nullptr;
     if constexpr (!kProb) {
       float dlp = 0.f;
       if (valid) {
-        const float a = p.a_dev ? *p.a_dev : static_cast<float>(p.k.a);
-        loss_phi<float>(p.k, a, zr[label] - lse, loss, dlp, da);
+        losses::LossConsts<float> k = p.k;
+        if (p.a_dev) k.a = *p.a_dev;  // the trained a
+        losses::phi<float>(k, zr[label] - lse, loss, dlp, da);
       }
       const float g = dlp * p.scale;  // 0 for an invalid label
       if (dr)
@@ -211,8 +199,8 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
       float sum_f = 0.f, dot = 0.f;
       row_read<G>(zr, c, lane, vec4, [&](int k, float z) {
         const float pk = expf(z - lse);
-        float f, dfdp;
-        loss_prob_term<float>(p.k, pk, k == label, f, dfdp);
+        float f = 0.f, dfdp = 0.f;
+        losses::prob_term<float>(p.k, pk, k == label, f, dfdp);
         sum_f += f;
         dot += dfdp * inv_c * pk;
       });
@@ -223,8 +211,8 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
       if (dr)
         row_write<G>(zr, dr, c, lane, vec4, p.accumulate, [&](int k, float z) {
           const float pk = expf(z - lse);
-          float f, dfdp;
-          loss_prob_term<float>(p.k, pk, k == label, f, dfdp);
+          float f = 0.f, dfdp = 0.f;
+          losses::prob_term<float>(p.k, pk, k == label, f, dfdp);
           return s * pk * (dfdp * inv_c - dot);
         });
     }
@@ -233,23 +221,26 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
       row_loss[group] = loss;
       row_correct[group] = (valid && ms.arg == label) ? 1.f : 0.f;
       row_da[group] = da * p.scale;
+      row_counted[group] = ignored ? 0.f : 1.f;
     }
   } else if (lane == 0) {
-    row_loss[group] = row_correct[group] = row_da[group] = 0.f;
+    row_loss[group] = row_correct[group] = row_da[group] = row_counted[group] = 0.f;
   }
   __syncthreads();
 
   if (threadIdx.x == 0) {
-    float l = 0.f, cor = 0.f, d = 0.f;
+    float l = 0.f, cor = 0.f, d = 0.f, cnt = 0.f;
     for (int i = 0; i < R; ++i) {
       l += row_loss[i];
       cor += row_correct[i];
       d += row_da[i];
+      cnt += row_counted[i];
     }
-    float* part = p.partials + 3 * static_cast<int64_t>(blockIdx.x);
+    float* part = p.partials + kPartials * static_cast<int64_t>(blockIdx.x);
     part[0] = l;
     part[1] = cor;
     part[2] = d;
+    part[3] = cnt;
     __threadfence();  // partials visible device-wide before the ticket is taken
     last = atomicAdd(p.ticket, 1u) == gridDim.x - 1;
   }
@@ -258,18 +249,21 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
 
   // The last block: a fixed-order sum of every block's partial.
   __threadfence();
-  float l = 0.f, cor = 0.f, d = 0.f;
+  float l = 0.f, cor = 0.f, d = 0.f, cnt = 0.f;
   for (unsigned b = threadIdx.x; b < gridDim.x; b += blockDim.x) {
-    const volatile float* part = p.partials + 3 * static_cast<int64_t>(b);
+    const volatile float* part = p.partials + kPartials * static_cast<int64_t>(b);
     l += part[0];
     cor += part[1];
     d += part[2];
+    cnt += part[3];
   }
-  l = group_sum<(G == 32 ? 32 * kWarpRowsPerBlock : G)>(l);
-  cor = group_sum<(G == 32 ? 32 * kWarpRowsPerBlock : G)>(cor);
-  d = group_sum<(G == 32 ? 32 * kWarpRowsPerBlock : G)>(d);
+  constexpr int kBlock = G == 32 ? 32 * kWarpRowsPerBlock : G;
+  l = group_sum<kBlock>(l);
+  cor = group_sum<kBlock>(cor);
+  d = group_sum<kBlock>(d);
+  cnt = group_sum<kBlock>(cnt);
   if (threadIdx.x == 0) {
-    *p.loss = l / static_cast<float>(p.n);
+    *p.loss = cnt > 0.f ? l / cnt : 0.f;  // mean over the rows not ignored
     *p.correct = cor;
     if (p.dloss_da) *p.dloss_da = d;
     *p.ticket = 0u;
@@ -277,60 +271,59 @@ __global__ void __launch_bounds__(G == 32 ? 32 * kWarpRowsPerBlock : G, 1) softm
 }
 
 template <bool kProb>
-void launch(Args a, cudaStream_t s) {
+void launch(const Context& ctx, const LossArgs& a, cudaStream_t s) {
+  const unsigned blocks = static_cast<unsigned>(loss_layout::tuned_blocks(a.n, a.c));
   if (a.c <= kSmallC) {
-    const unsigned blocks = static_cast<unsigned>((a.n + kWarpRowsPerBlock - 1) / kWarpRowsPerBlock);
-    softmax_loss_kernel<32, kProb><<<blocks, 32 * kWarpRowsPerBlock, 0, s>>>(a);
+    softmax_loss_kernel<32, kProb><<<blocks, 32 * kWarpRowsPerBlock, 0, s>>>(a, false);
   } else {
     auto kernel = softmax_loss_kernel<kRowThreads, kProb>;
-    // Allow the largest cache once per kernel (a host-side attribute, not stream work;
-    // set for the device current at the first call).
-    static const bool attr = [&] {
-      CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                      static_cast<int>(kMaxCachedC * sizeof(float))));
-      return true;
-    }();
-    (void)attr;
-    a.cache_row = a.c <= kMaxCachedC;
-    const size_t smem = a.cache_row ? static_cast<size_t>(a.c) * sizeof(float) : 0;
-    kernel<<<static_cast<unsigned>(a.n), kRowThreads, smem, s>>>(a);
+    // Allow the largest cache (above the 48 KB default) on this context's device: a
+    // host-side attribute, per device and kernel, made once; not stream work.
+    allow_dynamic_shared_memory(ctx, kernel, kMaxCachedC * sizeof(float));
+    const bool cache_row = a.c <= kMaxCachedC;
+    const size_t smem = cache_row ? static_cast<size_t>(a.c) * sizeof(float) : 0;
+    kernel<<<blocks, kRowThreads, smem, s>>>(a, cache_row);
   }
   CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace
 
-void softmax_loss(Context& ctx, const LossParams& params, const Tensor& logits, const Tensor& labels, const Tensor& a,
-                  double scale, bool accumulate, LossOutputs& out) {
+void softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& logits, const Tensor& labels,
+                  const Tensor& a, double scale, bool accumulate, LossOutputs& out) {
   expect_f32("softmax_loss", logits.dtype());
-  ADMA_CHECK(logits.shape().rank() == 2, "loss: logits must be [N, C], got ", logits.shape().str());
-  const int64_t n = logits.dim(0), c = logits.dim(1);
-  ADMA_CHECK(labels.dtype() == DType::I32 && labels.numel() == n, "loss: labels must be int32 [", n, "], got ",
-             dtype_name(labels.dtype()), " ", labels.shape().str());
-  ADMA_CHECK(out.scratch.nbytes() >= loss_scratch_bytes(n, c), "loss: scratch of ", out.scratch.nbytes(),
-             " bytes, need ", loss_scratch_bytes(n, c));
-  if (n == 0) return;
-  Args args;
+  if (setup.n == 0) return;
+  LossArgs args;
   args.z = cptr(logits);
   args.y = static_cast<const int32_t*>(labels.raw());
-  args.n = n;
-  args.c = static_cast<int>(c);
-  args.k = loss_consts(params);
+  args.n = setup.n;
+  args.c = static_cast<int>(setup.c);
+  args.k = setup.f32;
   args.a_dev = a.defined() ? cptr(a) : nullptr;
   args.scale = static_cast<float>(scale);
   args.accumulate = accumulate;
   args.dz = out.dlogits.defined() ? ptr(out.dlogits) : nullptr;
   args.per_sample = ptr(out.per_sample);
-  args.ticket = static_cast<unsigned*>(out.scratch.raw());
-  args.partials = reinterpret_cast<float*>(static_cast<char*>(out.scratch.raw()) + 64);
+  char* scratch = static_cast<char*>(out.scratch.raw());
+  args.ticket = reinterpret_cast<unsigned*>(scratch);
+  args.partials = reinterpret_cast<float*>(scratch + loss_layout::kTicketBytes);
+  args.row_stats = args.partials + kPartials * std::max<int64_t>(loss_layout::tuned_blocks(setup.n, setup.c), setup.n);
   args.loss = ptr(out.loss);
   args.correct = ptr(out.correct);
   args.dloss_da = out.dloss_da.defined() ? ptr(out.dloss_da) : nullptr;
-  args.cache_row = false;
-  if (params.uses_lp_only())
-    launch<false>(args, stream_of(ctx));
-  else
-    launch<true>(args, stream_of(ctx));
+  const cudaStream_t s = stream_of(ctx);
+  switch (setup.version) {
+    case SoftmaxLossVersion::RowPerThread:
+      return launch_row_per_thread(args, s);
+    case SoftmaxLossVersion::TwoPass:
+      return launch_two_pass(args, s);
+    case SoftmaxLossVersion::Tuned:
+      if (losses::uses_lp_only(setup.params.kind))
+        launch<false>(ctx, args, s);
+      else
+        launch<true>(ctx, args, s);
+      return;
+  }
 }
 
 }  // namespace adma::kernels::cuda

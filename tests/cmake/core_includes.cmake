@@ -1,0 +1,22 @@
+# cmake -DROOT=<source dir> -P core_includes.cmake
+# core/ (the runtime and core/graph/) is the ground floor: it may include only
+# core/ headers and system headers, never kernels/, layers/, losses/ ... above it.
+file(GLOB_RECURSE files "${ROOT}/core/*.h" "${ROOT}/core/*.cpp" "${ROOT}/core/*.cu" "${ROOT}/core/*.cuh")
+list(LENGTH files count)
+if(count EQUAL 0)
+  message(FATAL_ERROR "no files found under ${ROOT}/core")
+endif()
+set(bad "")
+foreach(f IN LISTS files)
+  file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
+  foreach(line IN LISTS lines)
+    if(NOT line MATCHES "\"core/")
+      file(RELATIVE_PATH rel "${ROOT}" "${f}")
+      string(APPEND bad "\n  ${rel}: ${line}")
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "core/ includes something outside core/:${bad}")
+endif()
+message(STATUS "${count} files in core/ include only core/ and system headers")
