@@ -14,6 +14,7 @@ void register_train(CLI::App& app);
 void register_evaluate(CLI::App& app);
 void register_experiment(CLI::App& app);
 void register_sweep(CLI::App& app);
+void register_datasets(CLI::App& app);
 
 // The callback of the chosen subcommand, set during registration.
 std::function<void()>& selected();

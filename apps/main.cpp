@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   adma::apps::register_evaluate(app);
   adma::apps::register_experiment(app);
   adma::apps::register_sweep(app);
+  adma::apps::register_datasets(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,7 +3,11 @@
 # Sourced, not run.
 
 ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libbenchmark-dev libopenblas-dev
-               zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev gnuplot-nox)
+               zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev dataset-fashion-mnist
+               gnuplot-nox)
+# Used when present, never required: matio reads SVHN's .mat files (without it
+# the build works and the SVHN reader says what to install).
+ADMA_OPTIONAL_PACKAGES=(libmatio-dev)
 
 adma_install_packages() {
   local want=("${ADMA_PACKAGES[@]}" "$@") missing=()
@@ -23,6 +27,17 @@ adma_install_packages() {
   echo "adma: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Best effort: installs what it can of ADMA_OPTIONAL_PACKAGES, never fails.
+adma_install_optional_packages() {
+  local p saved=("${ADMA_PACKAGES[@]}")
+  ADMA_PACKAGES=()
+  for p in "${ADMA_OPTIONAL_PACKAGES[@]}"; do
+    adma_install_packages "$p" 2>/dev/null || echo "adma: optional package $p not installed (its features stay off)"
+  done
+  ADMA_PACKAGES=("${saved[@]}")
+  return 0
 }
 
 adma_cuda_path() {

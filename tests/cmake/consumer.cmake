@@ -5,7 +5,7 @@
 #      already-built ADMA_BUILD (no rebuild of the library);
 #   2. add_subdirectory(adma), CPU-only (the library compiles again, through ccache
 #      when there is one).
-# Each consumer binary must print the worked example's loss.
+# Each consumer binary must print the worked example's loss and the dataset registry's size.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -16,7 +16,7 @@ function(run)
 endfunction()
 function(expect_loss exe)
   run(${exe})
-  if(NOT last_output MATCHES "adma loss 0\\.7404499736")
+  if(NOT last_output MATCHES "adma loss 0\\.7404499736" OR NOT last_output MATCHES "10 datasets, first mnist")
     message(FATAL_ERROR "${exe} printed: ${last_output}")
   endif()
 endfunction()

@@ -1,0 +1,78 @@
+// ImageBatches: the BatchSource over an ImageSet. It draws each epoch's
+// permutation on the host from (seed, epoch) -- Fisher-Yates on a Philox
+// stream, the same on every device -- and builds every batch with the fused
+// kernel of kernels/augment_batch.h (gather + Keras augmentation + z-score).
+//
+// CUDA: the split is copied to the device once, as uint8, with its labels;
+// start_epoch uploads the permutation with one stream-ordered copy, and fill()
+// is one kernel launch writing straight into the graph's input and label
+// tensors -- no host copy, no synchronisation.
+// CPU: a worker thread assembles batch i + 1 into a second buffer while the
+// step on batch i runs (double buffering); fill() waits for it (normally
+// already done) and copies it into the graph's tensors. Same seed, same batches
+// on both devices (to float rounding).
+#pragma once
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "data/batch_source.h"
+#include "data/image_set.h"
+#include "data/normalization.h"
+#include "kernels/augment_batch.h"
+
+namespace adma::data {
+
+struct BatchOptions {
+  int64_t batch_size = 64;
+  bool shuffle = true;
+  uint64_t seed = 0;
+  kernels::AugmentSpec augment;  // none by default (evaluation)
+  Normalization norm;
+};
+
+// The epoch's order: identity without shuffling, else a Fisher-Yates
+// permutation drawn from Rng(order_key(seed, epoch)).
+std::vector<int32_t> epoch_order(int64_t examples, bool shuffle, uint64_t seed, int64_t epoch);
+
+class ImageBatches : public BatchSource {
+ public:
+  ImageBatches(const ImageSet& set, const BatchOptions& options, Device device);
+  ~ImageBatches() override;
+  ImageBatches(const ImageBatches&) = delete;
+  ImageBatches& operator=(const ImageBatches&) = delete;
+
+  int64_t examples() const override { return examples_; }
+  int64_t batch_size() const override { return opt_.batch_size; }
+  int64_t batches() const override { return (examples_ + opt_.batch_size - 1) / opt_.batch_size; }
+  void start_epoch(int64_t epoch) override;
+  void fill(int64_t i, Tensor& x, Tensor& labels) override;
+  Device device() const { return device_; }
+  // CPU: waits up to `timeout_ms` for the worker to finish batch i on its own
+  // (no fill needed); true when it has. Shows the double buffering in tests.
+  bool wait_prepared(int64_t i, int timeout_ms);
+
+ private:
+  kernels::BatchGather gather(int64_t i) const;
+  void worker_loop();
+  void request(int64_t i);  // CPU: ask the worker for batch i (lock held by caller)
+
+  BatchOptions opt_;
+  Device device_;
+  int64_t examples_ = 0;
+  int32_t c_ = 0, h_ = 0, w_ = 0;
+  int64_t epoch_ = -1;
+  std::shared_ptr<Storage> images_, labels_, order_;  // on device_
+  // CPU double buffer and its worker.
+  Tensor next_x_, next_labels_;
+  std::thread worker_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int64_t wanted_ = -1, ready_ = -1;  // batch the worker is asked for / has finished
+  bool busy_ = false, stop_ = false;
+  std::exception_ptr failure_;
+};
+
+}  // namespace adma::data

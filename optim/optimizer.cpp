@@ -1,0 +1,158 @@
+// Optimizer: config parsing, the segment table, and the state tensors.
+#include "optim/optimizer.h"
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "kernels/elementwise.h"
+#include "losses/softmax_loss.h"
+#include "optim/kinds.h"
+
+namespace adma::optim {
+
+OptimizerConfig OptimizerConfig::parse(const std::string& text) {
+  const Spec s = parse_spec(optimizer_kinds(), "optimizer", text);
+  OptimizerConfig c;
+  c.kind = s.kind;
+  c.spec = s.str();
+  c.lr = s.number("lr");
+  ADMA_CHECK(c.lr > 0, "optimizer '", c.kind, "': lr must be > 0, got ", c.lr);
+  if (s.kind == "sgd") {
+    c.rule = kernels::UpdateRule::SGD;
+    c.momentum = s.number("momentum");
+    c.nesterov = s.flag("nesterov");
+    ADMA_CHECK(c.momentum >= 0 && c.momentum < 1, "SGD momentum must be in [0, 1), got ", c.momentum);
+    ADMA_CHECK(!c.nesterov || c.momentum > 0, "Nesterov SGD needs a momentum > 0");
+  } else {
+    c.rule = kernels::UpdateRule::Adam;
+    c.beta1 = s.number("beta1");
+    c.beta2 = s.number("beta2");
+    c.epsilon = s.number("epsilon");
+    c.weight_decay = s.number("weight_decay");
+    ADMA_CHECK(c.beta1 >= 0 && c.beta1 < 1, "Adam beta1 must be in [0, 1), got ", c.beta1);
+    ADMA_CHECK(c.beta2 >= 0 && c.beta2 < 1, "Adam beta2 must be in [0, 1), got ", c.beta2);
+    ADMA_CHECK(c.epsilon > 0, "Adam epsilon must be > 0, got ", c.epsilon);
+    ADMA_CHECK(c.weight_decay >= 0, "Adam weight_decay must be >= 0, got ", c.weight_decay);
+  }
+  return c;
+}
+
+Optimizer::Optimizer(Graph& g, const OptimizerConfig& config, const ParamRules& rules,
+                     const ScheduleConfig& schedule)
+    : g_(g), c_(config), rules_(rules), sched_(schedule, config.lr) {
+  ADMA_CHECK(g.built(), "optimizer: build the graph first");
+  ADMA_CHECK(std::isfinite(rules.l2) && rules.l2 >= 0, "L2 coefficient must be >= 0, got ", rules.l2);
+  ADMA_CHECK(rules.a_min <= rules.a_max, "the range of the learnable a is empty: [", rules.a_min, ", ",
+             rules.a_max, "]");
+  ADMA_CHECK(!rules.a_lr || *rules.a_lr >= 0, "the learning rate of a must be >= 0, got ", *rules.a_lr);
+
+  // The learnable scaling factors, by node type.
+  for (int i = 0; i < g.size(); ++i)
+    if (auto* loss = dynamic_cast<const losses::SoftmaxLoss*>(&g.node_at(i)); loss && loss->options().learnable_a)
+      a_names_.push_back(loss->name() + ".a");
+
+  ADMA_CHECK(!rules.a_lr || !a_names_.empty(),
+             "a learning rate for the Adma scaling factor was given, but no loss node has a learnable a");
+  ADMA_CHECK(rules.l2 == 0 || !rules.l2_parameters.empty(),
+             "an L2 coefficient of ", rules.l2, " was given but attached to no parameter (l2_parameters is empty)");
+  std::set<std::string> l2_names(rules.l2_parameters.begin(), rules.l2_parameters.end());
+  std::set<std::string> a_set(a_names_.begin(), a_names_.end());
+  const Tensor flat = g.param_buffer();
+  const size_t esize = dtype_size(g.dtype());
+  for (const auto& p : g.parameters()) {
+    kernels::UpdateSegment s;
+    s.begin = static_cast<int64_t>((p.value.byte_offset() - flat.byte_offset()) / esize);
+    s.end = s.begin + p.value.numel();
+    if (l2_names.erase(p.name)) s.l2 = rules.l2;
+    if (a_set.count(p.name)) {
+      s.lr_mult = rules.a_lr ? *rules.a_lr / c_.lr : 1.0;
+      s.clamp = true;
+      s.lo = rules.a_min;
+      s.hi = rules.a_max;
+    } else {
+      s.decay = c_.weight_decay;  // decoupled decay: every weight but `a` (PyTorch/Keras AdamW default)
+    }
+    setup_.segments.push_back(s);
+  }
+  if (!l2_names.empty()) {
+    std::string names;
+    for (const auto& n : l2_names) names += (names.empty() ? "" : ", ") + n;
+    ADMA_THROW("L2 is attached to parameters the graph does not have: ", names);
+  }
+  setup_.rule = c_.rule;
+  setup_.momentum = c_.momentum;
+  setup_.nesterov = c_.nesterov;
+  setup_.beta1 = c_.beta1;
+  setup_.beta2 = c_.beta2;
+  setup_.epsilon = c_.epsilon;
+  sched_.fill_setup(setup_);
+
+  Context& ctx = g.context();
+  const Device dev = g.device();
+  const int64_t n = flat.numel();
+  t_.params = flat;
+  t_.grads = g.grad_buffer();
+  auto zeros = [&](const Shape& s, DType dt) {
+    return Tensor::from_host(std::vector<double>(static_cast<size_t>(s.numel()), 0.0), s, dt, dev);
+  };
+  t_.m = zeros(Shape{n}, g.dtype());
+  if (c_.rule == kernels::UpdateRule::Adam) t_.v = zeros(Shape{n}, g.dtype());
+  t_.step = zeros(Shape{1}, DType::I32);
+  t_.lr = Tensor::from_host({sched_.lr()}, Shape{1}, g.dtype(), dev);
+  t_.penalty = zeros(Shape{1}, DType::F64);
+  kernels::optimizer_setup_init(ctx, setup_);
+}
+
+void Optimizer::step() { kernels::optimizer_update(g_.context(), setup_, t_); }
+
+void Optimizer::compute_penalty() { kernels::l2_penalty(g_.context(), setup_, t_); }
+
+void Optimizer::set_lr(double lr) {
+  ADMA_CHECK(std::isfinite(lr) && lr >= 0, "learning rate must be finite and >= 0, got ", lr);
+  kernels::fill(g_.context(), t_.lr, lr);
+}
+
+void Optimizer::begin_epoch(int64_t epoch) {
+  if (sched_.begin_epoch(epoch)) set_lr(sched_.lr());
+}
+
+void Optimizer::end_epoch(double monitored) {
+  if (sched_.end_epoch(monitored)) set_lr(sched_.lr());
+}
+
+void Optimizer::set_total_steps(int64_t steps) {
+  sched_.set_total_steps(steps);
+  sched_.fill_setup(setup_);
+}
+
+int64_t Optimizer::steps_done() const { return static_cast<int64_t>(t_.step.to_host()[0]); }
+
+std::vector<NamedTensor> Optimizer::state_tensors() const {
+  std::vector<NamedTensor> s;
+  if (c_.rule == kernels::UpdateRule::SGD) {
+    s.push_back({"optimizer.velocity", t_.m, Tensor()});
+  } else {
+    s.push_back({"optimizer.m", t_.m, Tensor()});
+    s.push_back({"optimizer.v", t_.v, Tensor()});
+  }
+  s.push_back({"optimizer.step", t_.step, Tensor()});
+  s.push_back({"optimizer.lr", t_.lr, Tensor()});
+  return s;
+}
+
+std::map<std::string, std::string> Optimizer::state_metadata() const {
+  auto m = sched_.state();
+  m["optimizer"] = c_.spec;
+  return m;
+}
+
+void Optimizer::restore_metadata(const std::map<std::string, std::string>& meta) {
+  auto it = meta.find("optimizer");
+  ADMA_CHECK(it != meta.end() && it->second == c_.spec, "checkpoint was saved with optimizer '",
+             it == meta.end() ? std::string("?") : it->second, "', this run uses '", c_.spec, "'");
+  sched_.restore(meta);
+  sched_.fill_setup(setup_);
+}
+
+}  // namespace adma::optim

@@ -1,0 +1,204 @@
+// The training loop: steps (eager or one captured CUDA graph), epochs, evaluation,
+// device-side metrics, NaN/Inf detection, checkpoints.
+#include "optim/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/graph/checkpoint.h"
+#include "core/rng.h"
+#include "core/zero.h"
+#include "kernels/training_metrics.h"
+#include "losses/softmax_loss.h"
+
+namespace adma::optim {
+
+namespace {
+
+losses::SoftmaxLoss* loss_node(Graph& g, Value loss, Value labels) {
+  auto* node = dynamic_cast<losses::SoftmaxLoss*>(&g.node(loss));
+  ADMA_CHECK(node, "trainer: the loss value must be a SoftmaxLoss node, '", g.node(loss).name(), "' is a ",
+             g.node(loss).kind());
+  ADMA_CHECK(&node->input_node(1) == &g.node(labels), "trainer: the loss node '", node->name(),
+             "' does not read the labels '", g.node(labels).name(), "'");
+  return node;
+}
+
+}  // namespace
+
+Trainer::Trainer(Graph& g, Value input, Value labels, Value loss, TrainerOptions options)
+    : g_(g),
+      input_(input),
+      labels_(labels),
+      loss_(loss_node(g, loss, labels)),
+      o_(std::move(options)),
+      opt_(g, o_.optimizer, o_.rules, o_.schedule) {
+  ADMA_CHECK(o_.check_every >= 0, "trainer: check_every must be >= 0, got ", o_.check_every);
+  train_acc_ = Tensor::from_host(std::vector<double>(4, 0.0), Shape{4}, DType::F64, g.device());
+  eval_acc_ = Tensor::from_host(std::vector<double>(4, 0.0), Shape{4}, DType::F64, g.device());
+}
+
+Trainer::~Trainer() = default;
+
+bool Trainer::captured() const { return train_step_ && train_step_->is_graph(); }
+
+void Trainer::run_train_step() {
+  Context& ctx = g_.context();
+  // The mode is set outside the step: a CUDA graph freezes it, and CapturedStep checks
+  // on every replay that it has not changed since the capture.
+  g_.train();
+  auto fn = [this] {
+    Context& c = g_.context();
+    g_.zero_grad();
+    g_.forward();
+    g_.backward();
+    opt_.step();
+    kernels::accumulate_metrics(c, loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
+                                opt_.step_counter(), train_acc_);
+  };
+  // The gradient scale is the loss node's: 1/N over the full batch, padded rows included
+  // (losses/softmax_loss.cpp), so on a padded last batch the gradient is (real rows)/N of
+  // Keras's, which divides by the real rows; the Trainer adds no correction of its own.
+  if (!o_.capture || !ctx.is_cuda()) return fn();
+  // CapturedStep runs the step once eagerly before capturing (so cuDNN and cuBLAS make
+  // their lazy allocations outside the capture): that warm-up IS this first step, and
+  // every later step replays the CUDA graph.
+  if (!train_step_) {
+    train_step_ = std::make_unique<CapturedStep>(g_, fn);
+    return;
+  }
+  train_step_->replay();
+}
+
+void Trainer::step() {
+  run_train_step();
+  ++global_step_;
+}
+
+EpochMetrics Trainer::read(const Tensor& acc) const {
+  const std::vector<double> a = acc.to_host();
+  check_finite(a);
+  EpochMetrics m;
+  m.examples = static_cast<int64_t>(a[2]);
+  m.loss = m.examples ? a[0] / a[2] : 0.0;
+  m.accuracy = m.examples ? a[1] / a[2] : 0.0;
+  return m;
+}
+
+void Trainer::check_finite(const std::vector<double>& a) const {
+  if (a[3] == 0) return;
+  const int64_t bad = static_cast<int64_t>(a[3]);
+  throw TrainingDiverged(detail::concat("training diverged: the loss became NaN or Inf in epoch ", epoch_,
+                                        " (0-based), batch ", bad - epoch_first_step_ - 1, " (global step ", bad,
+                                        "); lower the learning rate or check the data"),
+                         epoch_, bad);
+}
+
+EpochMetrics Trainer::running_metrics() const { return read(train_acc_); }
+
+EpochMetrics Trainer::train_epoch(data::BatchSource& train) {
+  Tensor& x = g_.value(input_);
+  Tensor& y = g_.value(labels_);
+  ADMA_CHECK(train.batch_size() == x.dim(0), "trainer: the data source gives batches of ", train.batch_size(),
+             ", the graph was built for ", x.dim(0));
+  Context& ctx = g_.context();
+  opt_.begin_epoch(epoch_);
+  // Dropout masks depend on (seed, epoch) only, so a run resumed at an epoch boundary
+  // draws what the uninterrupted run drew.
+  g_.reseed(philox(o_.seed, 0xE90C0000ull + static_cast<uint64_t>(epoch_)).v[0]);
+  train.start_epoch(epoch_);
+  adma::zero(ctx, train_acc_);
+  const int64_t first = epoch_first_step_ = global_step_;
+  for (int64_t i = 0; i < train.batches(); ++i) {
+    train.fill(i, x, y);
+    step();
+    if (on_step) on_step(StepInfo{epoch_, i, global_step_});
+    if (o_.check_every > 0 && (global_step_ - first) % o_.check_every == 0) check_finite(train_acc_.to_host());
+  }
+  const EpochMetrics m = read(train_acc_);  // the epoch's one read; throws if a loss was NaN/Inf
+  ++epoch_;
+  return m;
+}
+
+EpochMetrics Trainer::evaluate(data::BatchSource& source) {
+  Tensor& x = g_.value(input_);
+  Tensor& y = g_.value(labels_);
+  ADMA_CHECK(source.batch_size() == x.dim(0), "trainer: the data source gives batches of ", source.batch_size(),
+             ", the graph was built for ", x.dim(0));
+  Context& ctx = g_.context();
+  opt_.compute_penalty();  // Keras's evaluate reports the loss with the regularisation penalty
+  adma::zero(ctx, eval_acc_);
+  source.start_epoch(0);
+  g_.eval();  // outside the step, as in run_train_step()
+  auto fn = [this] {
+    g_.forward();
+    kernels::accumulate_metrics(g_.context(), loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
+                                Tensor(), eval_acc_);
+  };
+  for (int64_t i = 0; i < source.batches(); ++i) {
+    source.fill(i, x, y);
+    if (!o_.capture || !ctx.is_cuda())
+      fn();
+    else if (!eval_step_)
+      eval_step_ = std::make_unique<CapturedStep>(g_, fn);  // its warm-up is this batch
+    else
+      eval_step_->replay();
+  }
+  g_.train();
+  const EpochMetrics m = read(eval_acc_);
+  ADMA_CHECK(std::isfinite(m.loss), "evaluation loss is NaN or Inf after epoch ", epoch_,
+             " (the weights have diverged)");
+  return m;
+}
+
+std::vector<EpochReport> Trainer::fit(data::BatchSource& train, data::BatchSource* val, int64_t epochs) {
+  ADMA_CHECK(epochs >= 0, "trainer: epochs must be >= 0, got ", epochs);
+  const Schedule& sched = opt_.schedule();
+  ADMA_CHECK(!sched.monitors_validation() || val, "the plateau schedule monitors ", sched.config().monitor,
+             " but no validation data was given");
+  opt_.set_total_steps(epochs * train.batches());
+  std::vector<EpochReport> reports;
+  while (epoch_ < epochs) {
+    const auto t0 = std::chrono::steady_clock::now();
+    EpochReport r;
+    r.epoch = epoch_;
+    r.train = train_epoch(train);
+    r.lr = sched.lr_at_step(global_step_);
+    if (val) r.val = evaluate(*val);
+    if (sched.config().kind == ScheduleKind::Plateau) {
+      const EpochMetrics& m = sched.monitors_validation() ? *r.val : r.train;
+      opt_.end_epoch(sched.monitors_accuracy() ? m.accuracy : m.loss);
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    reports.push_back(r);
+    if (on_epoch) on_epoch(r);
+  }
+  return reports;
+}
+
+void Trainer::save(const std::string& path) const {
+  std::vector<NamedTensor> tensors = g_.state_dict();
+  for (auto& t : opt_.state_tensors()) tensors.push_back(t);
+  auto meta = opt_.state_metadata();
+  meta["trainer.epoch"] = std::to_string(epoch_);
+  meta["trainer.global_step"] = std::to_string(global_step_);
+  save_checkpoint(path, tensors, meta);
+}
+
+void Trainer::load(const std::string& path) {
+  const auto meta = read_checkpoint_metadata(path);
+  for (const char* key : {"trainer.epoch", "trainer.global_step"})
+    ADMA_CHECK(meta.count(key), "checkpoint ", path, " has no '", key,
+               "': it holds weights only, not a training state to resume");
+  opt_.restore_metadata(meta);  // checks optimizer and schedule match before any tensor is touched
+  std::vector<NamedTensor> tensors = g_.state_dict();
+  for (auto& t : opt_.state_tensors()) tensors.push_back(t);
+  load_checkpoint(path, tensors);
+  epoch_ = std::stoll(meta.at("trainer.epoch"));
+  global_step_ = std::stoll(meta.at("trainer.global_step"));
+  // The setup (cosine length) may have changed: record the step again on next use.
+  train_step_.reset();
+  eval_step_.reset();
+}
+
+}  // namespace adma::optim
