@@ -1,22 +1,108 @@
-// WIRING POINT: the library's training loop (optim/trainer.h) and dataset
-// readers (data/) are built on other branches; until they are merged this file
-// is the one place `adma train` and `adma evaluate` stop, saying so. The lead
-// replaces both bodies with: build the dataset and the ConvNet from `s`, run the
-// trainer with TrainReport's hooks (apps/train_report.h), write checkpoints.
+// `adma train` and `adma evaluate` on the library: a TrainingSession (dataset,
+// ConvNet, Trainer, batches) driven by the Trainer's hooks, with TrainReport
+// writing the run folder and the progress. Checkpoints are written after every
+// epoch, atomically (core/graph/checkpoint.h): last.safetensors always,
+// best.safetensors when the held-out accuracy improved.
 #include "apps/run_training.h"
 
+#include <chrono>
+#include <cstdio>
+
+#include "apps/files.h"
+#include "apps/progress.h"
+#include "apps/train_report.h"
+#include "apps/training_session.h"
 #include "core/error.h"
+#include "core/graph/checkpoint.h"
 
 namespace adma::apps {
 
-void run_training(const TrainSettings& s) {
-  ADMA_THROW("training loop not built yet: this build has no optim/trainer.h, so adma train cannot run ",
-             s.dataset, " (the settings were valid)");
+namespace {
+
+// Progress every this many steps on a terminal (reading the running metrics synchronises the device).
+constexpr int64_t kProgressEvery = 10;
+
+int64_t epochs_in(const std::string& checkpoint) {
+  const auto meta = read_checkpoint_metadata(checkpoint);
+  const auto it = meta.find("trainer.epoch");
+  ADMA_CHECK(it != meta.end(), "checkpoint ", checkpoint, " holds no training state to resume");
+  return std::stoll(it->second);
 }
 
-void run_evaluation(const EvaluateSettings& s) {
-  ADMA_THROW("training loop not built yet: this build has no optim/trainer.h, so adma evaluate cannot read ",
-             s.checkpoint);
+}  // namespace
+
+void run_training(const TrainSettings& s) {
+  const std::string last = s.out + "/last.safetensors", best = s.out + "/best.safetensors";
+  const int64_t done = s.resume.empty() ? 0 : epochs_in(last);
+  ADMA_CHECK(done < s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
+             " (ask for more epochs to continue)");
+
+  TrainingSession session(s);
+  if (!s.resume.empty()) session.load(last);
+  optim::Trainer& trainer = session.trainer();
+  data::ImageBatches& train = session.train_batches();
+
+  TrainReport report(s, train.batches(), stdout, static_cast<int>(done));
+  report.start(s.device, session.backend());
+  double best_acc = -1, seconds = 0;
+  for (const auto& row : report.folder().metrics()) {
+    best_acc = std::max(best_acc, row.val_accuracy);
+    seconds += row.seconds;
+  }
+  const bool tty = is_terminal(stdout);
+  trainer.on_step = [&](const optim::StepInfo& i) {
+    if (i.batch == 0) report.begin_epoch(static_cast<int>(i.epoch) + 1);
+    if (tty && ((i.batch + 1) % kProgressEvery == 0 || i.batch + 1 == train.batches())) {
+      const optim::EpochMetrics m = trainer.running_metrics();
+      report.step(i.batch + 1, m.loss, m.accuracy);
+    }
+  };
+  trainer.on_epoch = [&](const optim::EpochReport& r) {
+    EpochMetrics m;
+    m.epoch = static_cast<int>(r.epoch) + 1;
+    m.train_loss = r.train.loss;
+    m.train_accuracy = r.train.accuracy;
+    m.val_loss = r.val->loss;
+    m.val_accuracy = r.val->accuracy;
+    m.lr = r.lr;
+    m.a = session.current_a();
+    m.seconds = r.seconds;
+    seconds += r.seconds;
+    session.save(last, &*r.val);
+    if (r.val->accuracy > best_acc) {
+      best_acc = r.val->accuracy;
+      session.save(best, &*r.val);
+    }
+    report.end_epoch(m);
+  };
+  try {
+    trainer.fit(train, &session.held_out_batches(), s.epochs);
+  } catch (const optim::TrainingDiverged& e) {
+    const int64_t kept = trainer.epoch();
+    ADMA_THROW("training diverged: the loss is NaN or Inf at epoch ", e.epoch + 1, ", step ", e.step, " (", e.what(),
+               "); ",
+               kept > 0 ? last + " still holds epoch " + std::to_string(kept) + ", the last good one"
+                        : std::string("no epoch finished, so there is no checkpoint"),
+               ". Try a smaller --lr.");
+  }
+  report.finish(seconds);
+}
+
+void run_evaluation(const EvaluateSettings& e) {
+  TrainSettings s = checkpoint_settings(e.checkpoint);
+  ADMA_CHECK(s.dataset == e.dataset || e.dataset.empty(), "--dataset ", e.dataset, ": ", e.checkpoint,
+             " was trained on ", s.dataset, " (its input shape and classes)");
+  s.device = e.device;
+  if (!e.data_dir.empty()) s.data_dir = e.data_dir;
+  SessionOptions o;
+  o.batch = e.batch;
+  TrainingSession session(s, o);
+  session.load(e.checkpoint);
+  data::ImageBatches* test = session.test_batches();
+  ADMA_CHECK(test, e.dataset, " has no test split");
+  const optim::EpochMetrics m = session.trainer().evaluate(*test);
+  std::printf("%s on %s test split (%lld images, %s): accuracy %.4f, loss %.6f\n", e.checkpoint.c_str(),
+              s.dataset.c_str(), static_cast<long long>(m.examples), s.device.c_str(), m.accuracy, m.loss);
 }
 
 }  // namespace adma::apps
