@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/cuda/runtime.h"
@@ -104,8 +105,11 @@ void TrainingSession::save(const std::string& path, const optim::EpochMetrics* h
   std::map<std::string, std::string> meta;
   meta[kTrainArgs] = nlohmann::json(train_args(s_, false)).dump();
   if (held_out) {
-    meta["adma.val_accuracy"] = std::to_string(held_out->accuracy);
-    meta["adma.val_loss"] = std::to_string(held_out->loss);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", held_out->accuracy);
+    meta["adma.val_accuracy"] = text;
+    std::snprintf(text, sizeof text, "%.17g", held_out->loss);
+    meta["adma.val_loss"] = text;
   }
   trainer_->save(path, data_.norm.tensors(), meta);
 }

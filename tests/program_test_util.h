@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "apps/files.h"
+#include "core/rng.h"
 
 namespace adma::test {
 
@@ -51,6 +53,35 @@ inline std::pair<uint32_t, uint32_t> png_size(const std::string& path) {
 
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+inline void write_be32(std::ofstream& f, uint32_t v) {
+  const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  f.write(b, 4);
+}
+
+// A learnable 10-class problem in Fashion-MNIST's file layout: class k is a bright
+// bar at row 2k + 4 on noise, so a run can make progress in a few steps.
+inline void write_tiny_fashion(const std::string& dir, int train, int test) {
+  std::filesystem::create_directories(dir);
+  Rng rng(7);
+  auto write = [&](const std::string& prefix, int n) {
+    std::ofstream images(dir + "/" + prefix + "-images-idx3-ubyte", std::ios::binary);
+    std::ofstream labels(dir + "/" + prefix + "-labels-idx1-ubyte", std::ios::binary);
+    write_be32(images, 0x803), write_be32(images, n), write_be32(images, 28), write_be32(images, 28);
+    write_be32(labels, 0x801), write_be32(labels, n);
+    for (int i = 0; i < n; ++i) {
+      const int k = i % 10;
+      labels.put(char(k));
+      for (int r = 0; r < 28; ++r)
+        for (int c = 0; c < 28; ++c) {
+          const bool bar = r == 2 * k + 4 || r == 2 * k + 5;
+          images.put(char(bar ? 200 + static_cast<int>(rng.next_u32() % 50) : static_cast<int>(rng.next_u32() % 60)));
+        }
+    }
+  };
+  write("train", train);
+  write("t10k", test);
 }
 
 }  // namespace adma::test
