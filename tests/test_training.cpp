@@ -13,8 +13,11 @@
 #include "apps/files.h"
 #include "apps/run_folder.h"
 #include "apps/subprocess.h"
+#include "apps/training_session.h"
+#include "core/cuda/runtime.h"
 #include "core/graph/checkpoint.h"
 #include "program_test_util.h"
+#include "test_util.h"
 
 #ifndef ADMA_EXE
 #error "ADMA_EXE (the path of the adma program) must be defined by the build"
@@ -158,6 +161,38 @@ TEST(TrainingE2E, FashionMnistSubsetReachesTheIssuesAccuracy) {
   const auto s = apps::read_summary_json(dir / "run/summary.json");
   std::printf("e2e: test accuracy %.4f after one epoch on 5000 images, %.1f s\n", s.final_val_accuracy, s.seconds);
   EXPECT_GE(s.final_val_accuracy, 0.55) << r.output;
+}
+
+// One step of the same small run on CUDA and on the CPU (dropout off, no
+// augmentation): the same batch, the same initial weights (seeded on the host),
+// so the first step's loss agrees within 1e-4.
+TEST(TrainingGPU, FirstStepLossMatchesTheCpu) {
+  ADMA_REQUIRE_GPU();
+  test::TempDir dir;
+  test::write_tiny_fashion(dir / "fashion", 256, 64);
+  apps::TrainSettings s;
+  s.dataset = "fashion-mnist";
+  s.data_dir = dir / "fashion";
+  s.augment = "none";
+  s.rotation = s.shift = 0;
+  s.flip = false;
+  s.loss_params.kind = losses::LossKind::Adma;
+  s.loss_params.a = 0.2580;
+  s.batch = 32;
+  s.train_limit = 32;  // one step per epoch
+  s.epochs = 1;
+  apps::SessionOptions o;
+  o.dropout = false;
+  double loss[2];
+  for (int i = 0; i < 2; ++i) {
+    s.device = i == 0 ? "cpu" : "cuda:0";
+    apps::TrainingSession session(s, o);
+    const auto reports = session.trainer().fit(session.train_batches(), nullptr, 1);
+    ASSERT_EQ(reports.size(), 1u);
+    ASSERT_EQ(reports[0].train.examples, 32);
+    loss[i] = reports[0].train.loss;
+  }
+  EXPECT_NEAR(loss[1], loss[0], 1e-4) << "cpu " << loss[0] << ", cuda " << loss[1];
 }
 
 }  // namespace
