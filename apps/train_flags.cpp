@@ -14,6 +14,8 @@
 #include "apps/parse.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
+#include "data/datasets.h"
+#include "optim/kinds.h"
 
 namespace adma::apps {
 
@@ -44,13 +46,39 @@ std::string exact(double v) {
   return buf;
 }
 
-// The one place train flags read per-dataset defaults (epochs, lr, augmentation).
-// When data/datasets.h (the dataset registry) is merged, this reads its table instead,
-// which also admits its `idx` and `folder` datasets.
-const PaperDataset& dataset_or_throw(const std::string& name) {
-  const PaperDataset* d = find_paper_dataset(name);
-  ADMA_CHECK(d, "--dataset: unknown dataset '", name, "' (one of: ", paper_dataset_names(), ")");
-  return *d;
+// The one place train flags read per-dataset defaults (epochs, lr, augmentation):
+// the dataset registry's row (data/datasets.h). A dataset without the paper's
+// epoch count (svhn, idx, folder) trains kDefaultEpochs.
+constexpr int kDefaultEpochs = 50;
+struct DatasetDefaults {
+  int epochs;
+  double lr;  // 0: the optimizer's default
+  double rotation, shift;
+  bool flip;
+};
+// The registry keeps augmentation in float: 0.2f is 0.2000000029802322 as a double;
+// back as the decimal it was written as (7 significant digits), so flags and
+// config.json show 0.2.
+double as_written(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7g", static_cast<double>(v));
+  return std::strtod(buf, nullptr);
+}
+
+DatasetDefaults dataset_or_throw(const std::string& name) {
+  try {
+    const data::DatasetInfo& d = data::find_dataset(name);
+    return {d.paper_epochs > 0 ? d.paper_epochs : kDefaultEpochs, d.paper_lr, as_written(d.augment.rotation),
+            as_written(d.augment.width_shift), d.augment.horizontal_flip};
+  } catch (const Error& e) {
+    throw Error(std::string("--dataset: ") + e.what());
+  }
+}
+
+std::string dataset_names() {
+  std::string names;
+  for (const auto& d : data::datasets()) names += (names.empty() ? "" : ", ") + std::string(d.name);
+  return names;
 }
 
 // The paper's table for this optimizer and regularisation (1: Adam + L2, 2: SGD + L2, 3: Adam, 4: SGD).
@@ -69,13 +97,22 @@ std::string utc_stamp() {
 
 }  // namespace
 
+// The names of optim/kinds.h's tables.
 const std::vector<std::string>& optimizer_names() {
-  static const std::vector<std::string> n = {"adam", "sgd", "adamw"};
+  static const std::vector<std::string> n = [] {
+    std::vector<std::string> v;
+    for (const auto& k : optim::optimizer_kinds()) v.push_back(k.name);
+    return v;
+  }();
   return n;
 }
 
 const std::vector<std::string>& schedule_names() {
-  static const std::vector<std::string> n = {"constant", "step", "time", "cosine", "plateau"};
+  static const std::vector<std::string> n = [] {
+    std::vector<std::string> v;
+    for (const auto& k : optim::schedule_kinds()) v.push_back(k.name);
+    return v;
+  }();
   return n;
 }
 
@@ -105,7 +142,7 @@ std::string resolve_device(const std::string& text, bool check_device) {
 void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which) {
   auto* F = &f;
   if (which.run_identity) {
-    cmd->add_option("--dataset", f.dataset, "dataset: " + paper_dataset_names())->capture_default_str();
+    cmd->add_option("--dataset", f.dataset, "dataset: " + dataset_names())->capture_default_str();
     cmd->add_option("--loss", f.loss, "adma, cce, mse, squared-hinge, gce, poly1 or focal")->capture_default_str();
     cmd->add_option_function<double>("--a", [F](double v) { F->a = v; },
                                      "Adma scaling factor (default: the paper's for the dataset, optimizer and L2)");
@@ -158,7 +195,7 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which) {
 
 TrainSettings resolve(const TrainFlags& f, bool local) {
   TrainSettings s;
-  const PaperDataset& d = dataset_or_throw(f.dataset);
+  const DatasetDefaults d = dataset_or_throw(f.dataset);
   s.dataset = f.dataset;
   s.data_dir = f.data_dir;
   if (!s.data_dir.empty() && local)
@@ -193,7 +230,9 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
                " is outside [--a-min, --a-max] = [", s.a_min, ", ", s.a_max, "]");
   }
 
-  const double default_lr = s.optimizer == "sgd" ? 0.01 : (d.lr > 0 ? d.lr : 1e-3);  // as optim/kinds.cpp
+  // The optimizer's own default (optim/kinds.h), or the paper's lr for this dataset under Adam.
+  const double kind_lr = std::stod(optim::parse_spec(optim::optimizer_kinds(), "optimizer", s.optimizer).args.at("lr"));
+  const double default_lr = s.optimizer != "sgd" && d.lr > 0 ? d.lr : kind_lr;
   s.lr = f.lr.value_or(default_lr);
   ADMA_CHECK(std::isfinite(s.lr) && s.lr > 0, "--lr must be > 0, got ", s.lr);
   s.momentum = f.momentum;
@@ -268,7 +307,7 @@ void check_output_folder(const TrainSettings& s) {
 
 std::vector<std::string> train_args(const TrainSettings& s, bool with_device) {
   const TrainSettings def;
-  const PaperDataset& d = dataset_or_throw(s.dataset);
+  const DatasetDefaults d = dataset_or_throw(s.dataset);
   std::vector<std::string> a = {"--dataset", s.dataset};
   auto add = [&](const char* flag, const std::string& v) {
     a.push_back(flag);
@@ -386,7 +425,7 @@ nlohmann::json to_json(const EvaluateSettings& s) {
 
 void add_evaluate_flags(CLI::App* cmd, EvaluateFlags& f) {
   cmd->add_option("--checkpoint", f.checkpoint, "a .safetensors file written by adma train")->required();
-  cmd->add_option("--dataset", f.dataset, "dataset: " + paper_dataset_names())->capture_default_str();
+  cmd->add_option("--dataset", f.dataset, "dataset: " + dataset_names())->capture_default_str();
   cmd->add_option("--data-dir", f.data_dir, "folder of the dataset's files (default: its usual place)");
   cmd->add_option("--split", f.split, "training fraction of image-folder datasets (as in training)")
       ->capture_default_str();

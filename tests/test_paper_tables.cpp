@@ -4,6 +4,7 @@
 #include <set>
 
 #include "apps/paper_tables.h"
+#include "data/datasets.h"
 #include "core/error.h"
 
 namespace adma {
@@ -63,14 +64,12 @@ TEST(PaperTables, SettingsAndDatasets) {
   EXPECT_DOUBLE_EQ(apps::paper_setting(3).l2, 0.0);
   EXPECT_STREQ(apps::paper_setting(4).optimizer, "sgd");
   EXPECT_THROW(apps::paper_setting(0), Error);
+  // Every dataset of the paper's tables is in the registry (which holds their settings).
+  for (const auto& d : apps::paper_datasets()) EXPECT_NO_THROW(data::find_dataset(d.name)) << d.name;
   const auto* fm = apps::find_paper_dataset("fashion-mnist");
   ASSERT_NE(fm, nullptr);
-  EXPECT_EQ(fm->epochs, 75);
-  EXPECT_DOUBLE_EQ(fm->rotation, 30);
-  EXPECT_DOUBLE_EQ(fm->shift, 0.2);
-  EXPECT_EQ(apps::find_paper_dataset("cifar100")->epochs, 170);
-  EXPECT_DOUBLE_EQ(apps::find_paper_dataset("flowers")->lr, 4e-4);
-  EXPECT_TRUE(apps::find_paper_dataset("cifar10")->flip);
+  EXPECT_STREQ(fm->title, "FASHION-MNIST");
+  EXPECT_EQ(apps::find_paper_dataset("cifar100")->iterations, 20);
 }
 
 }  // namespace
