@@ -79,8 +79,10 @@ void run_training(const TrainSettings& s) {
     trainer.fit(train, &session.held_out_batches(), s.epochs);
   } catch (const optim::TrainingDiverged& e) {
     const int64_t kept = trainer.epoch();
-    ADMA_THROW("training diverged: the loss is NaN or Inf at epoch ", e.epoch + 1, ", step ", e.step, " (", e.what(),
-               "); ",
+    // e.step counts steps from the run's start (1-based), as the progress bar does within an epoch.
+    const int64_t in_epoch = e.step - e.epoch * train.batches();
+    ADMA_THROW("training diverged: the loss is NaN or Inf at epoch ", e.epoch + 1, ", step ", in_epoch, " of ",
+               train.batches(), " (step ", e.step, " of the run); ",
                kept > 0 ? last + " still holds epoch " + std::to_string(kept) + ", the last good one"
                         : std::string("no epoch finished, so there is no checkpoint"),
                ". Try a smaller --lr.");
