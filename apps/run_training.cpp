@@ -51,7 +51,6 @@ void run_training(const TrainSettings& s) {
   }
   const bool tty = is_terminal(stdout);
   trainer.on_step = [&](const optim::StepInfo& i) {
-    if (i.batch == 0) report.begin_epoch(static_cast<int>(i.epoch) + 1);
     if (tty && ((i.batch + 1) % kProgressEvery == 0 || i.batch + 1 == train.batches())) {
       const optim::EpochMetrics m = trainer.running_metrics();
       report.step(i.batch + 1, m.loss, m.accuracy);
@@ -74,7 +73,9 @@ void run_training(const TrainSettings& s) {
       session.save(best, &*r.val);
     }
     report.end_epoch(m);
+    if (m.epoch < s.epochs) report.begin_epoch(m.epoch + 1);
   };
+  report.begin_epoch(static_cast<int>(done) + 1);
   try {
     trainer.fit(train, &session.held_out_batches(), s.epochs);
   } catch (const optim::TrainingDiverged& e) {
