@@ -3,6 +3,8 @@
 // hinge, with the remaining probability spread evenly over the other classes.
 // Every value comes from the fused loss kernel (CPU reference, double).
 //   adma loss-curves --a 0.1,0.25,0.5,1 --classes 10 --plot build/curves.png > build/curves.csv
+// The CSV goes to standard output (or --output); --plot F.png draws it with
+// gnuplot and leaves F.csv (the same table) and F.gp (the script) beside it.
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -12,10 +14,9 @@
 
 #include "apps/commands.h"
 #include "apps/flags.h"
+#include "apps/gnuplot.h"
 #include "apps/loss_flags.h"
 #include "apps/parse.h"
-#include "apps/plot.h"
-#include "core/error.h"
 #include "losses/evaluate.h"
 
 namespace adma::apps {
@@ -60,13 +61,13 @@ void register_loss_curves(CLI::App& app) {
   auto* cmd = app.add_subcommand("loss-curves", "Loss against p_y for Adma, CCE, MSE, squared hinge (Figure 1)");
   cmd->footer(
       "Prints a CSV table (column p, then one column per loss) to standard output, or to the\n"
-      "--output file; with --plot also writes a PNG of the curves there. --points x --classes\n"
+      "--output file; with --plot also draws them with gnuplot into that PNG (F.csv, F.gp beside it). --points x --classes\n"
       "may be at most " + std::to_string(kMaxCurveValues) + ".");
   cmd->add_option("--a", o->a, "Adma scaling factors, comma-separated (each >= 0)");
   add_integer(cmd, "--classes", o->classes, "number of classes (the rest of p is spread over them)", 2, 100000);
   add_integer(cmd, "--points", o->points, "points on (0, 1]", 2, 100000);
   cmd->add_option("--output", o->output, "CSV file (empty: standard output)");
-  cmd->add_option("--plot", o->plot, "also draw the curves into this PNG file (empty: no plot)");
+  cmd->add_option("--plot", o->plot, "also draw the curves into this PNG with gnuplot, F.csv and F.gp beside it (empty: no plot)");
   add_number(cmd, "--ymax", o->ymax, "top of the plot's loss axis (> 0)", Sign::Positive);
   cmd->callback([o] {
     selected() = [o] {
@@ -77,24 +78,33 @@ void register_loss_curves(CLI::App& app) {
       std::vector<double> ps;
       for (int i = 1; i <= o->points; ++i) ps.push_back(static_cast<double>(i) / o->points);
       const auto logits = logits_for(ps, o->classes);
-      std::vector<Series> series;
+      // Each curve: CSV column name (plain) and legend title (gnuplot enhanced text).
+      struct Curve {
+        std::string column, title;
+        std::vector<double> y;
+      };
+      std::vector<Curve> curves;
       for (double a : as) {
         losses::LossParams p;
         p.kind = losses::LossKind::Adma;
         p.a = a;
-        char name[64];
+        char name[64], title[96];
         std::snprintf(name, sizeof name, "adma_a=%g", a);
-        series.push_back({name, ps, curve(p, logits)});
+        std::snprintf(title, sizeof title, "Adma, {/:Italic a} = %g", a);
+        curves.push_back({name, title, curve(p, logits)});
       }
-      for (auto kind : {losses::LossKind::CrossEntropy, losses::LossKind::MSE, losses::LossKind::SquaredHinge}) {
+      const std::pair<losses::LossKind, const char*> others[] = {{losses::LossKind::CrossEntropy, "CCE"},
+                                                                 {losses::LossKind::MSE, "MSE"},
+                                                                 {losses::LossKind::SquaredHinge, "squared hinge"}};
+      for (const auto& [kind, title] : others) {
         losses::LossParams p;
         p.kind = kind;
-        series.push_back({losses::loss_name(kind), ps, curve(p, logits)});
+        curves.push_back({losses::loss_name(kind), title, curve(p, logits)});
       }
-      for (const auto& s : series)
-        for (size_t i = 0; i < s.y.size(); ++i)
-          ADMA_CHECK(std::isfinite(s.y[i]), s.name, " at p = ", format_number(ps[i]), " overflowed to ",
-                     format_number(s.y[i]), " in double precision");
+      for (const auto& c : curves)
+        for (size_t i = 0; i < c.y.size(); ++i)
+          ADMA_CHECK(std::isfinite(c.y[i]), c.column, " at p = ", format_number(ps[i]), " overflowed to ",
+                     format_number(c.y[i]), " in double precision");
       std::ofstream file;
       if (!o->output.empty()) {
         file.open(o->output);
@@ -102,12 +112,12 @@ void register_loss_curves(CLI::App& app) {
       }
       std::ostream& out = o->output.empty() ? std::cout : file;
       out << "p";
-      for (const auto& s : series) out << "," << s.name;
+      for (const auto& c : curves) out << "," << c.column;
       out << "\n";
       out.precision(10);
       for (size_t i = 0; i < ps.size(); ++i) {
         out << ps[i];
-        for (const auto& s : series) out << "," << s.y[i];
+        for (const auto& c : curves) out << "," << c.y[i];
         out << "\n";
       }
       if (!o->output.empty()) {  // stdout is checked by main; a file here, when it is closed
@@ -115,10 +125,24 @@ void register_loss_curves(CLI::App& app) {
         ADMA_CHECK(!file.fail(), "writing ", o->output, " failed: ", std::strerror(errno));
       }
       if (!o->plot.empty()) {
-        PlotOptions po;
-        po.y_max = o->ymax;
-        po.title = "loss against p_y, " + std::to_string(o->classes) + " classes";
-        write_line_plot_png(o->plot, series, po);
+        Figure fig;
+        fig.x_column = "p";
+        fig.x = ps;
+        fig.width = 960;
+        fig.height = 640;
+        PlotPanel panel;
+        panel.title = "Loss against the true-class probability, " + std::to_string(o->classes) +
+                      " classes (the rest of {/:Italic p} spread evenly)";
+        panel.x_label = "{/:Italic p}_{/:Italic y}";
+        panel.y_label = "loss";
+        panel.x_min = 0;
+        panel.x_max = 1;
+        panel.y_min = 0;
+        panel.y_max = o->ymax;  // CCE grows without bound as p_y -> 0; gnuplot clips it at the top
+        for (auto& c : curves) panel.series.push_back({c.column, c.title, c.y, ""});
+        fig.panels.push_back(panel);
+        const PlotFiles files = write_figure(o->plot, fig);
+        if (!files.drawn) std::fprintf(stderr, "adma: %s\n", files.note.c_str());
       }
     };
   });

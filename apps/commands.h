@@ -10,6 +10,10 @@ void register_summary(CLI::App& app);
 void register_devices(CLI::App& app);
 void register_loss(CLI::App& app);
 void register_loss_curves(CLI::App& app);
+void register_train(CLI::App& app);
+void register_evaluate(CLI::App& app);
+void register_experiment(CLI::App& app);
+void register_sweep(CLI::App& app);
 void register_datasets(CLI::App& app);
 
 // The callback of the chosen subcommand, set during registration.

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "adma_version.h"
+#include "apps/version.h"
 #include "apps/commands.h"
 #include "core/error.h"
 
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   app.name("adma");
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
-  app.set_version_flag("--version", std::string("adma ") + ADMA_VERSION + " (git " + ADMA_GIT_COMMIT + ")",
+  app.set_version_flag("--version", "adma " + adma::apps::code_version(),
                        "print the version and the git commit it was built from, then exit");
   app.footer(
       "Exit status: 0 success, 1 error (files, data, devices), 2 usage error.\n"
@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
   adma::apps::register_devices(app);
   adma::apps::register_loss(app);
   adma::apps::register_loss_curves(app);
+  adma::apps::register_train(app);
+  adma::apps::register_evaluate(app);
+  adma::apps::register_experiment(app);
+  adma::apps::register_sweep(app);
   adma::apps::register_datasets(app);
 
   // An unknown subcommand: say so and list the real ones (CLI11 would only say

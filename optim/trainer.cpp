@@ -176,16 +176,19 @@ std::vector<EpochReport> Trainer::fit(data::BatchSource& train, data::BatchSourc
   return reports;
 }
 
-void Trainer::save(const std::string& path) const {
+void Trainer::save(const std::string& path, const std::vector<NamedTensor>& extra,
+                   const std::map<std::string, std::string>& extra_metadata) const {
   std::vector<NamedTensor> tensors = g_.state_dict();
   for (auto& t : opt_.state_tensors()) tensors.push_back(t);
-  auto meta = opt_.state_metadata();
+  for (auto& t : extra) tensors.push_back(t);
+  auto meta = extra_metadata;
+  for (auto& [k, v] : opt_.state_metadata()) meta[k] = v;
   meta["trainer.epoch"] = std::to_string(epoch_);
   meta["trainer.global_step"] = std::to_string(global_step_);
   save_checkpoint(path, tensors, meta);
 }
 
-void Trainer::load(const std::string& path) {
+void Trainer::load(const std::string& path, const std::vector<NamedTensor>& extra) {
   const auto meta = read_checkpoint_metadata(path);
   for (const char* key : {"trainer.epoch", "trainer.global_step"})
     ADMA_CHECK(meta.count(key), "checkpoint ", path, " has no '", key,
@@ -193,6 +196,7 @@ void Trainer::load(const std::string& path) {
   opt_.restore_metadata(meta);  // checks optimizer and schedule match before any tensor is touched
   std::vector<NamedTensor> tensors = g_.state_dict();
   for (auto& t : opt_.state_tensors()) tensors.push_back(t);
+  for (auto& t : extra) tensors.push_back(t);
   load_checkpoint(path, tensors);
   epoch_ = std::stoll(meta.at("trainer.epoch"));
   global_step_ = std::stoll(meta.at("trainer.global_step"));

@@ -85,8 +85,11 @@ class Trainer {
 
   // Everything a resumed run needs: graph parameters and buffers (so `a`), moments,
   // step counter, lr slot, schedule state, epochs done. Atomic (core/graph/checkpoint.h).
-  void save(const std::string& path) const;
-  void load(const std::string& path);
+  // `extra` tensors (e.g. the data normalisation) and `extra_metadata` travel in the
+  // same file; load() fills `extra` (same names, shapes) from it.
+  void save(const std::string& path, const std::vector<NamedTensor>& extra = {},
+            const std::map<std::string, std::string>& extra_metadata = {}) const;
+  void load(const std::string& path, const std::vector<NamedTensor>& extra = {});
 
   // The training metrics of the epoch so far (reads the device: synchronises).
   EpochMetrics running_metrics() const;

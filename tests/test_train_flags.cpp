@@ -1,0 +1,164 @@
+// `adma train` flags: the paper's defaults per dataset/optimizer/L2, each bad
+// value refused with the flag's name, and train_args() reproducing a setting.
+#include <gtest/gtest.h>
+
+#include "apps/train_flags.h"
+#include "core/cuda/runtime.h"
+#include "core/error.h"
+#include "program_test_util.h"
+
+namespace adma {
+namespace {
+
+using test::contains;
+
+// Parses `args` (after `adma train`) the way the program does.
+apps::TrainSettings parse(std::vector<std::string> args) {
+  CLI::App app;
+  auto* cmd = app.add_subcommand("train");
+  apps::TrainFlags f;
+  apps::add_train_flags(cmd, f);
+  args.insert(args.begin(), "train");
+  std::reverse(args.begin(), args.end());  // CLI11 takes argv reversed in a vector
+  app.parse(args);
+  return apps::resolve(f);
+}
+
+std::string error_of(std::vector<std::string> args) {
+  try {
+    parse(std::move(args));
+  } catch (const Error& e) {
+    return e.what();
+  } catch (const CLI::ParseError& e) {
+    return std::string("CLI: ") + e.what();
+  }
+  return "no error";
+}
+
+TEST(TrainFlags, PaperDefaultsForFashionMnist) {
+  const auto s = parse({"--device", "cpu", "--out", "x"});
+  EXPECT_EQ(s.dataset, "fashion-mnist");
+  EXPECT_EQ(s.loss, "adma");
+  EXPECT_DOUBLE_EQ(s.loss_params.a, 0.2580);  // Table 1 (Adam, L2)
+  EXPECT_EQ(s.optimizer, "adam");
+  EXPECT_DOUBLE_EQ(s.lr, 1e-3);
+  EXPECT_DOUBLE_EQ(s.l2, 1e-4);
+  EXPECT_EQ(s.epochs, 75);
+  EXPECT_EQ(s.batch, 64);
+  EXPECT_DOUBLE_EQ(s.rotation, 30);
+  EXPECT_DOUBLE_EQ(s.shift, 0.2);
+  EXPECT_FALSE(s.flip);
+  EXPECT_EQ(s.device, "cpu");
+  EXPECT_EQ(s.out, "x");
+}
+
+TEST(TrainFlags, DefaultsFollowDatasetOptimizerAndRegularisation) {
+  const auto sgd = parse({"--optimizer", "sgd", "--device", "cpu"});
+  EXPECT_DOUBLE_EQ(sgd.lr, 0.01);             // Keras' SGD default
+  EXPECT_DOUBLE_EQ(sgd.loss_params.a, 0.2729);  // Table 2
+  EXPECT_DOUBLE_EQ(parse({"--l2", "0", "--device", "cpu"}).loss_params.a, 0.2481);  // Table 3
+  EXPECT_DOUBLE_EQ(parse({"--l2", "0", "--optimizer", "sgd", "--device", "cpu"}).loss_params.a, 0.2654);  // Table 4
+  const auto flowers = parse({"--dataset", "flowers", "--device", "cpu"});
+  EXPECT_DOUBLE_EQ(flowers.lr, 4e-4);
+  EXPECT_EQ(flowers.epochs, 150);
+  const auto cifar = parse({"--dataset", "cifar10", "--device", "cpu", "--augment", "none", "--shift", "0.1"});
+  EXPECT_DOUBLE_EQ(cifar.shift, 0.1);
+  EXPECT_FALSE(cifar.flip);
+  EXPECT_TRUE(parse({"--dataset", "cifar10", "--device", "cpu"}).flip);
+  EXPECT_DOUBLE_EQ(parse({"--a", "0.3", "--device", "cpu"}).loss_params.a, 0.3);
+}
+
+TEST(TrainFlags, BadValuesNameTheFlag) {
+  EXPECT_TRUE(contains(error_of({"--lr", "0"}), "--lr must be > 0, got 0"));
+  EXPECT_TRUE(contains(error_of({"--lr", "-0.1"}), "--lr must be > 0"));
+  EXPECT_TRUE(contains(error_of({"--batch", "0"}), "--batch must be >= 1, got 0"));
+  // The loss table's words (kernels/ or losses/), with the flag named.
+  EXPECT_TRUE(contains(error_of({"--a", "-1"}), "--a")) << error_of({"--a", "-1"});
+  EXPECT_TRUE(contains(error_of({"--a", "-1"}), "must be >= 0, got -1")) << error_of({"--a", "-1"});
+  EXPECT_TRUE(contains(error_of({"--loss", "hinge"}), "unknown loss 'hinge'"));
+  EXPECT_TRUE(contains(error_of({"--optimizer", "rmsprop"}), "unknown optimizer 'rmsprop' (one of: sgd, adam, adamw)"));
+  EXPECT_TRUE(contains(error_of({"--dataset", "imagenet"}), "unknown dataset 'imagenet'"));
+  EXPECT_TRUE(contains(error_of({"--model", "resnet"}), "unknown model 'resnet'"));
+  EXPECT_TRUE(contains(error_of({"--epochs", "0"}), "--epochs must be >= 1"));
+  EXPECT_TRUE(contains(error_of({"--l2", "-1e-4"}), "--l2 must be >= 0"));
+  EXPECT_TRUE(contains(error_of({"--momentum", "0.9"}), "--momentum is an SGD setting"));
+  EXPECT_TRUE(contains(error_of({"--optimizer", "sgd", "--momentum", "1"}), "--momentum must be in [0, 1)"));
+  EXPECT_TRUE(contains(error_of({"--schedule", "step"}), "--schedule step needs --lr-steps"));
+  EXPECT_TRUE(contains(error_of({"--schedule", "warmup"}), "unknown schedule 'warmup'"));
+  EXPECT_TRUE(contains(error_of({"--lr-steps", "30,20", "--schedule", "step"}), "increasing"));
+  EXPECT_TRUE(contains(error_of({"--augment", "heavy"}), "--augment: 'heavy'"));
+  EXPECT_TRUE(contains(error_of({"--shift", "1.5"}), "--shift must be in [0, 1)"));
+  EXPECT_TRUE(contains(error_of({"--split", "1"}), "--split must be in (0, 1)"));
+  EXPECT_TRUE(contains(error_of({"--device", "tpu"}), "--device: 'tpu' is not a device"));
+  EXPECT_TRUE(contains(error_of({"--data-dir", "/nonexistent/dir"}), "--data-dir: '/nonexistent/dir' is not a folder"));
+  EXPECT_TRUE(contains(error_of({"--resume", "/nonexistent/run"}), "--resume"));
+  EXPECT_TRUE(contains(error_of({"--learn-a", "--loss", "cce"}), "only Adma has a scaling factor"));
+  EXPECT_TRUE(contains(error_of({"--precision", "tf32", "--device", "cpu"}), "--precision tf32 needs a CUDA device"));
+  EXPECT_TRUE(contains(error_of({"--batch", "many"}), "CLI: "));  // not a number: CLI11's own message
+}
+
+TEST(TrainFlags, CudaWithoutAGpuIsRefused) {
+  if (cuda_rt::device_count() > 0) GTEST_SKIP() << "a CUDA device is present, so --device cuda is valid here";
+  const std::string e = error_of({"--device", "cuda"});
+  EXPECT_TRUE(contains(e, "--device cuda")) << e;
+  EXPECT_TRUE(contains(e, cuda_rt::built_with_cuda() ? "no CUDA device" : "built without CUDA")) << e;
+  EXPECT_EQ(apps::resolve_device("auto"), "cpu");
+  EXPECT_EQ(apps::resolve_device("cuda:3", false), "cuda:3");  // printed for another machine: not checked
+}
+
+TEST(TrainFlags, TrainArgsReproduceTheSettings) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--device", "cpu", "--out", "r"},
+      {"--dataset", "cifar100", "--loss", "cce", "--optimizer", "sgd", "--momentum", "0.9", "--nesterov", "--l2", "0",
+       "--lr", "0.0002", "--schedule", "step", "--lr-steps", "30,60", "--lr-factor", "0.5", "--epochs", "3", "--batch",
+       "32", "--augment", "none", "--rotation", "10", "--flip", "true", "--train-limit", "5000", "--seed", "7",
+       "--device", "cpu", "--out", "r2"},
+      {"--loss", "adma", "--a", "0.31", "--learn-a", "--a-lr", "0.01", "--a-max", "0.5", "--base", "3", "--schedule",
+       "plateau", "--lr-patience", "3", "--lr-min", "1e-6", "--split", "0.6", "--device", "cpu", "--out", "r3"},
+      {"--loss", "focal", "--gamma", "1.5", "--schedule", "time", "--lr-decay", "1e-4", "--device", "cpu"},
+  };
+  for (const auto& args : cases) {
+    const auto s = parse(args);
+    const auto again = parse(apps::train_args(s));
+    EXPECT_EQ(apps::to_json(again).dump(), apps::to_json(s).dump()) << testing::PrintToString(args);
+  }
+}
+
+TEST(TrainFlags, OptimizerAndScheduleAsLibrarySpecs) {
+  EXPECT_EQ(apps::optimizer_spec(parse({"--device", "cpu"})), "adam:lr=0.001");
+  EXPECT_EQ(apps::optimizer_spec(parse({"--optimizer", "sgd", "--momentum", "0.9", "--nesterov", "--device", "cpu"})),
+            "sgd:lr=0.01,momentum=0.9,nesterov=true");
+  EXPECT_EQ(apps::schedule_spec(parse({"--device", "cpu"})), "constant");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "step", "--lr-steps", "30,60", "--device", "cpu"})),
+            "step:epochs=30/60,factor=0.1");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "plateau", "--lr-patience", "3", "--device", "cpu"})),
+            "plateau:factor=0.1,patience=3,min_lr=0");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "time", "--lr-decay", "1e-4", "--device", "cpu"})),
+            "time:decay=0.0001");
+  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "cosine", "--lr-min", "1e-5", "--device", "cpu"})),
+            "cosine:min_lr=1e-05");
+  EXPECT_TRUE(contains(error_of({"--schedule", "time"}), "--lr-decay"));
+  EXPECT_TRUE(contains(error_of({"--optimizer", "adamw"}), "--l2 with adamw"));
+}
+
+TEST(TrainFlags, FinishedOutputFolderIsNotOverwritten) {
+  test::TempDir dir;
+  apps::write_file_checked(dir / "summary.json", "{}");
+  const auto s = parse({"--device", "cpu", "--out", dir.path()});
+  EXPECT_THROW(apps::check_output_folder(s), Error);
+}
+
+TEST(EvaluateFlags, CheckpointMustExist) {
+  apps::EvaluateFlags f;
+  f.checkpoint = "/nonexistent/best.safetensors";
+  f.device = "cpu";
+  try {
+    apps::resolve(f);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "--checkpoint: '/nonexistent/best.safetensors' is not a file")) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace adma
