@@ -2,7 +2,10 @@
 // the model) declares both sides by hand, where grep, ctags and go-to-definition find them,
 //   namespace cpu  { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
 //   namespace cuda { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
-// and the public kernels::elu_forward checks its operands once, then
+// the backends define them qualified, `void cpu::elu_forward(...) { ... }` in
+// kernels/cpu/elu.cpp (so a definition that drifts from its declaration does not
+// compile, and tests/cmake/kernel_definitions.cmake finds every one), and the
+// public kernels::elu_forward checks its operands once, then
 //   ADMA_DISPATCH(ctx, elu_forward, ctx, s, x, y);
 // which calls cpu::elu_forward or cuda::elu_forward by the context's device. It also
 // checks, at compile time, that &cpu::fn and &cuda::fn have the same type (so no kernel

@@ -5,9 +5,9 @@
 
 #include <cstring>
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void augment_batch(Context&, const BatchGather& g, Tensor& x, Tensor& labels) {
+void cpu::augment_batch(Context&, const BatchGather& g, Tensor& x, Tensor& labels) {
   float* px = x.data<float>();
   int32_t* pl = labels.data<int32_t>();
   for (int32_t row = 0; row < g.rows; ++row) {
@@ -19,8 +19,8 @@ void augment_batch(Context&, const BatchGather& g, Tensor& x, Tensor& labels) {
   for (int64_t r = 0; r < g.rows; ++r) pl[r] = batch_label(g, r);
 }
 
-void upload_bytes(Context&, const void* host, size_t bytes, void* dst) {
+void cpu::upload_bytes(Context&, const void* host, size_t bytes, void* dst) {
   if (bytes) std::memcpy(dst, host, bytes);
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -6,8 +6,9 @@
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
+namespace cpu {
 namespace {
 // [N, C, H, W] or [N, C] seen as N x C x HW.
 struct Dims {
@@ -15,11 +16,12 @@ struct Dims {
 };
 Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 }  // namespace
+}  // namespace cpu
 
-void batchnorm2d_setup_init(Context&, BatchNorm2dSetup&) {}  // nothing to decide on the CPU
+void cpu::batchnorm2d_setup_init(Context&, BatchNorm2dSetup&) {}  // nothing to decide on the CPU
 
-void batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
-                             const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
+void cpu::batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
+                                    const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
   if (fast::enabled(ctx)) return fast::batchnorm2d_forward_train(p, x, gamma, beta, rm, rv, sm, si, y);
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
@@ -55,8 +57,8 @@ void batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& p, const Te
   });
 }
 
-void batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
-                            const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
+void cpu::batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
+                                   const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
   if (fast::enabled(ctx)) return fast::batchnorm2d_forward_eval(p, x, gamma, beta, rm, rv, y);
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
@@ -75,9 +77,9 @@ void batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& p, const Ten
   });
 }
 
-void batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy,
-                          const Tensor& gamma, const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma,
-                          Tensor& dbeta) {
+void cpu::batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy,
+                               const Tensor& gamma, const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma,
+                               Tensor& dbeta) {
   if (fast::enabled(ctx)) return fast::batchnorm2d_backward(p, x, dy, gamma, sm, si, dx, dgamma, dbeta);
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
@@ -107,4 +109,4 @@ void batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& p, const Tensor&
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

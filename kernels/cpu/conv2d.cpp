@@ -11,8 +11,9 @@
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
+namespace cpu {
 namespace {
 
 template <typename T>
@@ -58,16 +59,17 @@ T* workspace_as(Tensor& ws) {
 }
 
 }  // namespace
+}  // namespace cpu
 
-void conv2d_setup_init(Context&, Conv2dSetup& p) {
+void cpu::conv2d_setup_init(Context&, Conv2dSetup& p) {
   const auto& g = p.g;
   // Enough for either path, so a context may switch between them after the graph is built.
   p.workspace_bytes = std::max({static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype),
                                 fast::conv2d_workspace_bytes(p), dnnl_conv2d_setup(p)});
 }
 
-void conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
-                    Tensor& ws) {
+void cpu::conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b,
+                         Tensor& y, Tensor& ws) {
   if (fast::enabled(ctx) && p.dnnl && b.defined()) return dnnl_conv2d_forward(p, x, w, b, y, ws);
   if (fast::enabled(ctx)) return fast::conv2d_forward(p, x, w, b, y, ws);
   const auto& g = p.g;
@@ -86,8 +88,8 @@ void conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const T
   });
 }
 
-void conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
-                          Tensor& ws) {
+void cpu::conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+                               Tensor& ws) {
   if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_data(p, w, dy, dx, ws);
   if (fast::enabled(ctx)) return fast::conv2d_backward_data(p, w, dy, dx, ws);
   const auto& g = p.g;
@@ -102,8 +104,8 @@ void conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, c
   });
 }
 
-void conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
-                            Tensor& ws) {
+void cpu::conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+                                 Tensor& ws) {
   if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_filter(p, x, dy, dw, ws);
   if (fast::enabled(ctx)) return fast::conv2d_backward_filter(p, x, dy, dw, ws);
   const auto& g = p.g;
@@ -118,7 +120,7 @@ void conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x,
   });
 }
 
-void conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
+void cpu::conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
   if (fast::enabled(ctx)) return fast::conv2d_backward_bias(p, dy, db);
   const int64_t pq = g.out_h() * g.out_w();
@@ -135,4 +137,4 @@ void conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, 
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -3,9 +3,9 @@
 
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void dense_forward(Context&, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
+void cpu::dense_forward(Context&, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
   const int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -17,7 +17,7 @@ void dense_forward(Context&, const Tensor& x, const Tensor& w, const Tensor& b, 
   });
 }
 
-void dense_backward_data(Context&, const Tensor& w, const Tensor& dy, Tensor& dx) {
+void cpu::dense_backward_data(Context&, const Tensor& w, const Tensor& dy, Tensor& dx) {
   const int64_t n = dy.dim(0), out = w.dim(0), in = w.dim(1);
   typed(w.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -25,7 +25,7 @@ void dense_backward_data(Context&, const Tensor& w, const Tensor& dy, Tensor& dx
   });
 }
 
-void dense_backward_params(Context&, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+void cpu::dense_backward_params(Context&, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
   const int64_t n = x.dim(0), in = x.dim(1), out = dy.dim(1);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -39,4 +39,4 @@ void dense_backward_params(Context&, const Tensor& x, const Tensor& dy, Tensor& 
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -6,16 +6,16 @@
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void dropout_setup_init(Context&, DropoutSetup& p) { p.reserve_bytes = p.shape.numel() * dtype_size(p.dtype); }
+void cpu::dropout_setup_init(Context&, DropoutSetup& p) { p.reserve_bytes = p.shape.numel() * dtype_size(p.dtype); }
 
-void dropout_reseed(Context&, DropoutSetup& p, uint64_t seed) {
+void cpu::dropout_reseed(Context&, DropoutSetup& p, uint64_t seed) {
   p.seed = seed;
   p.counter = 0;
 }
 
-void dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+void cpu::dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
   if (fast::enabled(ctx)) return fast::dropout_forward(p, x, y, reserve);
   const int64_t n = x.numel();
   typed(p.dtype, [&](auto tag) {
@@ -35,8 +35,8 @@ void dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, 
   });
 }
 
-void dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
-                      Tensor&) {
+void cpu::dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+                           Tensor&) {
   if (fast::enabled(ctx)) return fast::dropout_backward(p, dy, dx, reserve);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -47,4 +47,4 @@ void dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Ten
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -6,9 +6,9 @@
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void fill(Context& ctx, Tensor& y, double value) {
+void cpu::fill(Context& ctx, Tensor& y, double value) {
   if (fast::enabled(ctx)) return fast::fill(y, value);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -17,11 +17,11 @@ void fill(Context& ctx, Tensor& y, double value) {
   });
 }
 
-void copy(Context&, const Tensor& x, Tensor& y) {
+void cpu::copy(Context&, const Tensor& x, Tensor& y) {
   std::memcpy(y.raw(), x.raw(), x.nbytes());
 }
 
-void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
+void cpu::add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *pa = a.data<T>(), *pb = b.data<T>();
@@ -30,7 +30,7 @@ void add(Context&, const Tensor& a, const Tensor& b, Tensor& y) {
   });
 }
 
-void axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
+void cpu::axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
   if (fast::enabled(ctx)) return fast::axpy(alpha, x, y);
   typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -41,4 +41,4 @@ void axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -6,11 +6,11 @@
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void elu_setup_init(Context&, EluSetup&) {}  // nothing to decide on the CPU
+void cpu::elu_setup_init(Context&, EluSetup&) {}  // nothing to decide on the CPU
 
-void elu_forward(Context& ctx, const EluSetup& p, const Tensor& x, Tensor& y) {
+void cpu::elu_forward(Context& ctx, const EluSetup& p, const Tensor& x, Tensor& y) {
   if (fast::enabled(ctx)) return fast::elu_forward(p, x, y);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -21,7 +21,8 @@ void elu_forward(Context& ctx, const EluSetup& p, const Tensor& x, Tensor& y) {
   });
 }
 
-void elu_backward(Context& ctx, const EluSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void cpu::elu_backward(Context& ctx, const EluSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy,
+                       Tensor& dx) {
   if (fast::enabled(ctx)) return fast::elu_backward(p, y, dy, dx);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -32,4 +33,4 @@ void elu_backward(Context& ctx, const EluSetup& p, const Tensor& x, const Tensor
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -4,10 +4,11 @@
 #include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void maxpool2d_setup_init(Context&, MaxPool2dSetup&) {}  // nothing to decide on the CPU
+void cpu::maxpool2d_setup_init(Context&, MaxPool2dSetup&) {}  // nothing to decide on the CPU
 
+namespace cpu {
 namespace {
 // Visits every window; f(plane offset of x, plane offset of y, output index, arg-max index in x).
 template <typename T, typename F>
@@ -28,8 +29,9 @@ void for_each_window(const MaxPool2dSetup& p, const T* x, F&& f) {
   }
 }
 }  // namespace
+}  // namespace cpu
 
-void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
+void cpu::maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
   if (fast::enabled(ctx)) return fast::maxpool2d_forward(p, x, y);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -39,8 +41,8 @@ void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, T
   });
 }
 
-void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, const Tensor&, const Tensor& dy,
-                        Tensor& dx) {
+void cpu::maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, const Tensor&, const Tensor& dy,
+                             Tensor& dx) {
   if (fast::enabled(ctx)) return fast::maxpool2d_backward(p, x, dy, dx);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -50,4 +52,4 @@ void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, 
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -7,10 +7,11 @@
 
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void optimizer_setup_init(Context&, OptimizerUpdateSetup&) {}
+void cpu::optimizer_setup_init(Context&, OptimizerUpdateSetup&) {}
 
+namespace cpu {
 namespace {
 
 // Sum over segments of l2 * sum w^2, in segment order.
@@ -27,15 +28,16 @@ double penalty_of(const OptimizerUpdateSetup& p, const T* w) {
 }
 
 }  // namespace
+}  // namespace cpu
 
-void l2_penalty(Context&, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
+void cpu::l2_penalty(Context&, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
   typed(t.params.dtype(), [&](auto tag) {
     using T = decltype(tag);
     t.penalty.data<double>()[0] = penalty_of(p, t.params.data<T>());
   });
 }
 
-void optimizer_update(Context&, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
+void cpu::optimizer_update(Context&, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
   typed(t.params.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* w = t.params.data<T>();
@@ -91,4 +93,4 @@ void optimizer_update(Context&, const OptimizerUpdateSetup& p, const OptimizerTe
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

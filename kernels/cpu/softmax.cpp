@@ -5,11 +5,11 @@
 
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void softmax_setup_init(Context&, SoftmaxSetup&) {}  // nothing to decide on the CPU
+void cpu::softmax_setup_init(Context&, SoftmaxSetup&) {}  // nothing to decide on the CPU
 
-void softmax_forward(Context&, const SoftmaxSetup& p, const Tensor& x, Tensor& y) {
+void cpu::softmax_forward(Context&, const SoftmaxSetup& p, const Tensor& x, Tensor& y) {
   const int64_t n = p.shape[0], c = p.shape[1], hw = p.shape.numel_from(2);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -28,7 +28,7 @@ void softmax_forward(Context&, const SoftmaxSetup& p, const Tensor& x, Tensor& y
   });
 }
 
-void softmax_backward(Context&, const SoftmaxSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void cpu::softmax_backward(Context&, const SoftmaxSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
   const int64_t n = p.shape[0], c = p.shape[1], hw = p.shape.numel_from(2);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -45,4 +45,4 @@ void softmax_backward(Context&, const SoftmaxSetup& p, const Tensor& y, const Te
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

@@ -7,10 +7,10 @@
 
 #include "kernels/cpu/typed.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void softmax_loss(Context&, const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels, const Tensor& a_t,
-                  double scale, bool accumulate, LossOutputs& out) {
+void cpu::softmax_loss(Context&, const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels,
+                       const Tensor& a_t, double scale, bool accumulate, LossOutputs& out) {
   const int64_t n = s.n, c = s.c;
   const int32_t* y = labels.data<int32_t>();
   typed(logits.dtype(), [&](auto tag) {
@@ -72,4 +72,4 @@ void softmax_loss(Context&, const SoftmaxLossSetup& s, const Tensor& logits, con
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

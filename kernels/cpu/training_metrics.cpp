@@ -4,10 +4,10 @@
 #include "kernels/cpu/typed.h"
 #include "kernels/training_metrics.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels {
 
-void accumulate_metrics(Context&, const Tensor& per_sample, const Tensor& labels, const Tensor& correct,
-                        const Tensor& penalty, const Tensor& step, Tensor& acc) {
+void cpu::accumulate_metrics(Context&, const Tensor& per_sample, const Tensor& labels, const Tensor& correct,
+                             const Tensor& penalty, const Tensor& step, Tensor& acc) {
   typed(per_sample.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* l = per_sample.data<T>();
@@ -26,4 +26,4 @@ void accumulate_metrics(Context&, const Tensor& per_sample, const Tensor& labels
   });
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels

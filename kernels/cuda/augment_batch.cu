@@ -5,8 +5,9 @@
 #include "core/cuda/check.h"
 #include "kernels/augment_batch.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 __global__ void augment_batch_kernel(BatchGather g, float* x, int32_t* labels, int64_t n) {
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -14,8 +15,9 @@ __global__ void augment_batch_kernel(BatchGather g, float* x, int32_t* labels, i
   if (e < g.rows) labels[e] = batch_label(g, e);
 }
 }  // namespace
+}  // namespace cuda
 
-void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels) {
+void cuda::augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels) {
   const int64_t n = x.numel();
   const int64_t work = n > g.rows ? n : g.rows;
   if (work == 0) return;
@@ -26,9 +28,9 @@ void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels
   CUDA_CHECK_LAUNCH();
 }
 
-void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst) {
+void cuda::upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst) {
   if (bytes == 0) return;
   CUDA_CHECK(cudaMemcpyAsync(dst, host, bytes, cudaMemcpyHostToDevice, static_cast<cudaStream_t>(ctx.stream)));
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

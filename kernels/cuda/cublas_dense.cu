@@ -6,8 +6,9 @@
 #include "kernels/dense.h"
 #include "kernels/cuda/cudnn_util.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 __global__ void bias_add_rows(float* y, const float* b, int64_t n, int64_t c) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n * c; i += (int64_t)gridDim.x * blockDim.x)
@@ -36,8 +37,9 @@ void set_math(Context& ctx) {
   CUBLAS_CHECK(cublasSetMathMode(cublas_of(ctx), ctx.allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
 }
 }  // namespace
+}  // namespace cuda
 
-void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
+void cuda::dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
   expect_f32("dense_forward", x.dtype());
   const int64_t n = x.dim(0), in = x.dim(1), out = w.dim(0);
   set_math(ctx);
@@ -50,14 +52,14 @@ void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor&
   }
 }
 
-void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx) {
+void cuda::dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx) {
   const int64_t n = dy.dim(0), out = w.dim(0), in = w.dim(1);
   set_math(ctx);
   CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_N, CUBLAS_OP_N, (int)in, (int)n, (int)out, &kOne, cptr(w),
                            (int)in, cptr(dy), (int)out, &kOne, ptr(dx), (int)in));
 }
 
-void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
+void cuda::dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
   const int64_t n = x.dim(0), in = x.dim(1), out = dy.dim(1);
   set_math(ctx);
   CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_N, CUBLAS_OP_T, (int)in, (int)out, (int)n, &kOne, cptr(x),
@@ -69,4 +71,4 @@ void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tens
   }
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

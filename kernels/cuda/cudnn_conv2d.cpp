@@ -11,8 +11,9 @@
 #include "kernels/cuda/cudnn_conv_algos.h"
 #include "kernels/cuda/cudnn_util.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 // One convolution descriptor per direction: each carries the math type its
 // algorithm was timed with (cudnn_conv_algos.h), which may differ between them.
@@ -44,8 +45,9 @@ struct Conv2dState {
   std::unique_ptr<ConvDesc> fwd, bwd_data, bwd_filter;
   explicit Conv2dState(const std::array<int, 4>& f) : w(f[0], f[1], f[2], f[3]) {}
 };
+}  // namespace cuda
 
-void conv2d_setup_init(Context& ctx, Conv2dSetup& p) {
+void cuda::conv2d_setup_init(Context& ctx, Conv2dSetup& p) {
   expect_f32("conv2d", p.dtype);
   const auto& g = p.g;
   auto s = std::make_shared<Conv2dState>(filter_dims(g));
@@ -62,8 +64,8 @@ void conv2d_setup_init(Context& ctx, Conv2dSetup& p) {
   p.cuda = s;
 }
 
-void conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
-                    Tensor& ws) {
+void cuda::conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b,
+                          Tensor& y, Tensor& ws) {
   auto& s = *p.cuda;
   void* wsp = p.workspace_bytes ? ws.raw() : nullptr;
   CUDNN_CHECK(cudnnConvolutionForward(cudnn_of(ctx), &kOne, s.x.d, cptr(x), s.w.d, cptr(w), s.fwd->d, s.algos.fwd, wsp,
@@ -71,25 +73,25 @@ void conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const T
   if (b.defined()) CUDNN_CHECK(cudnnAddTensor(cudnn_of(ctx), &kOne, s.bias.d, cptr(b), &kOne, s.y.d, ptr(y)));
 }
 
-void conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
-                          Tensor& ws) {
+void cuda::conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+                                Tensor& ws) {
   auto& s = *p.cuda;
   void* wsp = p.workspace_bytes ? ws.raw() : nullptr;
   CUDNN_CHECK(cudnnConvolutionBackwardData(cudnn_of(ctx), &kOne, s.w.d, cptr(w), s.y.d, cptr(dy), s.bwd_data->d,
                                            s.algos.bwd_data, wsp, p.workspace_bytes, &kOne, s.x.d, ptr(dx)));
 }
 
-void conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
-                            Tensor& ws) {
+void cuda::conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+                                  Tensor& ws) {
   auto& s = *p.cuda;
   void* wsp = p.workspace_bytes ? ws.raw() : nullptr;
   CUDNN_CHECK(cudnnConvolutionBackwardFilter(cudnn_of(ctx), &kOne, s.x.d, cptr(x), s.y.d, cptr(dy), s.bwd_filter->d,
                                              s.algos.bwd_filter, wsp, p.workspace_bytes, &kOne, s.w.d, ptr(dw)));
 }
 
-void conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
+void cuda::conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   auto& s = *p.cuda;
   CUDNN_CHECK(cudnnConvolutionBackwardBias(cudnn_of(ctx), &kOne, s.y.d, cptr(dy), &kOne, s.bias.d, ptr(db)));
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

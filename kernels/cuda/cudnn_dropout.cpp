@@ -8,8 +8,9 @@
 #include "kernels/cuda/cudnn_util.h"
 #include "kernels/elementwise.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 struct DropoutState {
   TensorDesc t;
   cudnnDropoutDescriptor_t drop = nullptr;
@@ -21,8 +22,9 @@ struct DropoutState {
     cuda_rt::free(states, device);
   }
 };
+}  // namespace cuda
 
-void dropout_setup_init(Context& ctx, DropoutSetup& p) {
+void cuda::dropout_setup_init(Context& ctx, DropoutSetup& p) {
   expect_f32("dropout", p.dtype);
   auto s = std::make_shared<DropoutState>();
   s->device = ctx.device.index;
@@ -37,21 +39,21 @@ void dropout_setup_init(Context& ctx, DropoutSetup& p) {
   p.cuda = s;
 }
 
-void dropout_reseed(Context& ctx, DropoutSetup& p, uint64_t seed) {
+void cuda::dropout_reseed(Context& ctx, DropoutSetup& p, uint64_t seed) {
   auto& s = *p.cuda;
   p.seed = seed;
   CUDNN_CHECK(cudnnSetDropoutDescriptor(s.drop, cudnn_of(ctx), static_cast<float>(p.rate), s.states, s.state_bytes,
                                         seed));
 }
 
-void dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
+void cuda::dropout_forward(Context& ctx, DropoutSetup& p, const Tensor& x, Tensor& y, Tensor& reserve) {
   auto& s = *p.cuda;
   CUDNN_CHECK(cudnnDropoutForward(cudnn_of(ctx), s.drop, s.t.d, cptr(x), s.t.d, ptr(y), reserve.raw(),
                                   p.reserve_bytes));
 }
 
-void dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
-                      Tensor& ws) {
+void cuda::dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+                            Tensor& ws) {
   auto& s = *p.cuda;
   Tensor tmp = Tensor::view(ws.storage(), ws.byte_offset(), dx.shape(), DType::F32);
   CUDNN_CHECK(cudnnDropoutBackward(cudnn_of(ctx), s.drop, s.t.d, cptr(dy), s.t.d, ptr(tmp), reserve.raw(),
@@ -59,4 +61,4 @@ void dropout_backward(Context& ctx, const DropoutSetup& p, const Tensor& dy, Ten
   axpy(ctx, 1.0, tmp, dx);
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

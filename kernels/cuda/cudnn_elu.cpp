@@ -3,15 +3,17 @@
 
 #include "kernels/cuda/cudnn_util.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 struct EluState {
   TensorDesc t;
   cudnnActivationDescriptor_t act = nullptr;
   ~EluState() { cudnnDestroyActivationDescriptor(act); }
 };
+}  // namespace cuda
 
-void elu_setup_init(Context&, EluSetup& p) {
+void cuda::elu_setup_init(Context&, EluSetup& p) {
   expect_f32("elu", p.dtype);
   auto s = std::make_shared<EluState>();
   s->t.set(p.shape);
@@ -20,15 +22,16 @@ void elu_setup_init(Context&, EluSetup& p) {
   p.cuda = s;
 }
 
-void elu_forward(Context& ctx, const EluSetup& p, const Tensor& x, Tensor& y) {
+void cuda::elu_forward(Context& ctx, const EluSetup& p, const Tensor& x, Tensor& y) {
   auto& s = *p.cuda;
   CUDNN_CHECK(cudnnActivationForward(cudnn_of(ctx), s.act, &kOne, s.t.d, cptr(x), &kZero, s.t.d, ptr(y)));
 }
 
-void elu_backward(Context& ctx, const EluSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) {
+void cuda::elu_backward(Context& ctx, const EluSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy,
+                        Tensor& dx) {
   auto& s = *p.cuda;
   CUDNN_CHECK(cudnnActivationBackward(cudnn_of(ctx), s.act, &kOne, s.t.d, cptr(y), s.t.d, cptr(dy), s.t.d, cptr(x),
                                       &kOne, s.t.d, ptr(dx)));
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

@@ -3,15 +3,17 @@
 
 #include "kernels/cuda/cudnn_util.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 struct MaxPool2dState {
   TensorDesc x, y;
   cudnnPoolingDescriptor_t pool = nullptr;
   ~MaxPool2dState() { cudnnDestroyPoolingDescriptor(pool); }
 };
+}  // namespace cuda
 
-void maxpool2d_setup_init(Context&, MaxPool2dSetup& p) {
+void cuda::maxpool2d_setup_init(Context&, MaxPool2dSetup& p) {
   expect_f32("maxpool2d", p.dtype);
   auto s = std::make_shared<MaxPool2dState>();
   s->x.set(p.in);
@@ -27,16 +29,16 @@ void maxpool2d_setup_init(Context&, MaxPool2dSetup& p) {
   p.cuda = s;
 }
 
-void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
+void cuda::maxpool2d_forward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, Tensor& y) {
   auto& s = *p.cuda;
   CUDNN_CHECK(cudnnPoolingForward(cudnn_of(ctx), s.pool, &kOne, s.x.d, cptr(x), &kZero, s.y.d, ptr(y)));
 }
 
-void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy,
-                      Tensor& dx) {
+void cuda::maxpool2d_backward(Context& ctx, const MaxPool2dSetup& p, const Tensor& x, const Tensor& y, const Tensor& dy,
+                              Tensor& dx) {
   auto& s = *p.cuda;
   CUDNN_CHECK(cudnnPoolingBackward(cudnn_of(ctx), s.pool, &kOne, s.y.d, cptr(y), s.y.d, cptr(dy), s.x.d, cptr(x),
                                    &kOne, s.x.d, ptr(dx)));
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

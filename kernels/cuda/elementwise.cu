@@ -2,8 +2,9 @@
 #include "kernels/elementwise.h"
 #include "kernels/cuda/cudnn_util.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 constexpr int kThreads = 256;
 int blocks_for(int64_t n) { return static_cast<int>(std::min<int64_t>((n + kThreads - 1) / kThreads, 65535 * 8)); }
@@ -20,8 +21,9 @@ __global__ void axpy_kernel(float alpha, const float* x, float* y, int64_t n) {
     y[i] += alpha * x[i];
 }
 }  // namespace
+}  // namespace cuda
 
-void fill(Context& ctx, Tensor& y, double value) {
+void cuda::fill(Context& ctx, Tensor& y, double value) {
   expect_f32("fill", y.dtype());
   const int64_t n = y.numel();
   if (n == 0) return;
@@ -33,12 +35,12 @@ void fill(Context& ctx, Tensor& y, double value) {
   CUDA_CHECK_LAUNCH();
 }
 
-void copy(Context& ctx, const Tensor& x, Tensor& y) {
+void cuda::copy(Context& ctx, const Tensor& x, Tensor& y) {
   expect_f32("copy", y.dtype());
   CUDA_CHECK(cudaMemcpyAsync(y.raw(), x.raw(), x.nbytes(), cudaMemcpyDeviceToDevice, stream_of(ctx)));
 }
 
-void add(Context& ctx, const Tensor& a, const Tensor& b, Tensor& y) {
+void cuda::add(Context& ctx, const Tensor& a, const Tensor& b, Tensor& y) {
   expect_f32("add", y.dtype());
   const int64_t n = y.numel();
   if (n == 0) return;
@@ -46,7 +48,7 @@ void add(Context& ctx, const Tensor& a, const Tensor& b, Tensor& y) {
   CUDA_CHECK_LAUNCH();
 }
 
-void axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
+void cuda::axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
   expect_f32("axpy", y.dtype());
   const int64_t n = y.numel();
   if (n == 0) return;
@@ -54,4 +56,4 @@ void axpy(Context& ctx, double alpha, const Tensor& x, Tensor& y) {
   CUDA_CHECK_LAUNCH();
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

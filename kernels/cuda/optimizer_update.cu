@@ -14,8 +14,9 @@
 #include "kernels/cuda/cudnn_util.h"
 #include "kernels/optimizer_update.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 
 constexpr int kThreads = 256;
@@ -154,8 +155,9 @@ Tensor device_bytes(const void* host, size_t bytes, Device d) {
   return h.to(d);
 }
 }  // namespace
+}  // namespace cuda
 
-void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& p) {
+void cuda::optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& p) {
   std::vector<DeviceSegment> segs;
   std::vector<DeviceChunk> chunks;
   for (const auto& s : p.segments) {
@@ -176,6 +178,7 @@ void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& p) {
   p.cuda = std::move(st);
 }
 
+namespace cuda {
 namespace {
 void launch(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t, bool update) {
   ADMA_CHECK(p.cuda, "optimizer_update: the setup has no device table (call optimizer_setup_init)");
@@ -219,11 +222,14 @@ void launch(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors&
   CUDA_CHECK_LAUNCH();
 }
 }  // namespace
+}  // namespace cuda
 
-void optimizer_update(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
+void cuda::optimizer_update(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
   launch(ctx, p, t, true);
 }
 
-void l2_penalty(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t) { launch(ctx, p, t, false); }
+void cuda::l2_penalty(Context& ctx, const OptimizerUpdateSetup& p, const OptimizerTensors& t) {
+  launch(ctx, p, t, false);
+}
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

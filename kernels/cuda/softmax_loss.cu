@@ -25,8 +25,9 @@
 #include "kernels/cuda/softmax_loss_args.h"
 #include "kernels/softmax_loss_layout.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 
 using loss_layout::kMaxCachedC;
@@ -288,9 +289,10 @@ void launch(const Context& ctx, const LossArgs& a, cudaStream_t s) {
 }
 
 }  // namespace
+}  // namespace cuda
 
-void softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& logits, const Tensor& labels,
-                  const Tensor& a, double scale, bool accumulate, LossOutputs& out) {
+void cuda::softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& logits, const Tensor& labels,
+                        const Tensor& a, double scale, bool accumulate, LossOutputs& out) {
   expect_f32("softmax_loss", logits.dtype());
   if (setup.n == 0) return;
   LossArgs args;
@@ -326,4 +328,4 @@ void softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& log
   }
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels

@@ -2,8 +2,9 @@
 #include "kernels/cuda/cudnn_util.h"
 #include "kernels/training_metrics.h"
 
-namespace adma::kernels::cuda {
+namespace adma::kernels {
 
+namespace cuda {
 namespace {
 constexpr int kThreads = 256;
 
@@ -36,9 +37,10 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 }  // namespace
+}  // namespace cuda
 
-void accumulate_metrics(Context& ctx, const Tensor& per_sample, const Tensor& labels, const Tensor& correct,
-                        const Tensor& penalty, const Tensor& step, Tensor& acc) {
+void cuda::accumulate_metrics(Context& ctx, const Tensor& per_sample, const Tensor& labels, const Tensor& correct,
+                              const Tensor& penalty, const Tensor& step, Tensor& acc) {
   expect_f32("accumulate_metrics", per_sample.dtype());
   metrics_kernel<<<1, kThreads, 0, stream_of(ctx)>>>(
       cptr(per_sample), static_cast<const int*>(labels.raw()), per_sample.numel(), cptr(correct),
@@ -47,4 +49,4 @@ void accumulate_metrics(Context& ctx, const Tensor& per_sample, const Tensor& la
   CUDA_CHECK_LAUNCH();
 }
 
-}  // namespace adma::kernels::cuda
+}  // namespace adma::kernels
