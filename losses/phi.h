@@ -98,8 +98,14 @@ ADMA_HD inline void phi(const LossConsts<T>& c, T lp, T& loss, T& dlp, T& da) {
   }
 }
 
-// f(p_k, target) and df/dp_k for the probability family, before the 1/C mean.
+// f(p_k, target) and g_k = df/dp_k for the probability family, before the 1/C mean.
 // An lp-only kind has no such term: NaN (never asked).
+// The kernels use g only through dL/dz_j = p_j (g_j - sum_k g_k p_k), which does not
+// change when one constant is added to every g_k (sum_k p_k = 1). Squared hinge's
+// g_k = 2 (1 + p_k) is about 2 for every non-target class, so in float the difference
+// g_j - sum_k g_k p_k would cancel to a few bits on wide rows (C = 32000: nmse 1e-5
+// against the double reference on an H200); it returns g_k - 2 instead, which is
+// exact: 2 p_k off the target, -2 (1 - p_y) - 2 on it (while the margin is positive).
 template <typename T>
 ADMA_HD inline void prob_term(const LossConsts<T>& c, T p, bool is_target, T& f, T& dfdp) {
   switch (c.kind) {
@@ -114,7 +120,7 @@ ADMA_HD inline void prob_term(const LossConsts<T>& c, T p, bool is_target, T& f,
       const T m = 1 - t * p;
       const T h = m > 0 ? m : T(0);
       f = h * h;
-      dfdp = -2 * t * h;
+      dfdp = is_target ? -2 * h - 2 : (m > 0 ? 2 * p : T(-2));  // -2 t h - 2, without the cancellation
       return;
     }
     case LossKind::Adma:
