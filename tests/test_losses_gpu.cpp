@@ -64,9 +64,9 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryVersionLossAndShape) {
       for (int i = 0; i < s.n; ++i)
         if (y[i] == kernels::kIgnoreLabel) ASSERT_EQ(gpu.per_sample[i], 0.0) << what;
       // The tuned kernel sums a row as a tree; the naive versions add it serially in
-      // float, whose rounding grows with the row (seen on an H200: nmse 8e-9 at C = 50000
-      // for the probability losses), so their bound widens with C/1000.
-      const double widen = version == kernels::SoftmaxLossVersion::Tuned ? 1.0 : std::max(1.0, s.c / 1000.0);
+      // float, whose rounding grows with the row (seen on an H200: nmse up to 8e-9 at C = 50000
+      // for the probability losses), so their bound widens with C/250.
+      const double widen = version == kernels::SoftmaxLossVersion::Tuned ? 1.0 : std::max(1.0, s.c / 250.0);
       EXPECT_LE(nmse(gpu.per_sample, cpu.per_sample), 1e-10 * widen) << what;
       EXPECT_NEAR(gpu.loss, cpu.loss, 1e-5 * widen * std::max(1.0, std::fabs(cpu.loss))) << what;
       EXPECT_EQ(gpu.correct, cpu.correct) << what;
