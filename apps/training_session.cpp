@@ -96,8 +96,13 @@ double TrainingSession::current_a() const {
 }
 
 std::string TrainingSession::backend() const {
-  if (!g_->context().is_cuda()) return "CPU reference kernels, OpenBLAS";
-  return cuda_rt::versions() + (trainer_->captured() ? ", step replayed as one CUDA graph" : ", eager steps") +
+  if (!g_->context().is_cuda())
+    return g_->context().cpu_reference ? "CPU reference kernels (ADMA_CPU_REFERENCE=1)"
+                                       : "CPU fast path (see adma devices)";
+  // The Trainer captures on CUDA by default: its first step runs eagerly (the capture's
+  // warm-up), every later one replays that CUDA graph.
+  return cuda_rt::versions() +
+         (trainer_->captured() ? ", step replayed as one CUDA graph" : ", step captured as one CUDA graph after its first run") +
          (s_.precision == "tf32" ? ", TF32" : ", FP32");
 }
 

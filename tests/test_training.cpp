@@ -74,7 +74,7 @@ double checkpoint_number(const std::string& path, const std::string& key) {
 TEST_F(Training, RunFolderHoldsEverything) {
   const Result r = adma(small_run(dir_ / "run", {"--epochs", "2"}));
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "on cpu (CPU reference kernels")) << r.output;
+  EXPECT_TRUE(contains(r.output, "on cpu (CPU fast path")) << r.output;
   for (const char* f : {"config.json", "metrics.csv", "last.safetensors", "best.safetensors", "summary.json",
                         "curves.csv", "curves.gp"})
     EXPECT_TRUE(apps::file_exists(dir_ / "run/" + f)) << f;
