@@ -13,25 +13,8 @@ import statistics
 import time
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
-
-def convnet(classes=10):
-    """The paper's ConvNet as models/convnet.cpp builds it (Keras defaults)."""
-    layers, c = [], 1
-    for f, d in ((32, 0.2), (64, 0.3), (128, 0.4)):
-        for _ in range(2):
-            # Keras BN momentum 0.99 is PyTorch momentum 0.01; eps 1e-3.
-            layers += [nn.Conv2d(c, f, 3, padding=1), nn.ELU(), nn.BatchNorm2d(f, eps=1e-3, momentum=0.01)]
-            c = f
-        layers += [nn.MaxPool2d(2), nn.Dropout(d)]
-    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(128 * 3 * 3, classes))
-
-
-def adma(z, y, a=0.258):
-    lp = F.log_softmax(z, dim=1).gather(1, y[:, None]).squeeze(1)
-    return (math.e - torch.exp(torch.exp(a * lp))).mean()
+from step_bench import adma, convnet  # the one PyTorch twin of models/convnet.cpp and of Adma
 
 
 def median_ms(fn, reps):
