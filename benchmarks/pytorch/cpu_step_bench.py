@@ -8,7 +8,6 @@ median of --reps, at torch.set_num_threads(--threads).
 """
 import argparse
 import json
-import math
 import statistics
 import time
 
