@@ -92,8 +92,8 @@ double median_ms(int reps, F&& run) {
   return ms[ms.size() / 2];
 }
 
-void print_profile(Graph& g, int steps) {
-  std::printf("\nper-node time of one training step (mean of %d), ms:\n", steps);
+void print_profile(Graph& g, int steps, const char* what) {
+  std::printf("\nper-node time of one %s (mean of %d), ms:\n", what, steps);
   std::printf("%-22s %-12s %9s %9s %7s\n", "node", "kind", "forward", "backward", "share");
   double total = 0;
   for (const auto& t : g.profile()) total += t.forward_s + t.backward_s;
@@ -164,7 +164,13 @@ int main(int argc, char** argv) {
           g.backward();
         }
         g.set_profiling(false);
-        print_profile(g, steps);
+        print_profile(g, steps, "training step");
+        g.eval();
+        g.set_profiling(true);
+        g.reset_profile();
+        for (int i = 0; i < steps; ++i) g.forward();
+        g.set_profiling(false);
+        print_profile(g, steps, "inference");
       }
     }
     json += "]}\n";

@@ -73,7 +73,9 @@ INSTANTIATE_TEST_SUITE_P(Layers, CpuFastPath, ::testing::ValuesIn(layer_cases())
                          [](const auto& info) { return info.param.name; });
 
 // Shapes the layer cases do not reach: batches that do not split evenly over the
-// threads, one image, one channel in, strides, a 5x5 filter, wider than tall.
+// threads, one image, one channel in, strides, a 5x5 filter, wider than tall, and
+// channel-rich 3x3 layers that take Winograd where oneDNN has it (kernels/cpu/dnnl_conv2d.cpp;
+// 24 output channels: not a multiple of the 16-lane block).
 TEST(CpuFastPath, ConvolutionShapesMatchReference) {
   struct Geo {
     Shape in;
@@ -81,7 +83,9 @@ TEST(CpuFastPath, ConvolutionShapesMatchReference) {
     std::string padding;
   };
   for (const Geo& geo : {Geo{{3, 1, 9, 7}, 4, 3, 1, "same"}, Geo{{1, 5, 6, 6}, 3, 5, 1, "same"},
-                         Geo{{5, 2, 9, 11}, 3, 3, 2, "valid"}, Geo{{2, 3, 4, 5}, 2, 1, 1, "valid"}}) {
+                         Geo{{5, 2, 9, 11}, 3, 3, 2, "valid"}, Geo{{2, 3, 4, 5}, 2, 1, 1, "valid"},
+                         Geo{{3, 32, 10, 9}, 32, 3, 1, "same"}, Geo{{2, 16, 7, 7}, 24, 3, 1, "same"},
+                         Geo{{2, 48, 6, 5}, 16, 3, 1, "valid"}}) {
     LayerCase c;
     c.name = "Conv2d " + geo.in.str();
     c.inputs = {geo.in};
@@ -214,6 +218,34 @@ TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
   for (size_t i = 0; i < fast.size(); ++i) EXPECT_LE(nmse(fast[i], ref[i]), 1e-11) << "y, dw, db, dx: " << i;
   // float64 setups go to the own kernels.
   EXPECT_FALSE(kernels::conv2d_setup(ctx, geo, DType::F64).dnnl);
+}
+
+// The algorithm each pass takes: direct with few input channels; with 16 or more,
+// Winograd where oneDNN has it on this CPU (AVX-512), never with ADMA_CPU_WINOGRAD=0.
+TEST(CpuFastPath, ConvolutionAlgorithmFollowsTheChannels) {
+  Context& ctx = Context::cpu();
+  if (!kernels::cpu::dnnl_available()) GTEST_SKIP() << "built without oneDNN";
+  const char* engine = std::getenv("ADMA_CPU_CONV");
+  if (engine && std::string(engine) == "own") GTEST_SKIP() << "ADMA_CPU_CONV=own: no oneDNN setups";
+  PathScope path(false);
+  auto algorithms = [&](int64_t c) {
+    kernels::Conv2dGeometry geo;
+    geo.n = 4;
+    geo.c = c;
+    geo.h = geo.w = 14;
+    geo.k = 32;
+    geo.r = geo.s = 3;
+    geo.pad_h = geo.pad_w = 1;
+    return kernels::cpu::dnnl_conv2d_algorithms(kernels::conv2d_setup(ctx, geo, DType::F32));
+  };
+  const std::string one = algorithms(1), rich = algorithms(32);
+  std::printf("[ backend  ] 1 -> 32 channels: %s\n[ backend  ] 32 -> 32 channels: %s\n", one.c_str(), rich.c_str());
+  EXPECT_EQ(one.find("wino"), std::string::npos) << one;
+  EXPECT_EQ(rich.find("forward "), 0u) << rich;
+  setenv("ADMA_CPU_WINOGRAD", "0", 1);
+  const std::string direct = algorithms(32);
+  unsetenv("ADMA_CPU_WINOGRAD");
+  EXPECT_EQ(direct.find("wino"), std::string::npos) << direct;
 }
 
 }  // namespace

@@ -7,6 +7,22 @@
 // setup; a call only points the memory objects at this call's tensors
 // (set_data_handle). oneDNN's scratchpad is the workspace too
 // (scratchpad_mode::user): nothing is allocated per call.
+//
+// Algorithm. Each pass (forward, backward-data, backward-weights) takes Winograd
+// F(4x4, 3x3) where oneDNN has it (3x3, stride 1, a CPU with AVX-512) and the layer
+// has at least 16 input channels, else direct convolution. Winograd computes a 6x6
+// input tile's 4x4 outputs with 36 multiplies per channel pair instead of 144 (4x
+// fewer), at the price of the tile transforms; with one input channel (the first
+// layer) the transforms dominate and it is 4-10x slower than direct. Measured on this
+// project's ConvNet at batch 64, one thread (ONEDNN_VERBOSE=1 build/bin/cpu_step_bench
+// --threads 1 --batch 64 --reps 5, ms per call, direct -> Winograd): 32->32 at 28x28
+// forward 4.80 -> 3.23, backward-data 4.85 -> 3.05, backward-weights 4.84 -> 4.52;
+// 128->128 at 7x7 forward 4.52 -> 2.97, backward-weights 4.73 -> 2.70; 1->32 forward
+// 0.35 -> 1.64. Winograd rounds differently from direct summation (the transforms
+// add and subtract partial products): against the reference kernels its nmse is
+// 2-5e-13 where direct gives 2e-15-9e-14, both under the fast path's 1e-11 bound
+// (tests/test_cpu_fast.cpp, ConvolutionShapesMatchReference). ADMA_CPU_WINOGRAD=0
+// keeps every pass direct.
 #include "kernels/cpu/dnnl_conv2d.h"
 
 #if defined(ADMA_WITH_DNNL)
@@ -14,6 +30,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 #include <unordered_map>
 
 #endif
@@ -60,6 +77,7 @@ struct DnnlConv2dState {
   Operand w_src, w_ddst, w_dwei;
   memory w_scratch;
   size_t w_scratch_at = 0, w_bytes = 0;
+  std::string algorithms;  // "forward <impl>, backward-data <impl>, backward-weights <impl>"
 };
 
 namespace {
@@ -95,6 +113,13 @@ void make_operand(DnnlConv2dState& s, Operand& op, const memory::desc& plain_md,
 
 char* base(Tensor& ws) { return static_cast<char*>(ws.raw()); }
 
+// Winograd F(4x4, 3x3) is oneDNN's for 3x3 filters at stride 1, and pays off from 16
+// input channels on (measured: see the top of this file).
+bool wants_winograd(const Conv2dGeometry& g) {
+  if (const char* e = std::getenv("ADMA_CPU_WINOGRAD"); e && std::string(e) == "0") return false;
+  return g.r == 3 && g.s == 3 && g.stride_h == 1 && g.stride_w == 1 && g.c >= 16;
+}
+
 // Points an operand at this call's tensor and, for an input, reorders it in.
 void bind_input(DnnlConv2dState& s, Operand& op, const void* data, Tensor& ws) {
   op.plain.set_data_handle(const_cast<void*>(data));
@@ -118,6 +143,8 @@ void check_workspace(const Conv2dSetup& p, const Tensor& ws, size_t need) {
 }  // namespace
 
 bool dnnl_available() { return true; }
+
+std::string dnnl_conv2d_algorithms(const Conv2dSetup& p) { return p.dnnl ? p.dnnl->algorithms : std::string(); }
 
 std::string dnnl_version() {
   const dnnl_version_t* v = ::dnnl_version();
@@ -143,12 +170,22 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
     auto s = std::make_shared<DnnlConv2dState>();
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    const auto algo = dnnl::algorithm::convolution_direct;
+    const bool winograd = wants_winograd(g);
+    // Each pass: Winograd when wanted and oneDNN has it here, else direct (see the top).
+    auto pick = [&](auto make) {
+      if (winograd) try {
+          return make(dnnl::algorithm::convolution_winograd);
+        } catch (const dnnl::error&) {
+        }
+      return make(dnnl::algorithm::convolution_direct);
+    };
     // Forward (training: the backward primitives take it as their hint).
-    dnnl::convolution_forward::primitive_desc fpd(
-        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo, any(src), any(wei), b_md, any(dst),
-                                        strides, pad, pad_r),
-        attr, s->eng);
+    auto fpd = pick([&](dnnl::algorithm algo) {
+      return dnnl::convolution_forward::primitive_desc(
+          dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo, any(src), any(wei), b_md, any(dst),
+                                          strides, pad, pad_r),
+          attr, s->eng);
+    });
     size_t at = 0;
     make_operand(*s, s->f_src, x_md, fpd.src_desc(), at, true);
     make_operand(*s, s->f_wei, w_md, fpd.weights_desc(), at, true);
@@ -159,9 +196,11 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
     s->f_bytes = at + align64(fpd.scratchpad_desc().get_size());
     s->fwd = dnnl::convolution_forward(fpd);
     // Backward data: dx += conv_transpose(dy, w).
-    dnnl::convolution_backward_data::primitive_desc dpd(
-        dnnl::convolution_backward_data::desc(algo, any(src), any(wei), any(dst), strides, pad, pad_r), attr, s->eng,
-        fpd);
+    auto dpd = pick([&](dnnl::algorithm algo) {
+      return dnnl::convolution_backward_data::primitive_desc(
+          dnnl::convolution_backward_data::desc(algo, any(src), any(wei), any(dst), strides, pad, pad_r), attr, s->eng,
+          fpd);
+    });
     at = 0;
     make_operand(*s, s->d_ddst, y_md, dpd.diff_dst_desc(), at, true);
     make_operand(*s, s->d_wei, w_md, dpd.weights_desc(), at, true);
@@ -171,9 +210,11 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
     s->d_bytes = at + align64(dpd.scratchpad_desc().get_size());
     s->bwd_data = dnnl::convolution_backward_data(dpd);
     // Backward weights: dw += sum_n dy x.
-    dnnl::convolution_backward_weights::primitive_desc wpd(
-        dnnl::convolution_backward_weights::desc(algo, any(src), any(wei), any(dst), strides, pad, pad_r), attr,
-        s->eng, fpd);
+    auto wpd = pick([&](dnnl::algorithm algo) {
+      return dnnl::convolution_backward_weights::primitive_desc(
+          dnnl::convolution_backward_weights::desc(algo, any(src), any(wei), any(dst), strides, pad, pad_r), attr,
+          s->eng, fpd);
+    });
     at = 0;
     make_operand(*s, s->w_src, x_md, wpd.src_desc(), at, true);
     make_operand(*s, s->w_ddst, y_md, wpd.diff_dst_desc(), at, true);
@@ -195,6 +236,8 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
                  {DNNL_ARG_DIFF_DST, s->w_ddst.inner},
                  {DNNL_ARG_DIFF_WEIGHTS, s->w_dwei.inner},
                  {DNNL_ARG_SCRATCHPAD, s->w_scratch}};
+    s->algorithms = std::string("forward ") + fpd.impl_info_str() + ", backward-data " + dpd.impl_info_str() +
+                    ", backward-weights " + wpd.impl_info_str();
     const size_t need = std::max({s->f_bytes, s->d_bytes, s->w_bytes});
     p.dnnl = std::move(s);
     return need;
@@ -247,6 +290,7 @@ void dnnl_conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Te
 struct DnnlConv2dState {};
 
 bool dnnl_available() { return false; }
+std::string dnnl_conv2d_algorithms(const Conv2dSetup&) { return std::string(); }
 std::string dnnl_version() { return "not built (install libdnnl-dev and reconfigure)"; }
 size_t dnnl_conv2d_setup(Conv2dSetup& p) {
   p.dnnl.reset();
