@@ -252,6 +252,7 @@ TEST(CpuFastPath, ConvolutionAlgorithmFollowsTheChannels) {
 }  // namespace adma::test
 
 #include "kernels/cpu/fast.h"
+#include "kernels/cpu/fast_elu_simd.h"
 #include "kernels/elu.h"
 
 namespace adma::test {
@@ -259,31 +260,62 @@ namespace {
 
 // The float32 vector expm1 of the fast ELU against libm's in double, elementwise:
 // tiny, moderate and large negative inputs, the -0.5 seam of its two formulas, a
-// tail that is not a multiple of 8, and a NaN that must stay NaN.
+// tail that is not a multiple of 8 or 16, and a NaN that must stay NaN. First
+// through the kernel entry point (whatever this CPU selects), then each vector body
+// this CPU can run, called directly; the backward bodies against the scalar formula.
 TEST(CpuFastPath, EluVectorExpm1IsAccurateElementwise) {
   Context& ctx = Context::cpu();
-  std::printf("[ backend  ] vector expm1: %s\n", kernels::cpu::fast::vector_math_available() ? "AVX2" : "scalar");
+  namespace fast = kernels::cpu::fast;
+  std::printf("[ backend  ] vector expm1: %s\n", fast::vector_isa_name(fast::vector_isa()));
   std::vector<double> xs;
   for (double v = -100; v < 3; v += 0.0137) xs.push_back(v);
   for (double v : {-0.5, -0.5000001, -0.4999999, -1e-3, -1e-7, -1e-30, 0.0, 1e-30, -87.9, -88.5, -1e6})
     xs.push_back(v);
   xs.push_back(std::numeric_limits<double>::quiet_NaN());
-  xs.push_back(-0.25);  // an odd count: the scalar tail runs too
+  xs.push_back(-0.25);  // an odd count: the tail runs too
   const Shape s{static_cast<int64_t>(xs.size())};
   Tensor x = Tensor::from_host(xs, s, DType::F32, Device::cpu()), y = Tensor::empty(s, DType::F32, Device::cpu());
   const double alpha = 1.3;
+  const Values in = x.to_host();
+  auto check = [&](const Values& got, const char* who) {
+    for (size_t i = 0; i < got.size(); ++i) {
+      if (std::isnan(in[i])) {
+        EXPECT_TRUE(std::isnan(got[i])) << who << ": NaN in, " << got[i] << " out";
+        continue;
+      }
+      const double want = in[i] > 0 ? in[i] : alpha * std::expm1(in[i]);
+      EXPECT_LE(std::fabs(got[i] - want), 2.5e-7 * std::fabs(want) + 1e-37) << who << ": ELU(" << in[i] << ")";
+    }
+  };
   kernels::EluSetup p = kernels::elu_setup(ctx, s, DType::F32, alpha);
   PathScope path(false);
   kernels::elu_forward(ctx, p, x, y);
-  const Values got = y.to_host(), in = x.to_host();
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(in[i])) {
-      EXPECT_TRUE(std::isnan(got[i])) << "NaN in, " << got[i] << " out";
-      continue;
-    }
-    const double want = in[i] > 0 ? in[i] : alpha * std::expm1(in[i]);
-    EXPECT_LE(std::fabs(got[i] - want), 2.5e-7 * std::fabs(want) + 1e-37) << "ELU(" << in[i] << ")";
+  check(y.to_host(), "entry point");
+#if defined(__x86_64__)
+  // Backward: dx += dy (y > 0 ? 1 : y + alpha), from the outputs above, into dx = 0.5.
+  std::vector<float> yv(xs.size()), dy(xs.size()), dx(xs.size());
+  for (size_t i = 0; i < xs.size(); ++i) {
+    yv[i] = std::isnan(in[i]) ? 0.f : static_cast<float>(in[i] > 0 ? in[i] : alpha * std::expm1(in[i]));
+    dy[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)));
   }
+  auto body = [&](const char* who, auto forward, auto backward) {
+    std::vector<float> xf(xs.begin(), xs.end()), out(xs.size());
+    forward(xf.data(), out.data(), static_cast<int64_t>(xs.size()), static_cast<float>(alpha));
+    check(Values(out.begin(), out.end()), who);
+    std::fill(dx.begin(), dx.end(), 0.5f);
+    backward(yv.data(), dy.data(), dx.data(), static_cast<int64_t>(xs.size()), static_cast<float>(alpha));
+    for (size_t i = 0; i < xs.size(); ++i) {
+      const float want = 0.5f + dy[i] * (yv[i] > 0 ? 1.f : yv[i] + static_cast<float>(alpha));
+      EXPECT_NEAR(dx[i], want, 1e-6f * (1 + std::fabs(want))) << who << " backward at " << i;
+    }
+  };
+  using F = void (*)(const float*, float*, int64_t, float);
+  using B = void (*)(const float*, const float*, float*, int64_t, float);
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    body("AVX2", static_cast<F>(fast::avx2::elu_forward), static_cast<B>(fast::avx2::elu_backward));
+  if (__builtin_cpu_supports("avx512f"))
+    body("AVX-512", static_cast<F>(fast::avx512::elu_forward), static_cast<B>(fast::avx512::elu_backward));
+#endif
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 //               column buffer (im2col of one image stays in its L2) and a
 //               single-threaded OpenBLAS GEMM; backward-filter accumulates into a
 //               per-thread filter gradient, summed at the end.
-//   elu         vector expm1 on AVX2 (float32: own polynomials, 8 lanes; float64:
-//               SLEEF) instead of a scalar call per element; backward reads only the saved output:
+//   elu         vector expm1 on AVX-512 or AVX2 (float32: own polynomials, 16 or 8
+//               lanes; float64: SLEEF) instead of a scalar call per element; backward reads only the saved output:
 //               ELU'(x) = 1 for y > 0, else y + alpha.
 //   batchnorm2d channels over threads; statistics and the normalisation as
 //               vectorised loops; backward as one fused dx += A dy + B x + C.
@@ -25,8 +25,11 @@ namespace adma::kernels::cpu::fast {
 
 // The fast path serves this context (a CPU one without cpu_reference).
 inline bool enabled(const Context& ctx) { return !ctx.cpu_reference; }
-// True when ELU uses the AVX2 vector expm1 (an x86-64 CPU with AVX2 + FMA).
-bool vector_math_available();
+// The widest vector unit the elementwise kernels use on this CPU, chosen at run time:
+// AVX-512 (AVX-512F), AVX2 (AVX2 + FMA), or scalar loops.
+enum class VectorIsa { Scalar, Avx2, Avx512 };
+VectorIsa vector_isa();
+const char* vector_isa_name(VectorIsa isa);
 
 // Workspace of the fast convolution: one column buffer and one filter gradient per thread.
 size_t conv2d_workspace_bytes(const Conv2dSetup& p);

@@ -1,30 +1,36 @@
 // Fast CPU ELU (kernels/cpu/fast.h): chunks of the tensor over threads; within a
-// chunk a vector expm1 on AVX2 (kernels/cpu/fast_elu_avx2.cpp: own for float32,
-// SLEEF's for float64) when the CPU has AVX2 + FMA, else the reference's scalar loop.
+// chunk a vector expm1 (kernels/cpu/fast_elu_simd.h: own for float32, SLEEF's for
+// float64) on the widest vector unit the CPU has, AVX-512 (16 floats) or AVX2 + FMA
+// (8), else the reference's scalar loop.
 #include <cmath>
 
 #include "kernels/cpu/fast.h"
+#include "kernels/cpu/fast_elu_simd.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels::cpu::fast {
 
+VectorIsa vector_isa() {
 #if defined(__x86_64__)
-namespace avx2 {
-void elu_forward(const float* x, float* y, int64_t n, float alpha);
-void elu_forward(const double* x, double* y, int64_t n, double alpha);
-void elu_backward(const float* y, const float* dy, float* dx, int64_t n, float alpha);
-void elu_backward(const double* y, const double* dy, double* dx, int64_t n, double alpha);
-}  // namespace avx2
-#endif
-
-bool vector_math_available() {
-#if defined(__x86_64__)
-  static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return ok;
+  static const VectorIsa isa = __builtin_cpu_supports("avx512f")                                 ? VectorIsa::Avx512
+                               : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? VectorIsa::Avx2
+                                                                                                 : VectorIsa::Scalar;
+  return isa;
 #else
-  return false;
+  return VectorIsa::Scalar;
 #endif
+}
+
+const char* vector_isa_name(VectorIsa isa) {
+  switch (isa) {
+    case VectorIsa::Avx512:
+      return "AVX-512";
+    case VectorIsa::Avx2:
+      return "AVX2";
+    default:
+      return "scalar";
+  }
 }
 
 namespace {
@@ -54,12 +60,13 @@ void elu_forward(const EluSetup& p, const Tensor& x, Tensor& y) {
     const T* px = x.data<T>();
     T* py = y.data<T>();
     const T alpha = static_cast<T>(p.alpha);
-    const bool vec = vector_math_available();
+    const VectorIsa isa = vector_isa();
     chunked(x.numel(), [&](int64_t at, int64_t n) {
 #if defined(__x86_64__)
-      if (vec) return avx2::elu_forward(px + at, py + at, n, alpha);
+      if (isa == VectorIsa::Avx512) return avx512::elu_forward(px + at, py + at, n, alpha);
+      if (isa == VectorIsa::Avx2) return avx2::elu_forward(px + at, py + at, n, alpha);
 #endif
-      (void)vec;
+      (void)isa;
       for (int64_t i = at; i < at + n; ++i) py[i] = px[i] > 0 ? px[i] : alpha * std::expm1(px[i]);
     });
   });
@@ -71,12 +78,13 @@ void elu_backward(const EluSetup& p, const Tensor& y, const Tensor& dy, Tensor& 
     const T *py = y.data<T>(), *pdy = dy.data<T>();
     T* pdx = dx.data<T>();
     const T alpha = static_cast<T>(p.alpha);
-    const bool vec = vector_math_available();
+    const VectorIsa isa = vector_isa();
     chunked(y.numel(), [&](int64_t at, int64_t n) {
 #if defined(__x86_64__)
-      if (vec) return avx2::elu_backward(py + at, pdy + at, pdx + at, n, alpha);
+      if (isa == VectorIsa::Avx512) return avx512::elu_backward(py + at, pdy + at, pdx + at, n, alpha);
+      if (isa == VectorIsa::Avx2) return avx2::elu_backward(py + at, pdy + at, pdx + at, n, alpha);
 #endif
-      (void)vec;
+      (void)isa;
       elu_backward_range(py + at, pdy + at, pdx + at, n, alpha);
     });
   });

@@ -1,5 +1,5 @@
-// AVX2 + FMA body of the fast ELU (kernels/cpu/fast_elu.cpp), compiled with
-// -mavx2 -mfma and called only when the CPU has both.
+// AVX2 + FMA body of the fast ELU (kernels/cpu/fast_elu_simd.h), compiled with
+// -mavx2 -mfma and called only when the CPU has both (and no AVX-512).
 //   forward   y = x > 0 ? x : alpha expm1(x)     (expm1 of min(0, x): no overflow)
 //   backward  dx += dy (y > 0 ? 1 : y + alpha), from the saved output, as a blend:
 //             the compiler leaves the scalar loop a branch, mispredicted on half of
@@ -19,6 +19,8 @@
 
 #include <cmath>
 #include <cstdint>
+
+#include "kernels/cpu/fast_elu_simd.h"
 
 #if defined(ADMA_WITH_SLEEF)
 #include <sleef.h>

@@ -53,9 +53,11 @@ std::string backend_description() {
 #endif
   s += dnnl_available() ? ", float32 convolutions by " + dnnl_version() + " (float64: own im2col kernels)"
                         : ", convolutions by own im2col kernels (oneDNN " + dnnl_version() + ")";
-  s += fast::vector_math_available() ? std::string(", AVX2 vector expm1 (float64 by ") +
-                                           (sleef_built() ? "SLEEF)" : "scalar libm: no SLEEF)")
-                                     : ", scalar expm1 (no AVX2)";
+  const fast::VectorIsa isa = fast::vector_isa();
+  s += isa != fast::VectorIsa::Scalar ? std::string(", ") + fast::vector_isa_name(isa) +
+                                            " vector expm1 (float64 by " +
+                                            (sleef_built() ? "SLEEF)" : "scalar libm: no SLEEF)")
+                                      : ", scalar expm1 (no AVX2)";
   s += "; ADMA_CPU_REFERENCE=1 selects the reference, ADMA_CPU_CONV=own the own convolutions";
   return s;
 }
