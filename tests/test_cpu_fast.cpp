@@ -356,3 +356,59 @@ TEST(GraphProfile, RecordsEveryNodeThatRuns) {
 
 }  // namespace
 }  // namespace adma::test
+
+#include "kernels/maxpool2d.h"
+
+namespace adma::test {
+namespace {
+
+// Max pooling called directly: 2x2 at stride 2 (its own loop in the fast path) and
+// other windows (the general loop), on inputs with many ties (small integers) and a
+// NaN, forward and backward bit for bit against the reference: ties must go to the
+// first maximum in both directions.
+TEST(CpuFastPath, MaxPoolMatchesReferenceBitForBitWithTies) {
+  Context& ctx = Context::cpu();
+  struct Geo {
+    Shape in;
+    int64_t k, s;
+  };
+  for (const Geo& geo : {Geo{{2, 3, 8, 8}, 2, 2}, Geo{{3, 2, 7, 9}, 2, 2}, Geo{{2, 2, 7, 9}, 3, 2},
+                         Geo{{1, 3, 6, 5}, 2, 1}}) {
+    for (DType dtype : {DType::F32, DType::F64}) {
+      kernels::MaxPool2dSetup p;
+      p.in = geo.in;
+      p.dtype = dtype;
+      p.kh = p.kw = geo.k;
+      p.sh = p.sw = geo.s;
+      kernels::maxpool2d_setup_init(ctx, p);
+      Rng rng(7);
+      std::vector<double> xs(static_cast<size_t>(geo.in.numel())), gs(static_cast<size_t>(p.out().numel()));
+      for (auto& v : xs) v = static_cast<double>(rng.below(4));  // ties everywhere
+      xs[5] = std::numeric_limits<double>::quiet_NaN();
+      for (auto& v : gs) v = rng.normal();
+      const Tensor x = Tensor::from_host(xs, geo.in, dtype, Device::cpu());
+      const Tensor dy = Tensor::from_host(gs, p.out(), dtype, Device::cpu());
+      auto run = [&](bool reference) {
+        PathScope path(reference);
+        Tensor y = Tensor::empty(p.out(), dtype, Device::cpu()), dx = Tensor::empty(geo.in, dtype, Device::cpu());
+        dx.fill(0.25);
+        kernels::maxpool2d_forward(ctx, p, x, y);
+        kernels::maxpool2d_backward(ctx, p, x, y, dy, dx);
+        return std::pair<Values, Values>{y.to_host(), dx.to_host()};
+      };
+      const auto fast = run(false), ref = run(true);
+      const std::string what = geo.in.str() + " window " + std::to_string(geo.k) + " stride " + std::to_string(geo.s);
+      for (size_t i = 0; i < ref.first.size(); ++i) {
+        if (std::isnan(ref.first[i])) {
+          EXPECT_TRUE(std::isnan(fast.first[i])) << what << " y[" << i << "]";
+          continue;
+        }
+        EXPECT_EQ(fast.first[i], ref.first[i]) << what << " y[" << i << "]";
+      }
+      for (size_t i = 0; i < ref.second.size(); ++i) EXPECT_EQ(fast.second[i], ref.second[i]) << what << " dx[" << i << "]";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace adma::test
