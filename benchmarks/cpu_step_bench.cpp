@@ -7,7 +7,7 @@
 // No optimizer. Wall clock (steady_clock) per call after warm-up, median of --reps.
 //   build/bin/cpu_step_bench [--batch 64,256] [--threads N] [--reps 20] [--json FILE]
 //                            [--profile] [--reference] [--own-conv]
-// --profile adds the per-node time of one training step; --reference runs the plain
+// --profile adds the per-node time of one training step and of one inference; --reference runs the plain
 // reference kernels (as ADMA_CPU_REFERENCE=1 does) instead of the fast path;
 // --own-conv keeps oneDNN out of the fast path's convolutions (as ADMA_CPU_CONV=own).
 #include <algorithm>

@@ -13,16 +13,17 @@
 // has at least 16 input channels, else direct convolution. Winograd computes a 6x6
 // input tile's 4x4 outputs with 36 multiplies per channel pair instead of 144 (4x
 // fewer), at the price of the tile transforms; with one input channel (the first
-// layer) the transforms dominate and it is 4-10x slower than direct. Measured on this
-// project's ConvNet at batch 64, one thread (ONEDNN_VERBOSE=1 build/bin/cpu_step_bench
-// --threads 1 --batch 64 --reps 5, ms per call, direct -> Winograd): 32->32 at 28x28
-// forward 4.80 -> 3.23, backward-data 4.85 -> 3.05, backward-weights 4.84 -> 4.52;
-// 128->128 at 7x7 forward 4.52 -> 2.97, backward-weights 4.73 -> 2.70; 1->32 forward
-// 0.35 -> 1.64. Winograd rounds differently from direct summation (the transforms
-// add and subtract partial products): against the reference kernels its nmse is
-// 2-5e-13 where direct gives 2e-15-9e-14, both under the fast path's 1e-11 bound
-// (tests/test_cpu_fast.cpp, ConvolutionShapesMatchReference). ADMA_CPU_WINOGRAD=0
-// keeps every pass direct.
+// layer) the transforms dominate. Measured by build/bin/dnnl_conv_bench (batch 64,
+// one thread, ms per call, direct -> Winograd): 32->32 at 28x28 forward 4.69 -> 2.50,
+// backward-data 4.48 -> 2.72, backward-weights 4.55 -> 2.85; 128->128 at 7x7 forward
+// 4.44 -> 2.96; 1->32 forward 0.23 -> 1.59, backward-weights 0.21 -> 1.31. The same
+// run shows why ELU is not fused into the convolution as a oneDNN post-op: oneDNN's
+// Winograd takes no ELU post-op, and direct + ELU post-op (32->32: 4.92) is slower
+// than Winograd followed by adma's own ELU pass (2.88). Winograd rounds differently
+// from direct summation (the transforms add and subtract partial products): against
+// the reference kernels its nmse is 2-5e-13 where direct gives 2e-15-9e-14, both under
+// the fast path's 1e-11 bound (tests/test_cpu_fast.cpp, ConvolutionShapesMatchReference).
+// ADMA_CPU_WINOGRAD=0 keeps every pass direct.
 #include "kernels/cpu/dnnl_conv2d.h"
 
 #if defined(ADMA_WITH_DNNL)
