@@ -26,7 +26,8 @@ namespace adma::kernels::cpu::fast {
 // The fast path serves this context (a CPU one without cpu_reference).
 inline bool enabled(const Context& ctx) { return !ctx.cpu_reference; }
 // The widest vector unit the elementwise kernels use on this CPU, chosen at run time:
-// AVX-512 (AVX-512F), AVX2 (AVX2 + FMA), or scalar loops.
+// AVX-512 (AVX-512F), AVX2 (AVX2 + FMA), or scalar loops; ADMA_CPU_ISA=avx2|scalar
+// caps it (kernels/cpu/vector_isa.cpp).
 enum class VectorIsa { Scalar, Avx2, Avx512 };
 VectorIsa vector_isa();
 const char* vector_isa_name(VectorIsa isa);

@@ -11,28 +11,6 @@
 
 namespace adma::kernels::cpu::fast {
 
-VectorIsa vector_isa() {
-#if defined(__x86_64__)
-  static const VectorIsa isa = __builtin_cpu_supports("avx512f")                                 ? VectorIsa::Avx512
-                               : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? VectorIsa::Avx2
-                                                                                                 : VectorIsa::Scalar;
-  return isa;
-#else
-  return VectorIsa::Scalar;
-#endif
-}
-
-const char* vector_isa_name(VectorIsa isa) {
-  switch (isa) {
-    case VectorIsa::Avx512:
-      return "AVX-512";
-    case VectorIsa::Avx2:
-      return "AVX2";
-    default:
-      return "scalar";
-  }
-}
-
 namespace {
 // Splits [0, n) into one contiguous chunk per thread (a multiple of 64 elements) and calls f(begin, count).
 template <typename F>
