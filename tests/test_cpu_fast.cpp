@@ -75,7 +75,8 @@ INSTANTIATE_TEST_SUITE_P(Layers, CpuFastPath, ::testing::ValuesIn(layer_cases())
 // Shapes the layer cases do not reach: batches that do not split evenly over the
 // threads, one image, one channel in, strides, a 5x5 filter, wider than tall, and
 // channel-rich 3x3 layers that take Winograd where oneDNN has it (kernels/cpu/dnnl_conv2d.cpp;
-// 24 output channels: not a multiple of the 16-lane block).
+// 24 output channels: not a multiple of the 16-lane block), and batches of 70 and 67
+// images that oneDNN runs as two chunks of 32 and a remainder.
 TEST(CpuFastPath, ConvolutionShapesMatchReference) {
   struct Geo {
     Shape in;
@@ -85,7 +86,8 @@ TEST(CpuFastPath, ConvolutionShapesMatchReference) {
   for (const Geo& geo : {Geo{{3, 1, 9, 7}, 4, 3, 1, "same"}, Geo{{1, 5, 6, 6}, 3, 5, 1, "same"},
                          Geo{{5, 2, 9, 11}, 3, 3, 2, "valid"}, Geo{{2, 3, 4, 5}, 2, 1, 1, "valid"},
                          Geo{{3, 32, 10, 9}, 32, 3, 1, "same"}, Geo{{2, 16, 7, 7}, 24, 3, 1, "same"},
-                         Geo{{2, 48, 6, 5}, 16, 3, 1, "valid"}}) {
+                         Geo{{2, 48, 6, 5}, 16, 3, 1, "valid"}, Geo{{70, 16, 5, 6}, 16, 3, 1, "same"},
+                         Geo{{67, 2, 5, 4}, 3, 3, 1, "same"}}) {
     LayerCase c;
     c.name = "Conv2d " + geo.in.str();
     c.inputs = {geo.in};
