@@ -33,9 +33,10 @@
 // 5.86, where direct is 4.8 at any batch), and whole-batch reorders at batch 256
 // stream 25 MB tensors from memory. The training step at batch 256, one thread, best
 // of 5 interleaved runs (ADMA_CPU_CONV_CHUNK=32 vs 1000): 321 -> 280 ms, inference
-// 75 -> 70 ms; at batch 64 72 -> 69 ms; chunks of 16 were no better than 32. The workspace shrinks with it: one chunk's
-// blocked operands. Backward-weights adds each chunk's filter gradient into dw (the
-// reorder's sum post-op), so dw still receives the sum over the batch.
+// 75 -> 70 ms; at batch 64 72 -> 69 ms; chunks of 16 were no better than 32. The
+// workspace holds one chunk's blocked operands. Backward-weights adds each chunk's
+// filter gradient into dw (the reorder's sum post-op), so dw receives the sum over
+// the batch.
 #include "kernels/cpu/dnnl_conv2d.h"
 
 #if defined(ADMA_WITH_DNNL)
@@ -81,9 +82,6 @@ struct Operand {
   std::unordered_map<int, memory> to_args, from_args;
 };
 
-}  // namespace
-
-namespace {
 // The three passes' primitives for a fixed number of images, with their operands.
 struct Passes {
   int64_t images = 0;
@@ -110,9 +108,9 @@ struct Passes {
 struct DnnlConv2dState {
   dnnl::engine eng{dnnl::engine::kind::cpu, 0};
   dnnl::stream strm{eng};
-  int64_t n = 0;             // images in the batch
-  Passes full;               // for chunks of full.images images
-  std::optional<Passes> rest;  // for the last n % full.images, when that is not 0
+  int64_t n = 0;                    // images in the batch
+  Passes full;                      // for chunks of full.images images
+  std::optional<Passes> rest;       // for the last n % full.images, when that is not 0
   size_t x_image = 0, y_image = 0;  // bytes of one image of x (and dx), of y (and dy)
 };
 
@@ -321,7 +319,7 @@ void dnnl_conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w,
   DnnlConv2dState& s = *p.dnnl;
   check_workspace(p, ws, std::max(s.full.f_bytes, s.rest ? s.rest->f_bytes : 0));
   ADMA_CHECK(b.defined(), "conv2d (oneDNN): the forward primitive adds a bias; call the own kernels without one");
-  const char *px = static_cast<const char*>(x.raw());
+  const char* px = static_cast<const char*>(x.raw());
   char* py = static_cast<char*>(y.raw());
   const Passes* weights_in = nullptr;
   for_each_chunk(s, [&](Passes& P, int64_t at) {
