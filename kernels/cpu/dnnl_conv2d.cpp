@@ -43,7 +43,9 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -275,6 +277,18 @@ void make_passes(const dnnl::engine& eng, const Conv2dGeometry& g, int64_t image
 
 size_t bytes_needed(const Passes& P) { return std::max({P.f_bytes, P.d_bytes, P.w_bytes}); }
 
+// Whether a tensor of these dimensions has at most 2^31 - 1 elements, without
+// overflowing on the way.
+bool fits_int32(std::initializer_list<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d <= 0) return false;
+    if (n > INT32_MAX / d) return false;
+    n *= d;
+  }
+  return true;
+}
+
 // Calls f(passes, first image) for each chunk of the batch, in order.
 template <typename F>
 void for_each_chunk(DnnlConv2dState& s, F&& f) {
@@ -293,12 +307,20 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
   const auto& g = p.g;
   if ((g.out_h() - 1) * g.stride_h + g.r - g.h - g.pad_h < 0 || (g.out_w() - 1) * g.stride_w + g.s - g.w - g.pad_w < 0)
     return 0;  // a dropped border oneDNN cannot express: own kernels
+  // oneDNN's JIT kernels index with 32-bit integers, and its Winograd setup divides by
+  // sizes that overflow (a SIGFPE inside dnnl_primitive_create, seen with 65536
+  // channels of 65536 x 65536): such layers go to the own kernels, whose memory plan
+  // the graph then judges.
+  const int64_t chunk = std::min<int64_t>(g.n, chunk_images());
+  if (!fits_int32({chunk, g.c, g.h, g.w}) || !fits_int32({chunk, g.k, g.out_h(), g.out_w()}) ||
+      !fits_int32({g.k, g.c, g.r, g.s}))
+    return 0;
   try {
     auto s = std::make_shared<DnnlConv2dState>();
     s->n = g.n;
     s->x_image = static_cast<size_t>(g.c * g.h * g.w) * sizeof(float);
     s->y_image = static_cast<size_t>(g.k * g.out_h() * g.out_w()) * sizeof(float);
-    make_passes(s->eng, g, std::min<int64_t>(g.n, chunk_images()), s->full);
+    make_passes(s->eng, g, chunk, s->full);
     size_t need = bytes_needed(s->full);
     if (g.n % s->full.images != 0) {
       s->rest.emplace();
