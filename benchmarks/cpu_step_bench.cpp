@@ -92,7 +92,7 @@ double median_ms(int reps, F&& run) {
   return ms[ms.size() / 2];
 }
 
-void print_profile(Graph& g, int steps, const char* what) {
+void print_profile(Graph& g, int steps, const char* what, bool training) {
   std::printf("\nper-node time of one %s (mean of %d), ms:\n", what, steps);
   std::printf("%-22s %-12s %9s %9s %7s\n", "node", "kind", "forward", "backward", "share");
   double total = 0;
@@ -103,8 +103,8 @@ void print_profile(Graph& g, int steps, const char* what) {
     std::printf("%-22s %-12s %9.2f %9.2f %6.1f%%\n", g.node_at(i).name().c_str(), g.node_at(i).kind().c_str(),
                 1e3 * t.forward_s / steps, 1e3 * t.backward_s / steps, 100 * (t.forward_s + t.backward_s) / total);
   }
-  std::printf("%-22s %-12s %19.2f (nodes only; the step also clears activation gradients)\n", "total", "",
-              1e3 * total / steps);
+  std::printf("%-22s %-12s %19.2f (nodes only%s)\n", "total", "", 1e3 * total / steps,
+              training ? "; the step also clears activation gradients" : "");
 }
 
 }  // namespace
@@ -164,13 +164,13 @@ int main(int argc, char** argv) {
           g.backward();
         }
         g.set_profiling(false);
-        print_profile(g, steps, "training step");
+        print_profile(g, steps, "training step", true);
         g.eval();
         g.set_profiling(true);
         g.reset_profile();
         for (int i = 0; i < steps; ++i) g.forward();
         g.set_profiling(false);
-        print_profile(g, steps, "inference");
+        print_profile(g, steps, "inference", false);
       }
     }
     json += "]}\n";
