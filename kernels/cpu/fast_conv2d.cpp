@@ -129,7 +129,6 @@ size_t conv2d_workspace_bytes(const Conv2dSetup& p) {
 }
 
 void conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws) {
-  blas_single_threaded();
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   const int nt = std::min<int>(slots_in(p, ws), max_threads());
@@ -154,7 +153,6 @@ void conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, cons
 }
 
 void conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
-  blas_single_threaded();
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   const int nt = std::min<int>(slots_in(p, ws), max_threads());
@@ -197,7 +195,6 @@ void conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& d
 }
 
 void conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
-  blas_single_threaded();
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   const int nt = static_cast<int>(std::min<int64_t>({slots_in(p, ws), max_threads(), g.n}));

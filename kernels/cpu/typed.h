@@ -5,6 +5,7 @@
 
 #include "core/dtype.h"
 #include "core/tensor.h"
+#include "kernels/cpu/threads.h"
 
 namespace adma::kernels::cpu {
 
@@ -16,14 +17,20 @@ void typed(DType t, F&& f) {
     f(double{});
 }
 
-// Row-major GEMM on raw pointers: C = alpha op(A) op(B) + beta C.
+// Row-major GEMM on raw pointers: C = alpha op(A) op(B) + beta C. Every BLAS call of
+// the CPU kernels goes through here, so here OpenBLAS is pinned to one thread: left
+// with its own pthreads, its workers spin in sched_yield between calls (the Dense
+// layer's) and took 14 % of the CPU from OpenMP's threads in `adma train`
+// (perf record, two cores).
 inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                  const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  blas_single_threaded();
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
               b, ldb, beta, c, ldc);
 }
 inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a, int64_t lda,
                  const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  blas_single_threaded();
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
               b, ldb, beta, c, ldc);
 }
