@@ -11,7 +11,6 @@
 // reference kernels (as ADMA_CPU_REFERENCE=1 does) instead of the fast path;
 // --own-conv keeps oneDNN out of the fast path's convolutions (as ADMA_CPU_CONV=own).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/cpu_timer.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
 #include "kernels/cpu/threads.h"
@@ -26,6 +26,7 @@
 #include "models/convnet.h"
 
 using namespace adma;
+using adma::bench::median_ms;
 
 namespace {
 
@@ -76,20 +77,6 @@ Flags parse(int argc, char** argv) {
     }
   }
   return f;
-}
-
-// Median wall time of `run()` in milliseconds over `reps` calls, after 3 untimed ones.
-template <typename F>
-double median_ms(int reps, F&& run) {
-  for (int i = 0; i < 3; ++i) run();
-  std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    run();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-  return ms[ms.size() / 2];
 }
 
 void print_profile(Graph& g, int steps, const char* what, bool training) {

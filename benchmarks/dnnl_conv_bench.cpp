@@ -9,8 +9,6 @@
 //   build/bin/dnnl_conv_bench [--batch 64] [--threads 1] [--reps 15]
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "benchmarks/cpu_timer.h"
 #include "core/context.h"
 #include "core/tensor.h"
 #include "kernels/cpu/threads.h"
@@ -25,6 +24,7 @@
 
 using namespace dnnl;
 using adma::DType;
+using adma::bench::median_ms;
 
 namespace {
 
@@ -59,19 +59,6 @@ Flags parse(int argc, char** argv) {
     }
   }
   return f;
-}
-
-template <typename F>
-double median_ms(int reps, F&& run) {
-  for (int i = 0; i < 3; ++i) run();
-  std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    run();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-  return ms[ms.size() / 2];
 }
 
 // Memory for every argument a primitive descriptor names, zero-filled (the values do

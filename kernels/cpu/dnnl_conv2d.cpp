@@ -114,6 +114,7 @@ struct DnnlConv2dState {
   Passes full;                      // for chunks of full.images images
   std::optional<Passes> rest;       // for the last n % full.images, when that is not 0
   size_t x_image = 0, y_image = 0;  // bytes of one image of x (and dx), of y (and dy)
+  size_t bytes = 0;                 // workspace every pass of every chunk fits in
 };
 
 namespace {
@@ -148,6 +149,12 @@ void make_operand(const dnnl::engine& eng, Operand& op, const memory::desc& plai
 }
 
 char* base(Tensor& ws) { return static_cast<char*>(ws.raw()); }
+
+// Right padding: whatever makes oneDNN's output size ours. Negative where floor mode
+// drops a border, which oneDNN cannot express.
+memory::dims right_padding(const Conv2dGeometry& g) {
+  return {(g.out_h() - 1) * g.stride_h + g.r - g.h - g.pad_h, (g.out_w() - 1) * g.stride_w + g.s - g.w - g.pad_w};
+}
 
 // Winograd F(4x4, 3x3) is oneDNN's for 3x3 filters at stride 1, and pays off from 16
 // input channels on (measured: see the top of this file).
@@ -197,9 +204,7 @@ void make_passes(const dnnl::engine& eng, const Conv2dGeometry& g, int64_t image
   P.images = images;
   const memory::dims src{images, g.c, g.h, g.w}, wei{g.k, g.c, g.r, g.s}, bias{g.k},
       dst{images, g.k, g.out_h(), g.out_w()}, strides{g.stride_h, g.stride_w}, pad{g.pad_h, g.pad_w};
-  // Right padding: whatever makes oneDNN's output size ours (floor mode may drop a border).
-  const memory::dims pad_r{(g.out_h() - 1) * g.stride_h + g.r - g.h - g.pad_h,
-                           (g.out_w() - 1) * g.stride_w + g.s - g.w - g.pad_w};
+  const memory::dims pad_r = right_padding(g);
   auto any = [](const memory::dims& d) { return memory::desc(d, F32, Tag::any); };
   const memory::desc x_md(src, F32, Tag::nchw), w_md(wei, F32, Tag::oihw), b_md(bias, F32, Tag::x),
       y_md(dst, F32, Tag::nchw);
@@ -305,7 +310,7 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
   // ADMA_CPU_CONV=own keeps oneDNN out (to measure the two engines against each other).
   if (const char* e = std::getenv("ADMA_CPU_CONV"); e && std::string(e) == "own") return 0;
   const auto& g = p.g;
-  if ((g.out_h() - 1) * g.stride_h + g.r - g.h - g.pad_h < 0 || (g.out_w() - 1) * g.stride_w + g.s - g.w - g.pad_w < 0)
+  if (const memory::dims pad_r = right_padding(g); pad_r[0] < 0 || pad_r[1] < 0)
     return 0;  // a dropped border oneDNN cannot express: own kernels
   // oneDNN's JIT kernels index with 32-bit integers, and its Winograd setup divides by
   // sizes that overflow (a SIGFPE inside dnnl_primitive_create, seen with 65536
@@ -321,12 +326,13 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
     s->x_image = static_cast<size_t>(g.c * g.h * g.w) * sizeof(float);
     s->y_image = static_cast<size_t>(g.k * g.out_h() * g.out_w()) * sizeof(float);
     make_passes(s->eng, g, chunk, s->full);
-    size_t need = bytes_needed(s->full);
+    s->bytes = bytes_needed(s->full);
     if (g.n % s->full.images != 0) {
       s->rest.emplace();
       make_passes(s->eng, g, g.n % s->full.images, *s->rest);
-      need = std::max(need, bytes_needed(*s->rest));
+      s->bytes = std::max(s->bytes, bytes_needed(*s->rest));
     }
+    const size_t need = s->bytes;
     p.dnnl = std::move(s);
     return need;
   } catch (const dnnl::error&) {
@@ -339,7 +345,7 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
 void dnnl_conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                          Tensor& ws) {
   DnnlConv2dState& s = *p.dnnl;
-  check_workspace(p, ws, std::max(s.full.f_bytes, s.rest ? s.rest->f_bytes : 0));
+  check_workspace(p, ws, s.bytes);
   ADMA_CHECK(b.defined(), "conv2d (oneDNN): the forward primitive adds a bias; call the own kernels without one");
   const char* px = static_cast<const char*>(x.raw());
   char* py = static_cast<char*>(y.raw());
@@ -359,7 +365,7 @@ void dnnl_conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w,
 
 void dnnl_conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
   DnnlConv2dState& s = *p.dnnl;
-  check_workspace(p, ws, std::max(s.full.d_bytes, s.rest ? s.rest->d_bytes : 0));
+  check_workspace(p, ws, s.bytes);
   const char* pdy = static_cast<const char*>(dy.raw());
   char* pdx = static_cast<char*>(dx.raw());
   const Passes* weights_in = nullptr;
@@ -377,7 +383,7 @@ void dnnl_conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tens
 
 void dnnl_conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
   DnnlConv2dState& s = *p.dnnl;
-  check_workspace(p, ws, std::max(s.full.w_bytes, s.rest ? s.rest->w_bytes : 0));
+  check_workspace(p, ws, s.bytes);
   const char *px = static_cast<const char*>(x.raw()), *pdy = static_cast<const char*>(dy.raw());
   for_each_chunk(s, [&](Passes& P, int64_t at) {
     bind_input(s, P.w_src, px + at * s.x_image, ws);

@@ -29,31 +29,24 @@
 namespace adma::kernels::cpu::fast::avx2 {
 
 namespace {
+// expm1(x) for x <= 0 (or NaN, which propagates), 8 floats; constants in fast_elu_simd.h.
 inline __m256 expm1_nonpositive(__m256 x) {
+  using namespace expm1f;
   const __m256 one = _mm256_set1_ps(1.f);
-  x = _mm256_max_ps(_mm256_set1_ps(-88.f), x);
-  __m256 p = _mm256_set1_ps(1.f / 40320);
-  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.f / 5040));
-  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.f / 720));
-  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.f / 120));
-  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.f / 24));
-  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.f / 6));
-  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(0.5f));
+  x = _mm256_max_ps(_mm256_set1_ps(kClamp), x);
+  __m256 p = _mm256_set1_ps(kTaylor[0]);
+  for (int i = 1; i < 7; ++i) p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(kTaylor[i]));
   const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(x, x), p, x);
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);  // ln2 in two parts (Cody-Waite)
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 q = _mm256_set1_ps(1.9875691500e-4f);
-  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(1.3981999507e-3f));
-  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(8.3334519073e-3f));
-  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(4.1665795894e-2f));
-  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(1.6666665459e-1f));
-  q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(5.0000001201e-1f));
+  const __m256 n =
+      _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);  // ln2 in two parts (Cody-Waite)
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
+  __m256 q = _mm256_set1_ps(kExpQ[0]);
+  for (int i = 1; i < 6; ++i) q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(kExpQ[i]));
   const __m256 e = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(r, r), q, r), one);  // exp(r)
   const __m256i two_n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
   const __m256 big = _mm256_fmsub_ps(e, _mm256_castsi256_ps(two_n), one);
-  return _mm256_blendv_ps(big, small, _mm256_cmp_ps(x, _mm256_set1_ps(-0.5f), _CMP_GT_OQ));
+  return _mm256_blendv_ps(big, small, _mm256_cmp_ps(x, _mm256_set1_ps(kSeam), _CMP_GT_OQ));
 }
 }  // namespace
 
