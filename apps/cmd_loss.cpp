@@ -12,7 +12,7 @@
 #include "apps/flags.h"
 #include "apps/loss_flags.h"
 #include "apps/parse.h"
-#include "losses/evaluate.h"
+#include "kernels/evaluate_loss.h"
 
 namespace adma::apps {
 
@@ -20,7 +20,7 @@ namespace {
 
 // Nothing non-finite is ever printed: a value that overflowed double precision is
 // an error naming that value and the inputs that drove it there.
-void require_finite(const losses::LossReport& r, const losses::LossParams& p,
+void require_finite(const kernels::LossReport& r, const losses::LossParams& p,
                     const std::vector<std::vector<double>>& logits) {
   std::string bad;
   double value = 0;
@@ -101,7 +101,7 @@ void register_loss(CLI::App& app) {
                        " rows of --logits");
       as_usage([&] { kernels::check_labels(labels, static_cast<int64_t>(logits[0].size())); });
       const Device dev = device_from_flag(o->device);
-      const auto r = with_flag_names([&] { return losses::evaluate_loss(params, logits, labels, dev); });
+      const auto r = with_flag_names([&] { return kernels::evaluate_loss(params, logits, labels, dev); });
       require_finite(r, params, logits);
       const bool adma = params.kind == losses::LossKind::Adma;
       if (o->json) {

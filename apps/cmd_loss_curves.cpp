@@ -17,7 +17,7 @@
 #include "apps/gnuplot.h"
 #include "apps/loss_flags.h"
 #include "apps/parse.h"
-#include "losses/evaluate.h"
+#include "kernels/evaluate_loss.h"
 
 namespace adma::apps {
 
@@ -40,7 +40,7 @@ std::vector<std::vector<double>> logits_for(const std::vector<double>& ps, int c
 
 std::vector<double> curve(const losses::LossParams& params, const std::vector<std::vector<double>>& logits) {
   return with_flag_names([&] {
-    return losses::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
+    return kernels::evaluate_loss(params, logits, std::vector<int32_t>(logits.size(), 0), Device::cpu()).per_sample;
   });
 }
 

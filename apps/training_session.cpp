@@ -9,7 +9,7 @@
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 #include "core/graph/checkpoint.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 #include "models/convnet.h"
 
 namespace adma::apps {
@@ -56,24 +56,21 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   y_ = g_->labels("y", s_.batch);
   models::ConvNetOptions net;
   net.classes = t.classes;
+  net.l2 = s_.l2;
   if (!o.dropout) std::fill(net.dropout.begin(), net.dropout.end(), 0.0);
   Value logits = models::build_convnet(*g_, x_, net);
-  losses::SoftmaxLoss::Options lo2;
+  layers::SoftmaxLoss::Options lo2;
   lo2.params = s_.loss_params;
   lo2.learnable_a = s_.learn_a;
-  loss_ = g_->add<losses::SoftmaxLoss>("loss", {logits, y_}, lo2);
+  lo2.a_lr_mult = s_.a_lr / s_.lr;  // --a-lr is a rate; the parameter's rule is a multiplier of the scheduled lr
+  lo2.a_min = s_.a_min;
+  lo2.a_max = s_.a_max;
+  loss_ = g_->add<layers::SoftmaxLoss>("loss", {logits, y_}, lo2);
   g_->build();
 
   optim::TrainerOptions to;
   to.optimizer = optim::OptimizerConfig::parse(optimizer_spec(s_));
   to.schedule = optim::ScheduleConfig::parse(schedule_spec(s_));
-  to.rules.l2 = s_.l2;
-  to.rules.l2_parameters = models::convnet_l2_parameters(*g_);
-  if (s_.learn_a) {
-    to.rules.a_lr = s_.a_lr;
-    to.rules.a_min = s_.a_min;
-    to.rules.a_max = s_.a_max;
-  }
   to.seed = s_.seed;
   trainer_ = std::make_unique<optim::Trainer>(*g_, x_, y_, loss_, to);
   make_batches();
@@ -89,9 +86,9 @@ void TrainingSession::make_batches() {
 }
 
 double TrainingSession::current_a() const {
-  for (const auto& name : trainer_->optimizer().learnable_a())
+  if (s_.learn_a)
     for (const auto& p : g_->parameters())
-      if (p.name == name) return p.value.to_host()[0];
+      if (p.name == g_->node(loss_).name() + ".a") return p.value.to_host()[0];
   return s_.loss_params.a;
 }
 

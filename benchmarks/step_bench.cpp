@@ -18,7 +18,7 @@
 #include "core/cuda/check.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 #include "models/convnet.h"
 
 using namespace adma;
@@ -39,9 +39,9 @@ int main(int argc, char** argv) {
         Value x = g.input("x", Shape{batch, 1, 28, 28});
         Value y = g.labels("y", batch);
         Value z = models::build_convnet(g, x, models::ConvNetOptions{});
-        losses::SoftmaxLoss::Options lo;
+        layers::SoftmaxLoss::Options lo;
         lo.params.a = 0.258;
-        g.add<losses::SoftmaxLoss>("loss", {z, y}, lo);
+        g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
         g.build();
         Rng rng(3);
         std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));

@@ -5,11 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define ADMA_HD __host__ __device__
-#else
-#define ADMA_HD
-#endif
+#include "core/host_device.h"
 
 namespace adma {
 

@@ -5,7 +5,7 @@
 //
 // An epoch is `batches()` batches of exactly `batch_size()` rows (the graph is
 // static). When the split does not divide evenly, the last batch is padded: its
-// missing rows get a zero image and the label -1, which the fused loss kernels
+// missing rows get a zero image and the label kIgnoreLabel (-1, core/labels.h), which the fused loss kernels
 // treat as "ignore this row" (no loss, no gradient, not counted), so evaluation
 // covers every example exactly once. `valid_rows(i)` says how many rows are real.
 #pragma once

@@ -3,6 +3,7 @@
 
 #include <numeric>
 
+#include "core/labels.h"
 #include "core/rng.h"
 
 namespace adma::data {
@@ -33,7 +34,7 @@ void SyntheticSource::fill(int64_t i, Tensor& x, Tensor& labels) {
              x.shape().str(), ", the source makes [", o_.batch, ", ", o_.channels, ", ", o_.height, ", ", o_.width,
              "]");
   ADMA_CHECK(i >= 0 && i < batches(), "synthetic data: batch ", i, " of ", batches());
-  std::vector<double> xs(static_cast<size_t>(o_.batch * f), 0.0), ys(static_cast<size_t>(o_.batch), -1.0);
+  std::vector<double> xs(static_cast<size_t>(o_.batch * f), 0.0), ys(static_cast<size_t>(o_.batch), kIgnoreLabel);
   for (int64_t r = 0; r < valid_rows(i); ++r) {
     const int64_t k = o_.first + order_[static_cast<size_t>(i * o_.batch + r)];
     const int64_t label = k % o_.classes;

@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/labels.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
@@ -231,7 +232,7 @@ ADMA_HD inline float batch_element(const BatchGather& g, int64_t e) {
 
 ADMA_HD inline int32_t batch_label(const BatchGather& g, int64_t row) {
   const int64_t pos = g.first + row;
-  return pos < g.examples ? g.labels[g.order[pos]] : -1;
+  return pos < g.examples ? g.labels[g.order[pos]] : kIgnoreLabel;
 }
 
 // ---- the two backends ----------------------------------------------------------

@@ -36,9 +36,15 @@ inline void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy,
   check_dense_operands("dense_backward_data", dx, w, dy, Tensor());
   ADMA_DISPATCH(ctx, dense_backward_data, ctx, w, dy, dx);
 }
-// db may be undefined (no bias).
+// dw or db may be undefined (no bias, or a frozen parameter: core/graph/param_rules.h).
 inline void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
-  check_dense_operands("dense_backward_params", x, dw, dy, db);
+  if (dw.defined()) {
+    check_dense_operands("dense_backward_params", x, dw, dy, db);
+  } else {
+    ADMA_CHECK(x.shape().rank() == 2 && dy.shape().rank() == 2 && x.dim(0) == dy.dim(0) && x.dtype() == dy.dtype(),
+               "dense_backward_params: x ", x.shape().str(), " dy ", dy.shape().str());
+    if (db.defined()) expect_operand("dense_backward_params", db, Shape{dy.dim(1)}, dy.dtype());
+  }
   ADMA_DISPATCH(ctx, dense_backward_params, ctx, x, dy, dw, db);
 }
 

@@ -13,8 +13,8 @@
 //   dL/dz_j = p_j (g_j - sum_k g_k p_k).
 // All gradients carry `scale` (1/N for a batch mean).
 //
-// Labels. y = -1 (kIgnoreLabel) means "ignore this row" (the padding of a last batch,
-// data/batch_source.h): loss 0, gradient row 0, not counted as correct, and the mean
+// Labels. y = kIgnoreLabel (-1, core/labels.h) means "ignore this row" (the padding of a
+// last batch, data/batch_source.h): loss 0, gradient row 0, not counted as correct, and the mean
 // `loss` is over the other rows (0 when there are none). Any other label outside
 // [0, C) never reads out of bounds: that row's loss is NaN (so the mean is NaN) and its
 // gradient 0; callers check labels on the host first (check_labels).
@@ -23,6 +23,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/labels.h"
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
 #include "losses/phi.h"
@@ -32,8 +33,6 @@ namespace adma::kernels {
 // The kernel's parameter types are the paper's (losses/loss_kind.h).
 using losses::LossKind;
 using losses::LossParams;
-
-constexpr int32_t kIgnoreLabel = -1;
 
 // Every label in [0, classes) or -1, else an Error naming the first bad one and its row.
 void check_labels(const std::vector<int32_t>& labels, int64_t classes);

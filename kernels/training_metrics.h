@@ -13,7 +13,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "kernels/dispatch.h"
-#include "kernels/softmax_loss.h"  // kIgnoreLabel
+#include "core/labels.h"
 
 namespace adma::kernels {
 

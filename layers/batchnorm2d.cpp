@@ -19,6 +19,9 @@ void BatchNorm2d::plan(Context& ctx) {
   add_buffer("running_var", c, 1.0);
   add_state(c, dtype());  // saved mean
   add_state(c, dtype());  // saved 1 / sqrt(var + eps)
+  // The kernels (cuDNN's too) write dgamma and dbeta together; a frozen gamma or beta has
+  // no gradient (core/graph/param_rules.h), so its part lands in scratch that nothing reads.
+  for (int i : {0, 1}) scratch_[i] = trains(i) ? -1 : add_state(c, dtype());
   // cuDNN always writes dx; when the input needs no gradient it lands in scratch.
   if (!input_node(0).requires_grad()) need_workspace(in_shape(0).numel() * dtype_size(dtype()));
 }
@@ -37,8 +40,9 @@ void BatchNorm2d::backward(Context& ctx) {
   Tensor dx = in_grad(0).defined()
                   ? in_grad(0)
                   : Tensor::view(workspace().storage(), workspace().byte_offset(), in_shape(0), dtype());
-  kernels::batchnorm2d_backward(ctx, setup_, in(0), out_grad(), param(0), state(0), state(1), dx, param_grad(0),
-                              param_grad(1));
+  Tensor& dgamma = trains(0) ? param_grad(0) : state(scratch_[0]);
+  Tensor& dbeta = trains(1) ? param_grad(1) : state(scratch_[1]);
+  kernels::batchnorm2d_backward(ctx, setup_, in(0), out_grad(), param(0), state(0), state(1), dx, dgamma, dbeta);
 }
 
 }  // namespace adma::layers

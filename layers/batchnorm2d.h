@@ -27,6 +27,7 @@ class BatchNorm2d : public Node {
   Options o_;
   kernels::BatchNorm2dSetup setup_;
   bool saved_from_training_ = false;  // host flag: which forward the saved statistics came from
+  int scratch_[2] = {-1, -1};         // state slots standing in for a frozen gamma's / beta's gradient
 };
 
 }  // namespace adma::layers

@@ -35,8 +35,10 @@ void Conv2d::plan(Context& ctx) {
   setup_ = kernels::conv2d_setup(ctx, geometry(in_shape(0)), dtype());
   need_workspace(setup_.workspace_bytes);
   const double rs = static_cast<double>(o_.kernel * o_.kernel);
+  ParamRules weight_rules;
+  weight_rules.l2 = o_.l2;
   add_param("weight", Shape{o_.filters, in_shape(0)[1], o_.kernel, o_.kernel},
-            Init::glorot_uniform(in_shape(0)[1] * rs, o_.filters * rs));
+            Init::glorot_uniform(in_shape(0)[1] * rs, o_.filters * rs), weight_rules);
   if (o_.bias) add_param("bias", Shape{o_.filters}, Init::zeros());
 }
 
@@ -45,8 +47,9 @@ void Conv2d::forward(Context& ctx) {
 }
 
 void Conv2d::backward(Context& ctx) {
-  kernels::conv2d_backward_filter(ctx, setup_, in(0), out_grad(), param_grad(0), workspace());
-  if (o_.bias) kernels::conv2d_backward_bias(ctx, setup_, out_grad(), param_grad(1));
+  // A frozen weight or bias has no gradient (core/graph/param_rules.h).
+  if (trains(0)) kernels::conv2d_backward_filter(ctx, setup_, in(0), out_grad(), param_grad(0), workspace());
+  if (o_.bias && trains(1)) kernels::conv2d_backward_bias(ctx, setup_, out_grad(), param_grad(1));
   if (in_grad(0).defined()) kernels::conv2d_backward_data(ctx, setup_, param(0), out_grad(), in_grad(0), workspace());
 }
 

@@ -1,6 +1,8 @@
 // Conv2d layer: y = conv(x, weight) + bias over NCHW, weight [filters, C, kh, kw].
 // Keras defaults: glorot-uniform weight (fan_in = C kh kw, fan_out = filters kh kw),
 // zero bias. padding "same" (odd kernel, stride 1: pad = (k - 1) / 2) or "valid".
+// Options::l2 is Keras's kernel_regularizer=l2(l2) on the weight (the paper's 1e-4 on
+// every conv kernel): a training rule of the parameter (core/graph/param_rules.h).
 #pragma once
 #include <string>
 
@@ -17,6 +19,7 @@ class Conv2d : public Node {
     int64_t stride = 1;
     std::string padding = "same";  // "same" or "valid"
     bool bias = true;
+    double l2 = 0;  // L2 on the weight (not the bias)
   };
   explicit Conv2d(Options o) : o_(std::move(o)) {}
   std::string kind() const override { return "Conv2d"; }

@@ -14,16 +14,21 @@ Shape Dense::infer_shape(const std::vector<Shape>& in) const {
 
 void Dense::plan(Context&) {
   const int64_t in_features = in_shape(0)[1];
+  ParamRules weight_rules;
+  weight_rules.l2 = o_.l2;
   add_param("weight", Shape{o_.units, in_features},
-            Init::glorot_uniform(static_cast<double>(in_features), static_cast<double>(o_.units)));
+            Init::glorot_uniform(static_cast<double>(in_features), static_cast<double>(o_.units)), weight_rules);
   if (o_.bias) add_param("bias", Shape{o_.units}, Init::zeros());
 }
 
 void Dense::forward(Context& ctx) { kernels::dense_forward(ctx, in(0), param(0), o_.bias ? param(1) : Tensor(), out()); }
 
 void Dense::backward(Context& ctx) {
-  Tensor no_bias;
-  kernels::dense_backward_params(ctx, in(0), out_grad(), param_grad(0), o_.bias ? param_grad(1) : no_bias);
+  // A frozen weight or bias has no gradient (core/graph/param_rules.h): leave it undefined.
+  Tensor none;
+  Tensor& dw = trains(0) ? param_grad(0) : none;
+  Tensor& db = o_.bias && trains(1) ? param_grad(1) : none;
+  if (dw.defined() || db.defined()) kernels::dense_backward_params(ctx, in(0), out_grad(), dw, db);
   if (in_grad(0).defined()) kernels::dense_backward_data(ctx, param(0), out_grad(), in_grad(0));
 }
 

@@ -1,6 +1,7 @@
 // Dense layer: y = x weight^T + bias, x [N, in], weight [units, in] (PyTorch
 // layout, so a checkpoint loads into torch.nn.Linear). Keras defaults:
-// glorot-uniform weight (fan_in = in, fan_out = units), zero bias.
+// glorot-uniform weight (fan_in = in, fan_out = units), zero bias. Options::l2 is
+// Keras's kernel_regularizer=l2(l2) on the weight (core/graph/param_rules.h).
 #pragma once
 #include "core/graph/node.h"
 
@@ -11,6 +12,7 @@ class Dense : public Node {
   struct Options {
     int64_t units = 0;
     bool bias = true;
+    double l2 = 0;  // L2 on the weight (not the bias)
   };
   explicit Dense(Options o) : o_(o) {}
   std::string kind() const override { return "Dense"; }

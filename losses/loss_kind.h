@@ -2,15 +2,11 @@
 // each reads. The command line (apps/loss_flags.h, `adma loss --list`), the tests
 // and the benchmarks all read kLossKinds; nothing else lists the kinds.
 //
-// Adma (the paper, Eq. 5), with p = softmax(z) and label y:
-//   L = b - b^(p_y^a)                    b = e in the paper; range [0, b - 1] for a > 0
-// computed in the log domain, lp = log p_y = z_y - logsumexp(z), p_y^a = exp(a lp):
-//   dL/dlp  = -a ln(b) b^(p_y^a) p_y^a
-//   dL/dz_k = dL/dlp (1[k = y] - p_k)      (every loss of lp alone; losses/phi.h)
-//   dL/da   = -ln(b) b^(p_y^a) p_y^a lp    (a learnable scaling factor)
-// The per-sample math is losses/phi.h; the fused softmax + loss + gradient kernel
-// that evaluates it is kernels/softmax_loss.h (CPU reference kernels/cpu/softmax_loss.cpp,
-// CUDA kernels/cuda/softmax_loss.cu); the graph node is losses/softmax_loss.h;
+// losses/ is the paper's math on one floor, above core/ only: this table, each loss's
+// per-sample formula in its own header (losses/adma.h is the paper's Eq. 5), and
+// losses/phi.h, which the fused softmax + loss + gradient kernel evaluates
+// (kernels/softmax_loss.h: CPU reference kernels/cpu/softmax_loss.cpp, CUDA
+// kernels/cuda/softmax_loss.cu). The graph node is layers/softmax_loss.h;
 // docs/losses.md derives every formula.
 #pragma once
 #include <cmath>
@@ -112,7 +108,7 @@ class LossParamError : public UsageError {
   LossParam param;
 };
 // Throws LossParamError for the first bad parameter. Called where parameters enter
-// the library: kernels::softmax_loss_setup (so losses::evaluate_loss, loss_bench)
+// the library: kernels::softmax_loss_setup (so kernels::evaluate_loss, loss_bench)
 // and the SoftmaxLoss node's constructor (so a bad loss fails at Graph::add).
 void validate(const LossParams& p);
 

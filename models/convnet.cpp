@@ -20,7 +20,7 @@ Value build_convnet(Graph& g, Value x, const ConvNetOptions& o) {
     const std::string blk = "block" + std::to_string(b + 1) + ".";
     for (int c = 1; c <= 2; ++c) {
       const std::string i = std::to_string(c);
-      x = g.add<layers::Conv2d>(blk + "conv" + i, {x}, layers::Conv2d::Options{o.filters[b], 3, 1, "same", true});
+      x = g.add<layers::Conv2d>(blk + "conv" + i, {x}, layers::Conv2d::Options{o.filters[b], 3, 1, "same", true, o.l2});
       x = g.add<layers::Elu>(blk + "elu" + i, {x}, 1.0);
       if (o.batchnorm)
         x = g.add<layers::BatchNorm2d>(blk + "bn" + i, {x}, layers::BatchNorm2d::Options{o.bn_momentum, o.bn_eps});
@@ -32,15 +32,6 @@ Value build_convnet(Graph& g, Value x, const ConvNetOptions& o) {
   x = g.add<layers::Dense>("dense", {x}, layers::Dense::Options{o.classes, true});
   if (o.softmax) x = g.add<layers::Softmax>("softmax", {x});
   return x;
-}
-
-std::vector<std::string> convnet_l2_parameters(const Graph& g) {
-  std::vector<std::string> names;
-  for (int i = 0; i < g.size(); ++i) {
-    const Node& n = g.node_at(i);
-    if (n.kind() == "Conv2d") names.push_back(n.name() + ".weight");
-  }
-  return names;
 }
 
 }  // namespace adma::models

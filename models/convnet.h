@@ -19,12 +19,10 @@ struct ConvNetOptions {
   bool batchnorm = true;
   bool softmax = false;  // append a Softmax node after the logits
   double bn_momentum = 0.99, bn_eps = 1e-3;
+  double l2 = 0;  // Keras kernel_regularizer=l2(l2) on every conv kernel (the paper: 1e-4)
 };
 
 // Adds the ConvNet to `g` on top of `input` ([N, C, H, W]); returns the last value (logits or probabilities).
 Value build_convnet(Graph& g, Value input, const ConvNetOptions& o);
-
-// Names of the conv kernels ("block1.conv1.weight", ...): the parameters the paper's L2 applies to.
-std::vector<std::string> convnet_l2_parameters(const Graph& g);
 
 }  // namespace adma::models

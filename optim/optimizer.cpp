@@ -2,11 +2,8 @@
 #include "optim/optimizer.h"
 
 #include <cmath>
-#include <limits>
-#include <set>
 
 #include "kernels/elementwise.h"
-#include "losses/softmax_loss.h"
 #include "optim/kinds.h"
 
 namespace adma::optim {
@@ -38,47 +35,27 @@ OptimizerConfig OptimizerConfig::parse(const std::string& text) {
   return c;
 }
 
-Optimizer::Optimizer(Graph& g, const OptimizerConfig& config, const ParamRules& rules,
-                     const ScheduleConfig& schedule)
-    : g_(g), c_(config), rules_(rules), sched_(schedule, config.lr) {
+Optimizer::Optimizer(Graph& g, const OptimizerConfig& config, const ScheduleConfig& schedule)
+    : g_(g), c_(config), sched_(schedule, config.lr) {
   ADMA_CHECK(g.built(), "optimizer: build the graph first");
-  ADMA_CHECK(std::isfinite(rules.l2) && rules.l2 >= 0, "L2 coefficient must be >= 0, got ", rules.l2);
-  ADMA_CHECK(rules.a_min <= rules.a_max, "the range of the learnable a is empty: [", rules.a_min, ", ",
-             rules.a_max, "]");
-  ADMA_CHECK(!rules.a_lr || *rules.a_lr >= 0, "the learning rate of a must be >= 0, got ", *rules.a_lr);
-
-  // The learnable scaling factors, by node type.
-  for (int i = 0; i < g.size(); ++i)
-    if (auto* loss = dynamic_cast<const losses::SoftmaxLoss*>(&g.node_at(i)); loss && loss->options().learnable_a)
-      a_names_.push_back(loss->name() + ".a");
-
-  ADMA_CHECK(!rules.a_lr || !a_names_.empty(),
-             "a learning rate for the Adma scaling factor was given, but no loss node has a learnable a");
-  ADMA_CHECK(rules.l2 == 0 || !rules.l2_parameters.empty(),
-             "an L2 coefficient of ", rules.l2, " was given but attached to no parameter (l2_parameters is empty)");
-  std::set<std::string> l2_names(rules.l2_parameters.begin(), rules.l2_parameters.end());
-  std::set<std::string> a_set(a_names_.begin(), a_names_.end());
-  const Tensor flat = g.param_buffer();
+  const Tensor flat = g.trainable_buffer();
+  ADMA_CHECK(flat.defined(), "optimizer: the graph has no trainable parameter (all ", g.num_params(),
+             " are frozen)");
+  // One segment per trainable parameter, with the rules its layer declared. Frozen
+  // parameters lie after the trainable buffer: no segment, no moments, no L2.
   const size_t esize = dtype_size(g.dtype());
   for (const auto& p : g.parameters()) {
+    if (!p.rules.trainable) continue;
     kernels::UpdateSegment s;
     s.begin = static_cast<int64_t>((p.value.byte_offset() - flat.byte_offset()) / esize);
     s.end = s.begin + p.value.numel();
-    if (l2_names.erase(p.name)) s.l2 = rules.l2;
-    if (a_set.count(p.name)) {
-      s.lr_mult = rules.a_lr ? *rules.a_lr / c_.lr : 1.0;
-      s.clamp = true;
-      s.lo = rules.a_min;
-      s.hi = rules.a_max;
-    } else {
-      s.decay = c_.weight_decay;  // decoupled decay: every weight but `a` (PyTorch/Keras AdamW default)
-    }
+    s.l2 = p.rules.l2;
+    s.lr_mult = p.rules.lr_mult;
+    s.decay = c_.weight_decay * p.rules.decay_mult;  // decoupled (AdamW) decay
+    s.clamp = p.rules.clamp;
+    s.lo = p.rules.lo;
+    s.hi = p.rules.hi;
     setup_.segments.push_back(s);
-  }
-  if (!l2_names.empty()) {
-    std::string names;
-    for (const auto& n : l2_names) names += (names.empty() ? "" : ", ") + n;
-    ADMA_THROW("L2 is attached to parameters the graph does not have: ", names);
   }
   setup_.rule = c_.rule;
   setup_.momentum = c_.momentum;

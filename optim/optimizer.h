@@ -1,17 +1,17 @@
-// Optimizer: SGD (momentum, Nesterov) or Adam (AdamW) over every parameter of a
-// graph, with Keras's coupled L2 on the parameters it is attached to, a learnable
-// Adma scaling factor with its own learning rate and range, and a schedule.
+// Optimizer: SGD (momentum, Nesterov) or Adam (AdamW) over every trainable parameter
+// of a graph, each under its own training rules (core/graph/param_rules.h: Keras's
+// coupled L2, a learning-rate and decay multiplier, a clamp range, frozen or not), as
+// the layers declared them, and a schedule. It knows no layer or loss type.
 //
-//   Optimizer opt(g, OptimizerConfig::parse("adam"), rules, ScheduleConfig::parse("constant"));
+//   Optimizer opt(g, OptimizerConfig::parse("adam"), ScheduleConfig::parse("constant"));
 //   g.zero_grad(); g.forward(); g.backward(); opt.step();   // step(): ONE kernel launch
 //
-// The update (kernels/optimizer_update.h) covers the graph's contiguous parameter
-// buffer with a per-parameter segment table; the step counter and the learning rate
+// The update (kernels/optimizer_update.h) covers the graph's contiguous buffer of
+// trainable parameters with a per-parameter segment table; the step counter and the learning rate
 // live on the device, so step() synchronises nothing and can be captured in a CUDA
 // graph. Schedule changes between steps are stream-ordered writes of the lr slot.
 #pragma once
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,22 +33,9 @@ struct OptimizerConfig {
   static OptimizerConfig parse(const std::string& spec);
 };
 
-// Which parameters get what.
-struct ParamRules {
-  // Keras kernel_regularizer=l2(l2) on exactly these parameters (the ConvNet:
-  // models::convnet_l2_parameters): l2 sum w^2 joins the reported loss, 2 l2 w the gradient.
-  double l2 = 0;
-  std::vector<std::string> l2_parameters;
-  // A learnable Adma `a` (SoftmaxLoss with learnable_a): its learning rate (default:
-  // the optimizer's; it follows the schedule in proportion) and the range it is clamped to.
-  std::optional<double> a_lr;
-  double a_min = 0, a_max = 1;
-};
-
 class Optimizer {
  public:
-  Optimizer(Graph& g, const OptimizerConfig& config, const ParamRules& rules = {},
-            const ScheduleConfig& schedule = ScheduleConfig{});
+  Optimizer(Graph& g, const OptimizerConfig& config, const ScheduleConfig& schedule = ScheduleConfig{});
 
   // One fused update of every parameter from the gradients backward() left; it also
   // writes the L2 penalty of the weights it read and advances the device step counter.
@@ -79,18 +66,13 @@ class Optimizer {
 
   const OptimizerConfig& config() const { return c_; }
   const kernels::OptimizerUpdateSetup& setup() const { return setup_; }
-  const ParamRules& rules() const { return rules_; }
-  // Names of the learnable `a` parameters found in the graph.
-  const std::vector<std::string>& learnable_a() const { return a_names_; }
 
  private:
   Graph& g_;
   OptimizerConfig c_;
-  ParamRules rules_;
   Schedule sched_;
   kernels::OptimizerUpdateSetup setup_;
   kernels::OptimizerTensors t_;
-  std::vector<std::string> a_names_;
 };
 
 }  // namespace adma::optim

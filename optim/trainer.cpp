@@ -9,17 +9,16 @@
 #include "core/rng.h"
 #include "core/zero.h"
 #include "kernels/training_metrics.h"
-#include "losses/softmax_loss.h"
 
 namespace adma::optim {
 
 namespace {
 
-losses::SoftmaxLoss* loss_node(Graph& g, Value loss, Value labels) {
-  auto* node = dynamic_cast<losses::SoftmaxLoss*>(&g.node(loss));
-  ADMA_CHECK(node, "trainer: the loss value must be a SoftmaxLoss node, '", g.node(loss).name(), "' is a ",
+LossNode* loss_node(Graph& g, Value loss, Value labels) {
+  LossNode* node = g.node(loss).as_loss();
+  ADMA_CHECK(node, "trainer: the loss value must be a loss node, '", g.node(loss).name(), "' is a ",
              g.node(loss).kind());
-  ADMA_CHECK(&node->input_node(1) == &g.node(labels), "trainer: the loss node '", node->name(),
+  ADMA_CHECK(&node->labels_node() == &g.node(labels), "trainer: the loss node '", node->name(),
              "' does not read the labels '", g.node(labels).name(), "'");
   return node;
 }
@@ -32,7 +31,7 @@ Trainer::Trainer(Graph& g, Value input, Value labels, Value loss, TrainerOptions
       labels_(labels),
       loss_(loss_node(g, loss, labels)),
       o_(std::move(options)),
-      opt_(g, o_.optimizer, o_.rules, o_.schedule) {
+      opt_(g, o_.optimizer, o_.schedule) {
   ADMA_CHECK(o_.check_every >= 0, "trainer: check_every must be >= 0, got ", o_.check_every);
   train_acc_ = Tensor::from_host(std::vector<double>(4, 0.0), Shape{4}, DType::F64, g.device());
   eval_acc_ = Tensor::from_host(std::vector<double>(4, 0.0), Shape{4}, DType::F64, g.device());

@@ -24,19 +24,15 @@
 
 #include "core/graph/captured_step.h"
 #include "core/graph/graph.h"
+#include "core/graph/loss_node.h"
 #include "data/batch_source.h"
 #include "optim/optimizer.h"
-
-namespace adma::losses {
-class SoftmaxLoss;
-}
 
 namespace adma::optim {
 
 struct TrainerOptions {
   OptimizerConfig optimizer = OptimizerConfig::parse("adam");
   ScheduleConfig schedule = ScheduleConfig::parse("constant");
-  ParamRules rules;
   bool capture = true;      // CUDA: replay the step as one CUDA graph (no effect on the CPU)
   int64_t check_every = 0;  // also check the loss for NaN/Inf every this many steps (0: at epoch end only)
   uint64_t seed = 0;        // dropout streams restart from (seed, epoch) at every epoch: resumable
@@ -69,7 +65,8 @@ class TrainingDiverged : public Error {
 
 class Trainer {
  public:
-  // `loss` must be a losses::SoftmaxLoss node fed by `labels`.
+  // `loss` must be a loss node (core/graph/loss_node.h) fed by `labels`. The parameters
+  // train under the rules their layers declared (core/graph/param_rules.h).
   Trainer(Graph& g, Value input, Value labels, Value loss, TrainerOptions options);
   ~Trainer();
 
@@ -108,7 +105,7 @@ class Trainer {
 
   Graph& g_;
   Value input_, labels_;
-  losses::SoftmaxLoss* loss_;
+  LossNode* loss_;
   TrainerOptions o_;
   Optimizer opt_;
   Tensor train_acc_, eval_acc_;  // float64 [4], see kernels/training_metrics.h

@@ -10,7 +10,7 @@
 #include "core/graph/graph.h"
 #include "kernels/elementwise.h"
 #include "layers/dropout.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 #include "models/convnet.h"
 #include "test_util.h"
 #if defined(ADMA_WITH_CUDA)
@@ -126,9 +126,9 @@ StepOut fresh_graph_step(Device device, const Values& xs, const Values& labels) 
   Value x = g.input("x", Shape{8, 1, 28, 28});
   Value y = g.labels("y", 8);
   Value z = models::build_convnet(g, x, o);
-  losses::SoftmaxLoss::Options lo;
+  layers::SoftmaxLoss::Options lo;
   lo.params.a = 0.258;
-  Value l = g.add<losses::SoftmaxLoss>("loss", {z, y}, lo);
+  Value l = g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
   g.build();
   g.value(x).copy_from(Tensor::from_host(xs, Shape{8, 1, 28, 28}, DType::F32, Device::cpu()));
   g.value(y).copy_from(Tensor::from_host(labels, Shape{8}, DType::I32, Device::cpu()));
@@ -179,7 +179,7 @@ void garbage_in_gradient_slots_is_cleared(Device device) {
   Value x = g.input("x", Shape{4, 1, 28, 28});
   Value y = g.labels("y", 4);
   Value z = models::build_convnet(g, x, o);
-  g.add<losses::SoftmaxLoss>("loss", {z, y}, losses::SoftmaxLoss::Options{});
+  g.add<layers::SoftmaxLoss>("loss", {z, y}, layers::SoftmaxLoss::Options{});
   g.build();
   // The logits' gradient is written by the loss, so it is not cleared; all else is.
   const size_t logits_grad = g.grad(z).nbytes();

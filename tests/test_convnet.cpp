@@ -24,7 +24,23 @@ TEST(ConvNet, ShapesAndParameterCountMatchTheKerasModel) {
   EXPECT_EQ(g.num_params(), 298858);
   EXPECT_GE(g.param_buffer().numel(), g.num_params());  // one buffer (plus alignment padding)
   EXPECT_EQ(g.buffers().size(), 12u);  // running mean and variance of 6 BN layers
-  EXPECT_EQ(models::convnet_l2_parameters(g).size(), 6u);
+}
+
+TEST(ConvNet, L2IsARuleOfTheConvKernelsOnly) {
+  // Keras's kernel_regularizer on every Conv2D: the six conv kernels carry the L2, nothing else.
+  Graph g(Device::cpu());
+  Value x = g.input("x", Shape{2, 1, 28, 28});
+  models::ConvNetOptions o;
+  o.l2 = 1e-4;
+  models::build_convnet(g, x, o);
+  g.build();
+  int with_l2 = 0;
+  for (const auto& p : g.parameters()) {
+    const bool conv_kernel = p.name.find(".conv") != std::string::npos && p.name.find(".weight") != std::string::npos;
+    EXPECT_EQ(p.rules.l2, conv_kernel ? 1e-4 : 0.0) << p.name;
+    with_l2 += conv_kernel;
+  }
+  EXPECT_EQ(with_l2, 6);
 }
 
 TEST(ConvNet, CifarShapeAndNoBatchNormSwitch) {
@@ -96,7 +112,7 @@ TEST(ConvNetGPU, WholeNetworkForwardBackwardMatchesCpu) {
 }  // namespace adma::test
 
 #include "core/graph/captured_step.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 
 namespace adma::test {
 namespace {
@@ -114,9 +130,9 @@ StepResult convnet_step(Device device, bool captured) {
   Value x = g.input("x", Shape{16, 1, 28, 28});
   Value y = g.labels("y", 16);
   Value z = models::build_convnet(g, x, o);
-  losses::SoftmaxLoss::Options lo;
+  layers::SoftmaxLoss::Options lo;
   lo.params.a = 0.258;
-  Value l = g.add<losses::SoftmaxLoss>("loss", {z, y}, lo);
+  Value l = g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
   g.build();
   Rng rng(12);
   fill_random(g.value(x), rng);

@@ -12,8 +12,8 @@
 #include "kernels/softmax_loss.h"
 #include "layers/add.h"
 #include "layers/dense.h"
-#include "losses/evaluate.h"
-#include "losses/softmax_loss.h"
+#include "kernels/evaluate_loss.h"
+#include "layers/softmax_loss.h"
 #include "test_util.h"
 
 namespace adma::test {
@@ -110,7 +110,7 @@ TEST_P(LossCpu, MatchesClosedForm) {
   Rng rng(3);
   const Matrix z = random_logits(rng, 9, 6);
   const auto y = random_labels(rng, 9, 6);
-  const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+  const auto r = kernels::evaluate_loss(lp, z, y, Device::cpu());
   double mean = 0;
   for (size_t i = 0; i < z.size(); ++i) {
     const double want = closed_form(lp, z[i], y[i]);
@@ -125,15 +125,15 @@ TEST_P(LossCpu, GradientMatchesCentralDifferences) {
   Rng rng(4);
   const Matrix z = random_logits(rng, 5, 7);
   const auto y = random_labels(rng, 5, 7);
-  const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+  const auto r = kernels::evaluate_loss(lp, z, y, Device::cpu());
   const double h = 1e-6;
   for (size_t i = 0; i < z.size(); ++i)
     for (size_t k = 0; k < z[i].size(); ++k) {
       Matrix zp = z, zm = z;
       zp[i][k] += h;
       zm[i][k] -= h;
-      const double num = (losses::evaluate_loss(lp, zp, y, Device::cpu()).loss -
-                          losses::evaluate_loss(lp, zm, y, Device::cpu()).loss) /
+      const double num = (kernels::evaluate_loss(lp, zp, y, Device::cpu()).loss -
+                          kernels::evaluate_loss(lp, zm, y, Device::cpu()).loss) /
                          (2 * h);
       ASSERT_NEAR(r.dlogits[i][k], num, 1e-8 * std::max(1.0, std::fabs(num))) << "dL/dz[" << i << "][" << k << "]";
     }
@@ -155,9 +155,9 @@ TEST(AdmaLoss, ScalingFactorGradientMatchesCentralDifferences) {
       lo.a -= h;
       hi.a += h;
       const double num =
-          (losses::evaluate_loss(hi, z, y, Device::cpu()).loss - losses::evaluate_loss(lo, z, y, Device::cpu()).loss) /
+          (kernels::evaluate_loss(hi, z, y, Device::cpu()).loss - kernels::evaluate_loss(lo, z, y, Device::cpu()).loss) /
           (2 * h);
-      EXPECT_NEAR(losses::evaluate_loss(lp, z, y, Device::cpu()).dloss_da, num, 1e-8) << "a " << a << " base " << base;
+      EXPECT_NEAR(kernels::evaluate_loss(lp, z, y, Device::cpu()).dloss_da, num, 1e-8) << "a " << a << " base " << base;
     }
 }
 
@@ -165,7 +165,7 @@ TEST(AdmaLoss, PaperExampleByHand) {
   // Worked by hand (docs/losses.md): p = softmax(z), L = e - exp(p_y^0.25).
   LossParams lp = params(LossKind::Adma);
   lp.a = 0.25;
-  const auto r = losses::evaluate_loss(lp, {{2, 1, 0.1}, {0.5, 2.5, -1}}, {0, 2}, Device::cpu());
+  const auto r = kernels::evaluate_loss(lp, {{2, 1, 0.1}, {0.5, 2.5, -1}}, {0, 2}, Device::cpu());
   EXPECT_NEAR(r.per_sample[0], 0.25623448287183637, 1e-14);
   EXPECT_NEAR(r.per_sample[1], 1.2246654644794916, 1e-14);
   EXPECT_NEAR(r.loss, 0.740449973675664, 1e-14);
@@ -182,8 +182,8 @@ TEST(AdmaLoss, SmallScalingFactorIsEATimesCrossEntropy) {
   const auto y = random_labels(rng, 4, 10);
   LossParams adma = params(LossKind::Adma), cce = params(LossKind::CrossEntropy);
   adma.a = 1e-5;
-  const double ra = losses::evaluate_loss(adma, z, y, Device::cpu()).loss;
-  const double rc = losses::evaluate_loss(cce, z, y, Device::cpu()).loss;
+  const double ra = kernels::evaluate_loss(adma, z, y, Device::cpu()).loss;
+  const double rc = kernels::evaluate_loss(cce, z, y, Device::cpu()).loss;
   EXPECT_NEAR(ra / (M_E * adma.a), rc, 1e-3 * rc);
 }
 
@@ -195,17 +195,17 @@ TEST(LossNumerics, ExtremeLogitsStayFinite) {
     for (double a : {0.0, 0.25, 2.0}) {
       LossParams lp = params(kind);
       lp.a = a;
-      const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
+      const auto r = kernels::evaluate_loss(lp, z, y, Device::cpu());
       ASSERT_TRUE(std::isfinite(r.loss)) << losses::loss_name(kind) << " a=" << a;
       for (const auto& row : r.dlogits)
         for (double g : row) ASSERT_TRUE(std::isfinite(g)) << losses::loss_name(kind) << " a=" << a;
       ASSERT_TRUE(std::isfinite(r.dloss_da));
     }
   // CCE of an underflowed p_y is the exact -log p_y = 2e4, not inf.
-  const auto r = losses::evaluate_loss(params(LossKind::CrossEntropy), {{1e4, -1e4}}, {1}, Device::cpu());
+  const auto r = kernels::evaluate_loss(params(LossKind::CrossEntropy), {{1e4, -1e4}}, {1}, Device::cpu());
   EXPECT_NEAR(r.loss, 2e4, 1e-9);
   // Adma is bounded by e - 1 however wrong the prediction.
-  const auto ra = losses::evaluate_loss(params(LossKind::Adma), {{1e4, -1e4}}, {1}, Device::cpu());
+  const auto ra = kernels::evaluate_loss(params(LossKind::Adma), {{1e4, -1e4}}, {1}, Device::cpu());
   EXPECT_NEAR(ra.loss, M_E - 1, 1e-12);
 }
 
@@ -214,7 +214,7 @@ TEST(LossNumerics, AdmaWithZeroScalingFactorIsIdenticallyZero) {
   const Matrix z = random_logits(rng, 5, 4);
   LossParams lp = params(LossKind::Adma);
   lp.a = 0;
-  const auto r = losses::evaluate_loss(lp, z, random_labels(rng, 5, 4), Device::cpu());
+  const auto r = kernels::evaluate_loss(lp, z, random_labels(rng, 5, 4), Device::cpu());
   EXPECT_EQ(r.loss, 0.0);
   for (const auto& row : r.dlogits)
     for (double g : row) EXPECT_EQ(g, 0.0);
@@ -222,7 +222,7 @@ TEST(LossNumerics, AdmaWithZeroScalingFactorIsIdenticallyZero) {
 
 TEST(LossNumerics, SingleClassHasZeroLossForEveryFamily) {
   for (auto kind : kAll) {
-    const auto r = losses::evaluate_loss(params(kind), {{3.0}, {-2.0}}, {0, 0}, Device::cpu());
+    const auto r = kernels::evaluate_loss(params(kind), {{3.0}, {-2.0}}, {0, 0}, Device::cpu());
     EXPECT_NEAR(r.loss, 0.0, 1e-15) << losses::loss_name(kind);  // p_y = 1 exactly
     EXPECT_EQ(r.dlogits[0][0], 0.0) << losses::loss_name(kind);
     EXPECT_EQ(r.correct, 2.0);
@@ -231,15 +231,15 @@ TEST(LossNumerics, SingleClassHasZeroLossForEveryFamily) {
 
 TEST(LossErrors, BadLabelsAndParametersAreReportedBeforeAnyKernel) {
   try {
-    losses::evaluate_loss(params(LossKind::Adma), {{1, 2, 3}, {1, 2, 3}}, {0, 3}, Device::cpu());
+    kernels::evaluate_loss(params(LossKind::Adma), {{1, 2, 3}, {1, 2, 3}}, {0, 3}, Device::cpu());
     FAIL() << "label 3 with 3 classes must be refused";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("label 3 of sample 1 is outside [0, 3)"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(losses::evaluate_loss(params(LossKind::Adma), {{1, 2}}, {-2}, Device::cpu()), Error);
+  EXPECT_THROW(kernels::evaluate_loss(params(LossKind::Adma), {{1, 2}}, {-2}, Device::cpu()), Error);
   LossParams bad = params(LossKind::Adma);
   bad.a = -0.1;
-  EXPECT_THROW(losses::evaluate_loss(bad, {{1, 2}}, {0}, Device::cpu()), Error);
+  EXPECT_THROW(kernels::evaluate_loss(bad, {{1, 2}}, {0}, Device::cpu()), Error);
   bad = params(LossKind::Adma);
   bad.base = 1.0;
   EXPECT_THROW(losses::validate(bad), Error);
@@ -274,8 +274,8 @@ TEST(LossLabels, MinusOneIgnoresTheRowForEveryKind) {
   const std::vector<int32_t> y = {3, -1, 0, -1};
   for (auto kind : kAll) {
     const LossParams lp = params(kind);
-    const auto r = losses::evaluate_loss(lp, z, y, Device::cpu());
-    const auto real = losses::evaluate_loss(lp, {z[0], z[2]}, {3, 0}, Device::cpu());
+    const auto r = kernels::evaluate_loss(lp, z, y, Device::cpu());
+    const auto real = kernels::evaluate_loss(lp, {z[0], z[2]}, {3, 0}, Device::cpu());
     const std::string what = losses::loss_name(kind);
     EXPECT_NEAR(r.loss, real.loss, 1e-14) << what;
     EXPECT_EQ(r.per_sample[1], 0.0) << what;
@@ -291,7 +291,7 @@ TEST(LossLabels, MinusOneIgnoresTheRowForEveryKind) {
     EXPECT_NEAR(r.dloss_da, real.dloss_da / 2, 1e-14) << what;
   }
   // A batch of nothing but padding: mean 0, nothing correct, no gradient.
-  const auto none = losses::evaluate_loss(params(LossKind::Adma), {{1, 2}, {3, 4}}, {-1, -1}, Device::cpu());
+  const auto none = kernels::evaluate_loss(params(LossKind::Adma), {{1, 2}, {3, 4}}, {-1, -1}, Device::cpu());
   EXPECT_EQ(none.loss, 0.0);
   EXPECT_EQ(none.correct, 0.0);
   EXPECT_EQ(none.dloss_da, 0.0);
@@ -338,7 +338,7 @@ TEST(LossSetup, ConvertsTheConstantsOnceAndTheKernelReadsOnlyThose) {
     kernels::softmax_loss(ctx, setup, z, y, Tensor(), 0.5, false, out);
     return out.loss.to_host()[0];
   };
-  const double want = losses::evaluate_loss(lp, {{1, 2, 3}, {4, 5, 7}}, {0, 2}, Device::cpu()).loss;
+  const double want = kernels::evaluate_loss(lp, {{1, 2, 3}, {4, 5, 7}}, {0, 2}, Device::cpu()).loss;
   EXPECT_EQ(run(s), want);
   EXPECT_EQ(run(spoiled), want);
   // Bad parameters are refused where they enter, in the library's words.
@@ -382,10 +382,10 @@ TEST(SoftmaxLossNode, WritesLogitGradientsAndTrainsALearnableScalingFactor) {
   Value x = g.input("x", Shape{4, 3});
   Value y = g.labels("y", 4);
   Value z = g.add<layers::Dense>("fc", {x}, layers::Dense::Options{5, true});
-  losses::SoftmaxLoss::Options o;
+  layers::SoftmaxLoss::Options o;
   o.params = params(LossKind::Adma);
   o.learnable_a = true;
-  Value l = g.add<losses::SoftmaxLoss>("loss", {z, y}, o);
+  Value l = g.add<layers::SoftmaxLoss>("loss", {z, y}, o);
   g.build();
   ASSERT_EQ(g.parameters().back().name, "loss.a");
   EXPECT_EQ(g.parameters().back().value.to_host()[0], o.params.a);
@@ -401,13 +401,13 @@ TEST(SoftmaxLossNode, WritesLogitGradientsAndTrainsALearnableScalingFactor) {
   const Values zs = g.value(z).to_host();
   Matrix zm(4);
   for (int i = 0; i < 4; ++i) zm[i].assign(zs.begin() + i * 5, zs.begin() + (i + 1) * 5);
-  const auto r = losses::evaluate_loss(o.params, zm, labels, Device::cpu());
+  const auto r = kernels::evaluate_loss(o.params, zm, labels, Device::cpu());
   EXPECT_NEAR(g.value(l).to_host()[0], r.loss, 1e-14);
   const Values dz = g.grad(z).to_host();
   for (int i = 0; i < 4; ++i)
     for (int k = 0; k < 5; ++k) EXPECT_NEAR(dz[i * 5 + k], r.dlogits[i][k], 1e-14);
   EXPECT_NEAR(g.parameters().back().grad.to_host()[0], r.dloss_da, 1e-14);
-  auto& node = dynamic_cast<losses::SoftmaxLoss&>(g.node(l));
+  auto& node = dynamic_cast<layers::SoftmaxLoss&>(g.node(l));
   EXPECT_EQ(node.correct().to_host()[0], r.correct);
   // The Dense weight gradient is the chain rule through these logit gradients: checked numerically.
   Tensor w = g.parameters()[0].value;
@@ -428,19 +428,19 @@ TEST(SoftmaxLossNode, RejectsFloatLabelsAndLearnableAForOtherLosses) {
   Graph g(Device::cpu());
   Value x = g.input("x", Shape{4, 3});
   Value fake_labels = g.input("y", Shape{4});
-  losses::SoftmaxLoss::Options o;
-  g.add<losses::SoftmaxLoss>("loss", {x, fake_labels}, o);
+  layers::SoftmaxLoss::Options o;
+  g.add<layers::SoftmaxLoss>("loss", {x, fake_labels}, o);
   EXPECT_THROW(g.build(), Error);
   o.params.kind = LossKind::CrossEntropy;
   o.learnable_a = true;
-  EXPECT_THROW(losses::SoftmaxLoss{o}, Error);
+  EXPECT_THROW(layers::SoftmaxLoss{o}, Error);
 }
 
 TEST(SoftmaxLossNode, IsASinkBecauseItComputesItsInputGradientInForward) {
   Graph g(Device::cpu());
   Value x = g.input("x", Shape{4, 3});
   Value y = g.labels("y", 4);
-  Value l = g.add<losses::SoftmaxLoss>("loss", {x, y}, losses::SoftmaxLoss::Options{});
+  Value l = g.add<layers::SoftmaxLoss>("loss", {x, y}, layers::SoftmaxLoss::Options{});
   EXPECT_TRUE(g.node(l).grads_in_forward());
   try {
     g.add<layers::Add>("twice", {l, l});

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "kernels/softmax_loss.h"
-#include "losses/evaluate.h"
+#include "kernels/evaluate_loss.h"
 #include "test_util.h"
 
 namespace adma::test {
@@ -51,18 +51,18 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryVersionLossAndShape) {
       }
       std::vector<int32_t> y;
       for (int i = 0; i < s.n; ++i)
-        y.push_back(padded && i % 3 == 1 ? kernels::kIgnoreLabel
+        y.push_back(padded && i % 3 == 1 ? kIgnoreLabel
                                          : static_cast<int32_t>(rng.below(static_cast<uint64_t>(s.c))));
       losses::LossParams p;
       p.kind = kind;
       p.a = 0.2624;
-      const auto cpu = losses::evaluate_loss(p, z, y, Device::cpu());
-      const auto gpu = losses::evaluate_loss(p, z, y, Device::cuda(0), version);
+      const auto cpu = kernels::evaluate_loss(p, z, y, Device::cpu());
+      const auto gpu = kernels::evaluate_loss(p, z, y, Device::cuda(0), version);
       const std::string what = std::string(losses::loss_name(kind)) + " [" + std::to_string(s.n) + " x " +
                                std::to_string(s.c) + "] " + kernels::version_name(version) +
                                (padded ? " with ignored rows" : "");
       for (int i = 0; i < s.n; ++i)
-        if (y[i] == kernels::kIgnoreLabel) ASSERT_EQ(gpu.per_sample[i], 0.0) << what;
+        if (y[i] == kIgnoreLabel) ASSERT_EQ(gpu.per_sample[i], 0.0) << what;
       // The tuned kernel sums a row as a tree; the naive versions add it serially in
       // float, whose rounding grows with the row (seen on an H200: nmse up to 8e-9 at C = 50000
       // for the probability losses), so their bound widens with C/250.
@@ -116,7 +116,7 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactorInEveryVersion) {
   for (int i = 0; i < n; ++i) zh[i].assign(zv.begin() + i * c, zv.begin() + (i + 1) * c);
   p.a = 0.31f;
   std::vector<int32_t> yi(yv.begin(), yv.end());
-  const auto ref = losses::evaluate_loss(p, zh, yi, Device::cpu());
+  const auto ref = kernels::evaluate_loss(p, zh, yi, Device::cpu());
   EXPECT_NEAR(first, ref.loss, 1e-5);
   EXPECT_NEAR(out.dloss_da.to_host()[0], ref.dloss_da, 1e-5);
   }
@@ -130,7 +130,7 @@ TEST(LossGPU, ExtremeLogitsStayFinite) {
       losses::LossParams p;
       p.kind = kind;
       p.a = a;
-      const auto r = losses::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0));
+      const auto r = kernels::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0));
       ASSERT_TRUE(std::isfinite(r.loss)) << losses::loss_name(kind) << " a=" << a;
       for (const auto& row : r.dlogits)
         for (double g : row) ASSERT_TRUE(std::isfinite(g)) << losses::loss_name(kind);

@@ -6,7 +6,7 @@
 #include "data/synthetic.h"
 #include "kernels/training_metrics.h"
 #include "layers/dense.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 #include "models/convnet.h"
 #include "optim/optimizer.h"
 #include "optim/trainer.h"
@@ -15,18 +15,24 @@
 namespace adma::test {
 namespace {
 
-// Dense 2x700 -> 60 (42,000 weights: several 8192-element chunks) and a learnable `a`.
+// Dense 2x700 -> 60 (42,000 weights: several 8192-element chunks) with L2 on its weight,
+// and a learnable `a` with its own rate (a multiple of the optimizer's) and range.
 struct Wide {
   Graph g;
   Value x, z, y, loss;
-  explicit Wide(Device d) : g(d, DType::F32, 5) {
+  Wide(Device d, double a_lr_mult) : g(d, DType::F32, 5) {
     x = g.input("x", Shape{2, 700});
-    z = g.add<layers::Dense>("fc", {x}, layers::Dense::Options{60, true});
+    layers::Dense::Options fc{60, true};
+    fc.l2 = 1e-3;
+    z = g.add<layers::Dense>("fc", {x}, fc);
     y = g.labels("y", 2);
-    losses::SoftmaxLoss::Options o;
+    layers::SoftmaxLoss::Options o;
     o.learnable_a = true;
     o.params.a = 0.3;
-    loss = g.add<losses::SoftmaxLoss>("loss", {z, y}, o);
+    o.a_lr_mult = a_lr_mult;
+    o.a_min = 0.2;
+    o.a_max = 0.4;
+    loss = g.add<layers::SoftmaxLoss>("loss", {z, y}, o);
     g.build();
   }
 };
@@ -40,15 +46,11 @@ void expect_close(const std::vector<double>& gpu, const std::vector<double>& cpu
 
 void compare_rule(const std::string& optimizer, const std::string& schedule) {
   SCOPED_TRACE(optimizer + " / " + schedule);
-  Wide cpu(Device::cpu()), gpu(Device::cuda(0));
-  optim::ParamRules rules;
-  rules.l2 = 1e-3;
-  rules.l2_parameters = {"fc.weight"};
-  rules.a_lr = 0.05;
-  rules.a_min = 0.2;
-  rules.a_max = 0.4;
-  optim::Optimizer oc(cpu.g, optim::OptimizerConfig::parse(optimizer), rules, optim::ScheduleConfig::parse(schedule));
-  optim::Optimizer og(gpu.g, optim::OptimizerConfig::parse(optimizer), rules, optim::ScheduleConfig::parse(schedule));
+  const auto config = optim::OptimizerConfig::parse(optimizer);
+  const double a_lr_mult = 0.05 / config.lr;  // a trains at 0.05
+  Wide cpu(Device::cpu(), a_lr_mult), gpu(Device::cuda(0), a_lr_mult);
+  optim::Optimizer oc(cpu.g, config, optim::ScheduleConfig::parse(schedule));
+  optim::Optimizer og(gpu.g, config, optim::ScheduleConfig::parse(schedule));
   Rng rng(fresh_seed());
   // Fresh random weights too, the same on both sides.
   for (size_t k = 0; k < cpu.g.parameters().size(); ++k) {
@@ -135,13 +137,12 @@ TEST(TrainerGPU, CapturedStepMatchesEagerStep) {
     mo.classes = 4;
     mo.filters = {4, 8, 8};
     mo.dropout = {0, 0, 0};
+    mo.l2 = 1e-4;
     Value z = models::build_convnet(g, x, mo);
-    Value loss = g.add<losses::SoftmaxLoss>("loss", {z, y}, losses::SoftmaxLoss::Options{});
+    Value loss = g.add<layers::SoftmaxLoss>("loss", {z, y}, layers::SoftmaxLoss::Options{});
     g.build();
     optim::TrainerOptions to;
     to.capture = captured == 1;
-    to.rules.l2 = 1e-4;
-    to.rules.l2_parameters = models::convnet_l2_parameters(g);
     optim::Trainer t(g, x, y, loss, to);
     data::SyntheticOptions so;
     so.examples = 160;

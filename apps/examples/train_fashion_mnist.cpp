@@ -10,7 +10,7 @@
 #include "core/graph/checkpoint.h"
 #include "data/datasets.h"
 #include "data/image_batches.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 #include "models/convnet.h"
 #include "optim/trainer.h"
 
@@ -43,19 +43,18 @@ int main(int argc, char** argv) try {
   Value y = g.labels("y", batch);
   models::ConvNetOptions net;
   net.classes = ds.train.classes;
+  net.l2 = 1e-4;  // Keras' L2 on the conv kernels: a rule of those parameters
   Value logits = models::build_convnet(g, x, net);
-  losses::SoftmaxLoss::Options loss_opts;
+  layers::SoftmaxLoss::Options loss_opts;
   loss_opts.params.kind = losses::LossKind::Adma;
   loss_opts.params.a = 0.2580;
-  Value loss = g.add<losses::SoftmaxLoss>("loss", {logits, y}, loss_opts);
+  Value loss = g.add<layers::SoftmaxLoss>("loss", {logits, y}, loss_opts);
   g.build();
   std::printf("%s\n", g.summary().c_str());
 
-  // The loop: Adam with Keras' L2 on the conv kernels; one fused update per step.
+  // The loop: Adam, each parameter under the rules its layer declared; one fused update per step.
   optim::TrainerOptions to;
   to.optimizer = optim::OptimizerConfig::parse("adam:lr=0.001");
-  to.rules.l2 = 1e-4;
-  to.rules.l2_parameters = models::convnet_l2_parameters(g);
   to.seed = 1;
   optim::Trainer trainer(g, x, y, loss, to);
   trainer.on_epoch = [&](const optim::EpochReport& r) {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "data/synthetic.h"
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
 #include "models/convnet.h"
 #include "optim/trainer.h"
 
@@ -31,24 +31,23 @@ int main(int argc, char** argv) try {
   Graph g(device, DType::F32, /*seed=*/1);
   Value x = g.input("x", Shape{so.batch, so.channels, so.height, so.width});
   Value y = g.labels("y", so.batch);
-  models::ConvNetOptions net;
-  net.classes = so.classes;
-  net.filters = {8, 16, 32};
-  Value logits = models::build_convnet(g, x, net);
-  losses::SoftmaxLoss::Options lo;
-  lo.params.a = 0.25;
-  lo.learnable_a = true;
-  Value loss = g.add<losses::SoftmaxLoss>("loss", {logits, y}, lo);
-  g.build();
-
   optim::TrainerOptions to;
   to.optimizer = optim::OptimizerConfig::parse(arg(2, "adam"));
   to.schedule = optim::ScheduleConfig::parse(arg(3, "constant"));
-  to.rules.l2 = 1e-4;
-  to.rules.l2_parameters = models::convnet_l2_parameters(g);
-  to.rules.a_lr = 1e-4;  // a slow `a`, kept in [0.1, 0.5]: lowering `a` alone lowers the loss (docs/optim.md)
-  to.rules.a_min = 0.1;
-  to.rules.a_max = 0.5;
+
+  models::ConvNetOptions net;
+  net.classes = so.classes;
+  net.filters = {8, 16, 32};
+  net.l2 = 1e-4;
+  Value logits = models::build_convnet(g, x, net);
+  layers::SoftmaxLoss::Options lo;
+  lo.params.a = 0.25;
+  lo.learnable_a = true;
+  lo.a_lr_mult = 1e-4 / to.optimizer.lr;  // a slow `a` (rate 1e-4), kept in [0.1, 0.5]: lowering
+  lo.a_min = 0.1;                         // `a` alone lowers the loss (docs/optim.md)
+  lo.a_max = 0.5;
+  Value loss = g.add<layers::SoftmaxLoss>("loss", {logits, y}, lo);
+  g.build();
   optim::Trainer trainer(g, x, y, loss, to);
   if (!checkpoint.empty() && std::ifstream(checkpoint).good()) trainer.load(checkpoint);
   trainer.on_epoch = [&](const optim::EpochReport& r) {

@@ -53,6 +53,7 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   node->dtype_ = dtype_;
   node->out_dtype_ = dtype_;
   node->training_ = &training_;
+  node->rules_hook_ = &rules_fn_;
   // A distinct, reproducible stream per node (dropout): Philox of the graph seed and the node index.
   node->seed_ = philox(seed_, 0x5EED0000ull + nodes_.size()).v[0] | (uint64_t(nodes_.size()) << 32);
   for (Node* in : node->inputs_) node->requires_grad_ = node->requires_grad_ || in->requires_grad_;
@@ -60,17 +61,39 @@ Value Graph::add(std::unique_ptr<Node> node, const std::string& name, const std:
   return Value{size() - 1};
 }
 
+void Graph::set_rules(std::function<void(const std::string& name, ParamRules& rules)> fn) {
+  ADMA_CHECK(!planned_, "set_rules: the graph is already planned (its parameters are declared)");
+  rules_fn_ = std::move(fn);
+}
+
 void Graph::plan() {
   ADMA_CHECK(!planned_, "graph already planned");
   Context& ctx = *ctx_;
-  // 1. Kernel plans and declarations. A node with parameters needs gradients downstream.
+  // 1. Kernel plans and declarations. A node with a trainable parameter needs gradients
+  // from downstream, and so does every node fed by one that needs them; a node whose
+  // parameters are all frozen and whose inputs need none is left out of backward, so the
+  // backward pass stops below the lowest node that trains.
   for (auto& n : nodes_) {
     n->plan(ctx);
-    if (!n->param_specs_.empty()) n->requires_grad_ = true;
+    for (const auto& p : n->param_specs_) n->requires_grad_ = n->requires_grad_ || p.rules.trainable;
     for (Node* in : n->inputs_) n->requires_grad_ = n->requires_grad_ || in->requires_grad_;
   }
-  // 2. Lay out the arenas (sizes and offsets only; nothing is allocated here).
+  // 2. Lay out the arenas (sizes and offsets only; nothing is allocated here). Trainable
+  // parameters first, each with its gradient at the same offset; frozen ones after them,
+  // with none.
   slots_.assign(nodes_.size(), Slots{});
+  for (bool trainable : {true, false})
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      Slots& s = slots_[i];
+      s.params.resize(nodes_[i]->param_specs_.size(), -1);
+      s.param_grads.resize(nodes_[i]->param_specs_.size(), -1);
+      for (size_t k = 0; k < nodes_[i]->param_specs_.size(); ++k) {
+        const auto& p = nodes_[i]->param_specs_[k];
+        if (p.rules.trainable != trainable) continue;
+        s.params[k] = params_.reserve(p.shape, dtype_);
+        if (trainable) s.param_grads[k] = param_grads_.reserve(p.shape, dtype_);
+      }
+    }
   size_t workspace = 0;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = *nodes_[i];
@@ -78,10 +101,6 @@ void Graph::plan() {
     if (!n.is_view()) {
       s.out = acts_.reserve(n.out_shape_, n.out_dtype_);
       if (n.requires_grad_) s.grad = act_grads_.reserve(n.out_shape_, dtype_);
-    }
-    for (const auto& p : n.param_specs_) {
-      s.params.push_back(params_.reserve(p.shape, dtype_));
-      param_grads_.reserve(p.shape, dtype_);
     }
     for (const auto& b : n.buffer_specs_) s.buffers.push_back(bufs_.reserve(b.shape, dtype_));
     for (const auto& st : n.state_specs_) s.states.push_back(acts_.reserve(st.shape, st.dtype));
@@ -105,8 +124,7 @@ void Graph::build() {
   for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_})
     if (Tensor t = a->whole(DType::F32); t.defined()) zero(ctx, t);
 
-  // 3. Bind views. Parameter i of the model and its gradient share an index (same layout).
-  int param_index = 0;
+  // 3. Bind views. A trainable parameter and its gradient sit at the same offset of their arenas.
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = *nodes_[i];
     const Slots& s = slots[i];
@@ -121,8 +139,9 @@ void Graph::build() {
     }
     for (size_t k = 0; k < s.params.size(); ++k) {
       n.params_.push_back(params_.slot(s.params[k]));
-      n.param_grads_.push_back(param_grads_.slot(param_index++));
-      parameters_.push_back({n.name_ + "." + n.param_specs_[k].name, n.params_.back(), n.param_grads_.back()});
+      n.param_grads_.push_back(s.param_grads[k] >= 0 ? param_grads_.slot(s.param_grads[k]) : Tensor());
+      parameters_.push_back(
+          {{n.name_ + "." + n.param_specs_[k].name, n.params_.back(), n.param_grads_.back()}, n.param_specs_[k].rules});
     }
     for (size_t k = 0; k < s.buffers.size(); ++k) {
       n.buffers_.push_back(bufs_.slot(s.buffers[k]));
@@ -256,7 +275,8 @@ void Graph::backward() {
   Context& ctx = *ctx_;
   for (size_t i = nodes_.size(); i-- > 0;) {
     Node& n = *nodes_[i];
-    if (n.is_view() || !n.requires_grad_ || (n.inputs_.empty() && n.param_specs_.empty())) continue;
+    // An input node has nothing to propagate (its gradient, if kept, is already complete).
+    if (n.is_view() || !n.requires_grad_ || n.inputs_.empty()) continue;
     run_node(ctx, profiling_, times_[i].backward_s, [&] { n.backward(ctx); });
   }
 }
@@ -288,7 +308,7 @@ const Shape& Graph::shape(Value v) const { return nodes_.at(static_cast<size_t>(
 Node& Graph::node(Value v) { return *nodes_.at(static_cast<size_t>(v.id)); }
 
 std::vector<NamedTensor> Graph::state_dict() const {
-  std::vector<NamedTensor> all = parameters_;
+  std::vector<NamedTensor> all(parameters_.begin(), parameters_.end());
   all.insert(all.end(), buffers_.begin(), buffers_.end());
   return all;
 }
@@ -297,6 +317,21 @@ int64_t Graph::num_params() const {
   int64_t n = 0;
   for (const auto& node : nodes_) n += node->num_params();
   return n;
+}
+
+int64_t Graph::num_trainable_params() const {
+  int64_t n = 0;
+  for (const auto& node : nodes_)
+    for (const auto& p : node->param_specs_) n += p.rules.trainable ? p.shape.numel() : 0;
+  return n;
+}
+
+Tensor Graph::trainable_buffer() const {
+  // The trainable parameters were reserved first, in the order of their gradients: the
+  // gradient buffer is exactly as long as the trainable prefix.
+  const Tensor all = params_.whole(dtype_), grads = grad_buffer();
+  if (!grads.defined()) return Tensor();
+  return Tensor::view(all.storage(), all.byte_offset(), grads.shape(), dtype_);
 }
 
 Graph::MemoryReport Graph::memory() const {
@@ -313,7 +348,9 @@ std::string Graph::summary() const {
                   n->out_shape_.str().c_str(), static_cast<long long>(n->num_params()));
     os << line;
   }
-  os << "total parameters: " << num_params() << "\n";
+  os << "total parameters: " << num_params();
+  if (num_trainable_params() != num_params()) os << " (" << num_trainable_params() << " trainable)";
+  os << "\n";
   if (planned_) {
     auto m = memory();
     auto mib = [](size_t b) { return b / (1024.0 * 1024.0); };

@@ -13,6 +13,7 @@
 // forward()/backward()/zero_grad() then allocate nothing and never wait for
 // the device, so a whole training step can be captured as one CUDA graph.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,7 +31,12 @@ struct Value {
 struct NamedTensor {
   std::string name;
   Tensor value;
-  Tensor grad;  // parameters only
+  Tensor grad;  // parameters only; undefined for a frozen one
+};
+
+// A trained parameter: its tensors and its training rules (core/graph/param_rules.h).
+struct Parameter : NamedTensor {
+  ParamRules rules;
 };
 
 class Graph {
@@ -50,6 +56,11 @@ class Graph {
   Value add(const std::string& name, const std::vector<Value>& inputs, Args&&... args) {
     return add(std::make_unique<N>(std::forward<Args>(args)...), name, inputs);
   }
+
+  // Overrides the training rules of parameters as the layers declare them: `fn(name, rules)`
+  // sees each parameter ("block1.conv1.weight") when it is declared and may change its
+  // rules (freeze it, scale its rate). Before plan(); a later call replaces the earlier.
+  void set_rules(std::function<void(const std::string& name, ParamRules& rules)> fn);
 
   // plan() fixes every kernel setup and the memory layout without allocating (so memory()
   // and summary() can report a plan too large for this machine); build() plans if needed,
@@ -89,15 +100,20 @@ class Graph {
   int size() const { return static_cast<int>(nodes_.size()); }
   const Node& node_at(int i) const { return *nodes_.at(static_cast<size_t>(i)); }
 
-  // Named parameters ("block1.conv1.weight") with their gradients, and buffers ("...running_mean").
-  const std::vector<NamedTensor>& parameters() const { return parameters_; }
+  // Named parameters ("block1.conv1.weight") with their gradients and rules, and buffers ("...running_mean").
+  const std::vector<Parameter>& parameters() const { return parameters_; }
   const std::vector<NamedTensor>& buffers() const { return buffers_; }
   // Parameters and buffers together: what a checkpoint holds.
   std::vector<NamedTensor> state_dict() const;
-  // All parameters as one contiguous tensor, and their gradients likewise (same layout).
+  // All parameters as one contiguous tensor. The trainable ones come first, and
+  // trainable_buffer() is that prefix: it and grad_buffer() have the same layout, so one
+  // update kernel and one all-reduce cover every trained parameter. Frozen parameters
+  // follow them and have no gradient.
   Tensor param_buffer() const { return params_.whole(dtype_); }
+  Tensor trainable_buffer() const;
   Tensor grad_buffer() const { return param_grads_.whole(dtype_); }
   int64_t num_params() const;
+  int64_t num_trainable_params() const;
 
   struct MemoryReport {
     size_t params, param_grads, buffers, activations, activation_grads, workspace;
@@ -126,14 +142,16 @@ class Graph {
   bool profiling_ = false;
   std::vector<NodeTime> times_;
   std::vector<std::unique_ptr<Node>> nodes_;
-  std::vector<NamedTensor> parameters_, buffers_;
+  std::vector<Parameter> parameters_;
+  std::vector<NamedTensor> buffers_;
+  std::function<void(const std::string&, ParamRules&)> rules_fn_;
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
       act_grads_{"activation gradients"}, work_{"workspace"};
   Tensor workspace_;
   // The plan: each node's arena slots, kept from plan() to build().
   struct Slots {
     int out = -1, grad = -1;
-    std::vector<int> params, buffers, states;
+    std::vector<int> params, param_grads, buffers, states;  // param_grads: -1 for a frozen parameter
   };
   std::vector<Slots> slots_;
   int ws_slot_ = -1;

@@ -1,7 +1,6 @@
 // Node declarations and accessors; the Graph fills in the tensors.
 #include "core/graph/node.h"
 
-
 namespace adma {
 
 int64_t Node::num_params() const {
@@ -10,8 +9,12 @@ int64_t Node::num_params() const {
   return n;
 }
 
-int Node::add_param(const std::string& name, const Shape& shape, Init init) {
-  param_specs_.push_back({name, shape, init});
+int Node::add_param(const std::string& name, const Shape& shape, Init init, const ParamRules& rules) {
+  ParamRules r = rules;
+  if (rules_hook_ && *rules_hook_) (*rules_hook_)(name_ + "." + name, r);
+  const std::string problem = rules_problem(r);
+  ADMA_CHECK(problem.empty(), "parameter '", name_, ".", name, "': ", problem);
+  param_specs_.push_back({name, shape, init, r});
   return static_cast<int>(param_specs_.size()) - 1;
 }
 

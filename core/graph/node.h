@@ -15,7 +15,7 @@
 //                        d(loss)/d(param) into param_grad(i).
 //
 // Gradient-in-forward nodes (grads_in_forward() true; today only the fused loss,
-// losses/softmax_loss.h) are the one exception, because their kernel must read the
+// layers/softmax_loss.h) are the one exception, because their kernel must read the
 // logits once: in a training-mode forward they also ADD (or write, as their options
 // say) d(loss)/d(input) into in_grad(i) where defined. That is sound because such a
 // node is a sink (Graph::add refuses a node that reads its output, so no gradient
@@ -27,10 +27,12 @@
 // In eval mode they compute no input gradient at all.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/context.h"
+#include "core/graph/param_rules.h"
 #include "core/tensor.h"
 
 namespace adma {
@@ -47,6 +49,7 @@ struct Init {
 };
 
 class StepMode;
+class LossNode;
 
 class Node {
  public:
@@ -68,31 +71,23 @@ class Node {
   virtual bool overwrites_input_grad(int) const { return false; }
   // Host-side settings of this node that a captured step freezes (core/graph/step_mode.h).
   virtual void describe_mode(StepMode&) const {}
+  // The node as a loss (core/graph/loss_node.h), or null: how the training loop finds
+  // its per-sample losses and correct count without knowing any loss class.
+  virtual LossNode* as_loss() { return nullptr; }
 
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }
   DType out_dtype() const { return out_dtype_; }
-  int num_inputs() const { return static_cast<int>(inputs_.size()); }
   const Node& input_node(int i) const { return *inputs_.at(static_cast<size_t>(i)); }
   bool requires_grad() const { return requires_grad_; }
   int64_t num_params() const;
 
-  struct ParamSpec {
-    std::string name;
-    Shape shape;
-    Init init;
-  };
-  struct BufferSpec {
-    std::string name;
-    Shape shape;
-    double value;
-  };
-  const std::vector<ParamSpec>& param_specs() const { return param_specs_; }
-  const std::vector<BufferSpec>& buffer_specs() const { return buffer_specs_; }
-
  protected:
   // --- declared in plan() -------------------------------------------------
-  int add_param(const std::string& name, const Shape& shape, Init init);
+  // A parameter with its training rules (core/graph/param_rules.h), as the layer's options
+  // set them; the graph's overrides (Graph::set_rules) apply at once, so plan() may ask
+  // trains(i) right after.
+  int add_param(const std::string& name, const Shape& shape, Init init, const ParamRules& rules = {});
   int add_buffer(const std::string& name, const Shape& shape, double value);
   int add_state(const Shape& shape, DType dtype);
   int add_state_bytes(size_t bytes);
@@ -104,7 +99,9 @@ class Node {
   Tensor& out() { return out_; }
   Tensor& out_grad() { return out_grad_; }
   Tensor& param(int i) { return params_.at(static_cast<size_t>(i)); }
+  // Undefined for a frozen parameter (trains(i) false): it has no gradient buffer.
   Tensor& param_grad(int i) { return param_grads_.at(static_cast<size_t>(i)); }
+  bool trains(int i) const { return param_specs_.at(static_cast<size_t>(i)).rules.trainable; }
   Tensor& buffer(int i) { return buffers_.at(static_cast<size_t>(i)); }
   Tensor& state(int i) { return states_.at(static_cast<size_t>(i)); }
   Tensor& workspace();
@@ -124,8 +121,20 @@ class Node {
   bool requires_grad_ = false;
   const bool* training_ = nullptr;  // the graph's train()/eval() switch
 
+  struct ParamSpec {
+    std::string name;
+    Shape shape;
+    Init init;
+    ParamRules rules;
+  };
+  struct BufferSpec {
+    std::string name;
+    Shape shape;
+    double value;
+  };
   std::vector<ParamSpec> param_specs_;
   std::vector<BufferSpec> buffer_specs_;
+  const std::function<void(const std::string&, ParamRules&)>* rules_hook_ = nullptr;  // Graph::set_rules
   struct StateSpec {
     Shape shape;
     DType dtype;

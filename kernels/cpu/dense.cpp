@@ -29,7 +29,7 @@ void cpu::dense_backward_params(Context&, const Tensor& x, const Tensor& dy, Ten
   const int64_t n = x.dim(0), in = x.dim(1), out = dy.dim(1);
   typed(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    gemm(true, false, out, in, n, T(1), dy.data<T>(), out, x.data<T>(), in, T(1), dw.data<T>(), in);
+    if (dw.defined()) gemm(true, false, out, in, n, T(1), dy.data<T>(), out, x.data<T>(), in, T(1), dw.data<T>(), in);
     if (db.defined()) {
       const T* pdy = dy.data<T>();
       T* pdb = db.data<T>();

@@ -62,8 +62,9 @@ void cuda::dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, 
 void cuda::dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db) {
   const int64_t n = x.dim(0), in = x.dim(1), out = dy.dim(1);
   set_math(ctx);
-  CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_N, CUBLAS_OP_T, (int)in, (int)out, (int)n, &kOne, cptr(x),
-                           (int)in, cptr(dy), (int)out, &kOne, ptr(dw), (int)in));
+  if (dw.defined())
+    CUBLAS_CHECK(cublasSgemm(cublas_of(ctx), CUBLAS_OP_N, CUBLAS_OP_T, (int)in, (int)out, (int)n, &kOne, cptr(x),
+                             (int)in, cptr(dy), (int)out, &kOne, ptr(dw), (int)in));
   if (db.defined()) {
     bias_grad_rows<<<(unsigned)((out + 31) / 32), dim3(32, kBiasRows), 0, stream_of(ctx)>>>(cptr(dy), ptr(db), n,
                                                                                           out);

@@ -1,14 +1,19 @@
 // SoftmaxLoss node: shapes, state, and the fused kernel call.
-#include "losses/softmax_loss.h"
+#include "layers/softmax_loss.h"
+
+#include <cmath>
 
 #include "kernels/elementwise.h"
 
-namespace adma::losses {
+namespace adma::layers {
 
 SoftmaxLoss::SoftmaxLoss(Options o) : o_(o) {
-  validate(o_.params);  // here, where the parameters enter the graph: fails at Graph::add
-  ADMA_CHECK(!o_.learnable_a || o_.params.kind == LossKind::Adma,
-             "a learnable scaling factor exists for the Adma loss only, not ", loss_name(o_.params.kind));
+  losses::validate(o_.params);  // here, where the parameters enter the graph: fails at Graph::add
+  ADMA_CHECK(!o_.learnable_a || o_.params.kind == losses::LossKind::Adma,
+             "a learnable scaling factor exists for the Adma loss only, not ", losses::loss_name(o_.params.kind));
+  ADMA_CHECK(std::isfinite(o_.a_lr_mult) && o_.a_lr_mult >= 0,
+             "the learning-rate multiplier of a must be finite and >= 0, got ", o_.a_lr_mult);
+  ADMA_CHECK(o_.a_min <= o_.a_max, "the range of the learnable a is empty: [", o_.a_min, ", ", o_.a_max, "]");
 }
 
 Shape SoftmaxLoss::infer_shape(const std::vector<Shape>& in) const {
@@ -22,7 +27,15 @@ Shape SoftmaxLoss::infer_shape(const std::vector<Shape>& in) const {
 void SoftmaxLoss::plan(Context&) {
   ADMA_CHECK(input_node(1).out_dtype() == DType::I32, name(), ": labels must be int32 (use Graph::labels)");
   const int64_t n = in_shape(0)[0], c = in_shape(0)[1];
-  if (o_.learnable_a) add_param("a", Shape{1}, Init::constant(o_.params.a));
+  if (o_.learnable_a) {
+    ParamRules a;
+    a.lr_mult = o_.a_lr_mult;
+    a.decay_mult = 0;  // decoupled weight decay pulls weights to 0; `a` keeps its own range
+    a.clamp = true;
+    a.lo = o_.a_min;
+    a.hi = o_.a_max;
+    add_param("a", Shape{1}, Init::constant(o_.params.a), a);
+  }
   add_state(Shape{n}, dtype());  // per-sample loss
   add_state(Shape{1}, dtype());  // correct predictions
   add_state(Shape{1}, dtype());  // d loss / d a
@@ -43,7 +56,7 @@ void SoftmaxLoss::forward(Context& ctx) {
 }
 
 void SoftmaxLoss::backward(Context& ctx) {
-  if (o_.learnable_a) kernels::axpy(ctx, 1.0, state(2), param_grad(0));
+  if (o_.learnable_a && trains(0)) kernels::axpy(ctx, 1.0, state(2), param_grad(0));
 }
 
-}  // namespace adma::losses
+}  // namespace adma::layers

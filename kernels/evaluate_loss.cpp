@@ -1,14 +1,13 @@
 // Host data in, one fused-kernel call, host data out.
-#include "losses/evaluate.h"
+#include "kernels/evaluate_loss.h"
 
 #include "core/context.h"
 #include "core/tensor.h"
-#include "kernels/softmax_loss.h"
 
-namespace adma::losses {
+namespace adma::kernels {
 
 LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
-                         const std::vector<int32_t>& labels, Device device, kernels::SoftmaxLossVersion version) {
+                         const std::vector<int32_t>& labels, Device device, SoftmaxLossVersion version) {
   ADMA_CHECK(!logits.empty(), "no logits given");
   const int64_t n = static_cast<int64_t>(logits.size()), c = static_cast<int64_t>(logits[0].size());
   ADMA_CHECK(c >= 1, "logits need at least one class");
@@ -16,8 +15,8 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
     ADMA_CHECK(static_cast<int64_t>(logits[i].size()) == c, "row ", i, " of the logits has ", logits[i].size(),
                " values, row 0 has ", c);
   ADMA_CHECK(static_cast<int64_t>(labels.size()) == n, labels.size(), " labels for ", n, " rows of logits");
-  kernels::check_labels(labels, c);
-  const kernels::SoftmaxLossSetup setup = kernels::softmax_loss_setup(params, n, c, version);  // validates params
+  check_labels(labels, c);
+  const SoftmaxLossSetup setup = softmax_loss_setup(params, n, c, version);  // validates params
 
   // Double on the CPU (the reference), float on CUDA.
   const DType dt = device.is_cpu() ? DType::F64 : DType::F32;
@@ -25,7 +24,7 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
   for (const auto& row : logits) flat.insert(flat.end(), row.begin(), row.end());
   Tensor z = Tensor::from_host(flat, Shape{n, c}, dt, device);
   Tensor y = Tensor::from_host(std::vector<double>(labels.begin(), labels.end()), Shape{n}, DType::I32, device);
-  kernels::LossOutputs out;
+  LossOutputs out;
   out.per_sample = Tensor::empty(Shape{n}, dt, device);
   out.loss = Tensor::empty(Shape{1}, dt, device);
   out.correct = Tensor::empty(Shape{1}, dt, device);
@@ -35,7 +34,7 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
   out.scratch = Tensor::from_host(std::vector<double>((scratch + 3) / 4, 0.0), Shape{int64_t((scratch + 3) / 4)},
                                   DType::F32, device);
   Context& ctx = Context::get(device);
-  kernels::softmax_loss(ctx, setup, z, y, Tensor(), 1.0 / static_cast<double>(n), false, out);
+  softmax_loss(ctx, setup, z, y, Tensor(), 1.0 / static_cast<double>(n), false, out);
   ctx.synchronize();
 
   LossReport r;
@@ -50,4 +49,4 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
   return r;
 }
 
-}  // namespace adma::losses
+}  // namespace adma::kernels

@@ -1,13 +1,13 @@
 // Evaluates one loss on host data, on the CPU or a CUDA device, through the same
-// fused kernel the training graph uses: what `adma loss` and `adma loss-curves` print.
+// fused kernel the training graph uses (kernels/softmax_loss.h), without a graph:
+// what `adma loss` and `adma loss-curves` print and what the loss tests compare.
 #pragma once
 #include <vector>
 
 #include "core/device.h"
 #include "kernels/softmax_loss.h"
-#include "losses/loss_kind.h"
 
-namespace adma::losses {
+namespace adma::kernels {
 
 struct LossReport {
   int64_t n = 0, classes = 0;
@@ -23,6 +23,6 @@ struct LossReport {
 // `version` picks the CUDA kernel (naive to tuned); the CPU has one reference.
 LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
                          const std::vector<int32_t>& labels, Device device,
-                         kernels::SoftmaxLossVersion version = kernels::SoftmaxLossVersion::Tuned);
+                         SoftmaxLossVersion version = SoftmaxLossVersion::Tuned);
 
-}  // namespace adma::losses
+}  // namespace adma::kernels
