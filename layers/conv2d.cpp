@@ -3,6 +3,36 @@
 
 namespace adma::layers {
 
+Conv2dPadding::Conv2dPadding(const std::string& word) {
+  ADMA_CHECK(word == "same" || word == "valid", "Conv2d padding must be 'same', 'valid' or a number of pixels, got '",
+             word, "'");
+  mode_ = word == "same" ? Mode::Same : Mode::Valid;
+}
+
+int64_t Conv2dPadding::pixels(int64_t kernel) const {
+  switch (mode_) {
+    case Mode::Same:
+      return (kernel - 1) / 2;
+    case Mode::Valid:
+      return 0;
+    case Mode::Pixels:
+      break;
+  }
+  return pixels_;
+}
+
+std::string Conv2dPadding::str() const {
+  switch (mode_) {
+    case Mode::Same:
+      return "same";
+    case Mode::Valid:
+      return "valid";
+    case Mode::Pixels:
+      break;
+  }
+  return std::to_string(pixels_);
+}
+
 kernels::Conv2dGeometry Conv2d::geometry(const Shape& in) const {
   kernels::Conv2dGeometry g;
   g.n = in[0];
@@ -12,7 +42,7 @@ kernels::Conv2dGeometry Conv2d::geometry(const Shape& in) const {
   g.k = o_.filters;
   g.r = g.s = o_.kernel;
   g.stride_h = g.stride_w = o_.stride;
-  g.pad_h = g.pad_w = (o_.padding == "same") ? (o_.kernel - 1) / 2 : 0;
+  g.pad_h = g.pad_w = o_.padding.pixels(o_.kernel);
   return g;
 }
 
@@ -20,14 +50,16 @@ Shape Conv2d::infer_shape(const std::vector<Shape>& in) const {
   ADMA_CHECK(in.size() == 1, "Conv2d takes one input, got ", in.size());
   ADMA_CHECK(in[0].rank() == 4, "Conv2d input must be [N, C, H, W], got ", in[0].str());
   ADMA_CHECK(o_.filters > 0 && o_.kernel > 0 && o_.stride > 0, "Conv2d needs filters, kernel and stride > 0");
-  ADMA_CHECK(o_.padding == "same" || o_.padding == "valid", "Conv2d padding must be 'same' or 'valid', got '",
-             o_.padding, "'");
-  ADMA_CHECK(o_.padding != "same" || (o_.kernel % 2 == 1 && o_.stride == 1),
-             "Conv2d padding 'same' is supported for odd kernels with stride 1 (symmetric padding), got kernel ",
+  using Mode = Conv2dPadding::Mode;
+  ADMA_CHECK(o_.padding.mode() != Mode::Same || (o_.kernel % 2 == 1 && o_.stride == 1),
+             "Conv2d padding 'same' is supported for odd kernels with stride 1 (symmetric padding; give the "
+             "pixels per side for other strides), got kernel ",
              o_.kernel, " stride ", o_.stride);
+  ADMA_CHECK(o_.padding.mode() != Mode::Pixels || o_.padding.pixels(o_.kernel) >= 0,
+             "Conv2d padding must be at least 0 pixels, got ", o_.padding.str());
   auto g = geometry(in[0]);
-  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "Conv2d: a ", o_.kernel, "x", o_.kernel, " kernel does not fit input ",
-             in[0].str());
+  ADMA_CHECK(g.out_h() > 0 && g.out_w() > 0, "Conv2d: a ", o_.kernel, "x", o_.kernel, " kernel with padding ",
+             o_.padding.str(), " does not fit input ", in[0].str());
   return Shape{g.n, g.k, g.out_h(), g.out_w()};
 }
 

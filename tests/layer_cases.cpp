@@ -4,7 +4,9 @@
 
 #include "test_util.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "layers/add.h"
 #include "layers/batchnorm2d.h"
@@ -13,7 +15,11 @@
 #include "layers/dropout.h"
 #include "layers/elu.h"
 #include "layers/flatten.h"
+#include "layers/global_avg_pool2d.h"
+#include "layers/leaky_relu.h"
+#include "layers/maxout.h"
 #include "layers/maxpool2d.h"
+#include "layers/relu.h"
 #include "layers/softmax.h"
 
 namespace adma::test {
@@ -43,7 +49,10 @@ Values conv_ref(const Values& x, const Values& w, const Values& b, int64_t n, in
 
 std::string pname(const char* p) { return std::string(kLayerName) + "." + p; }
 
-LayerCase conv_case(std::string name, Shape in, int64_t k, int64_t r, std::string padding, int64_t stride, bool bias) {
+// `ref_pad` is the padding the reference applies, spelled out by the case (not read
+// back from the layer's options), so a layer that pads wrongly fails.
+LayerCase conv_case(std::string name, Shape in, int64_t k, int64_t r, layers::Conv2dPadding padding, int64_t ref_pad,
+                    int64_t stride, bool bias) {
   LayerCase lc;
   lc.name = std::move(name);
   lc.inputs = {in};
@@ -51,17 +60,130 @@ LayerCase conv_case(std::string name, Shape in, int64_t k, int64_t r, std::strin
     return g.add<layers::Conv2d>(kLayerName, v, layers::Conv2d::Options{k, r, stride, padding, bias});
   };
   lc.reference = [=](const std::vector<Values>& x, const Params& p) {
-    const int64_t pad = padding == "same" ? (r - 1) / 2 : 0;
     return conv_ref(x[0], p.at(pname("weight")), bias ? p.at(pname("bias")) : Values{}, in[0], in[1], in[2], in[3], k,
-                    r, pad, stride);
+                    r, ref_pad, stride);
+  };
+  return lc;
+}
+
+LayerCase relu_case(std::string name, Shape in) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.min_abs_input = 1e-3;
+  lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::Relu>(kLayerName, v); };
+  lc.reference = [](const std::vector<Values>& x, const Params&) {
+    Values y = x[0];
+    for (auto& v : y) v = v > 0 ? v : 0.0;
+    return y;
+  };
+  return lc;
+}
+
+// alpha < 0: the layer's default options, against Keras's default slope 0.3.
+LayerCase leaky_relu_case(std::string name, Shape in, double alpha) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.min_abs_input = 1e-3;
+  lc.build = [=](Graph& g, const std::vector<Value>& v) {
+    return alpha < 0 ? g.add<layers::LeakyRelu>(kLayerName, v)
+                     : g.add<layers::LeakyRelu>(kLayerName, v, layers::LeakyRelu::Options{alpha});
+  };
+  lc.reference = [=](const std::vector<Values>& x, const Params&) {
+    const double slope = alpha < 0 ? 0.3 : alpha;
+    Values y = x[0];
+    for (auto& v : y) v = v > 0 ? v : slope * v;
+    return y;
+  };
+  return lc;
+}
+
+// Maxout over contiguous groups of k channels: y[n, m, s] = max_j x[n, m k + j, s].
+LayerCase maxout_case(std::string name, Shape in, int64_t k) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.distinct_inputs = true;
+  lc.build = [=](Graph& g, const std::vector<Value>& v) {
+    return g.add<layers::Maxout>(kLayerName, v, layers::Maxout::Options{k});
+  };
+  lc.reference = [=](const std::vector<Values>& x, const Params&) {
+    const int64_t n = in[0], c = in[1], m = c / k, sp = in.numel() / (n * c);
+    Values y(static_cast<size_t>(n * m * sp));
+    for (int64_t in_ = 0; in_ < n; ++in_)
+      for (int64_t im = 0; im < m; ++im)
+        for (int64_t is = 0; is < sp; ++is) {
+          double best = -std::numeric_limits<double>::infinity();
+          for (int64_t j = 0; j < k; ++j) best = std::max(best, x[0][((in_ * c) + im * k + j) * sp + is]);
+          y[(in_ * m + im) * sp + is] = best;
+        }
+    return y;
+  };
+  return lc;
+}
+
+LayerCase global_avg_pool_case(std::string name, Shape in) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.build = [](Graph& g, const std::vector<Value>& v) { return g.add<layers::GlobalAvgPool2d>(kLayerName, v); };
+  lc.reference = [=](const std::vector<Values>& x, const Params&) {
+    const int64_t planes = in[0] * in[1], hw = in[2] * in[3];
+    Values y(static_cast<size_t>(planes), 0.0);
+    for (int64_t pl = 0; pl < planes; ++pl) {
+      for (int64_t i = 0; i < hw; ++i) y[pl] += x[0][pl * hw + i];
+      y[pl] /= static_cast<double>(hw);
+    }
+    return y;
+  };
+  return lc;
+}
+
+// Max pooling with a k x k window, stride s and padding p whose positions are -inf.
+LayerCase maxpool_case(std::string name, Shape in, int64_t k, int64_t s, int64_t p) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.distinct_inputs = true;
+  lc.build = [=](Graph& g, const std::vector<Value>& v) { return g.add<layers::MaxPool2d>(kLayerName, v, k, s, p); };
+  lc.reference = [=](const std::vector<Values>& x, const Params&) {
+    const int64_t planes = in[0] * in[1], h = in[2], w = in[3];
+    const int64_t oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1;
+    Values y(static_cast<size_t>(planes * oh * ow));
+    for (int64_t pl = 0; pl < planes; ++pl)
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          double m = -std::numeric_limits<double>::infinity();
+          for (int64_t a = 0; a < k; ++a)
+            for (int64_t b = 0; b < k; ++b) {
+              const int64_t yy = i * s + a - p, xx = j * s + b - p;
+              if (yy >= 0 && yy < h && xx >= 0 && xx < w) m = std::max(m, x[0][(pl * h + yy) * w + xx]);
+            }
+          y[(pl * oh + i) * ow + j] = m;
+        }
+    return y;
   };
   return lc;
 }
 
 std::vector<LayerCase> make_cases() {
   std::vector<LayerCase> cases;
-  cases.push_back(conv_case("Conv2d", Shape{2, 3, 6, 5}, 4, 3, "same", 1, true));
-  cases.push_back(conv_case("Conv2dValidStride2NoBias", Shape{2, 2, 7, 7}, 3, 3, "valid", 2, false));
+  cases.push_back(conv_case("Conv2d", Shape{2, 3, 6, 5}, 4, 3, "same", 1, 1, true));
+  cases.push_back(conv_case("Conv2dValidStride2NoBias", Shape{2, 2, 7, 7}, 3, 3, "valid", 0, 2, false));
+  // ResNet's geometries with explicit padding (torchvision: conv1 7x7/2 pad 3; 3x3/2
+  // pad 1 and 1x1/2 pad 0 where a stage halves the map), on odd and even sizes.
+  cases.push_back(conv_case("Conv2d7x7Stride2Pad3NoBias", Shape{2, 3, 11, 10}, 4, 7, 3, 3, 2, false));
+  cases.push_back(conv_case("Conv2d3x3Stride2Pad1", Shape{2, 3, 8, 7}, 4, 3, 1, 1, 2, true));
+  cases.push_back(conv_case("Conv2d1x1Stride2Pad0NoBias", Shape{2, 4, 7, 6}, 3, 1, 0, 0, 2, false));
+  cases.push_back(relu_case("Relu", Shape{2, 3, 4, 4}));
+  cases.push_back(leaky_relu_case("LeakyRelu", Shape{2, 3, 4, 4}, 0.2));
+  cases.push_back(leaky_relu_case("LeakyReluDefaultSlope", Shape{3, 5}, -1));
+  cases.push_back(maxout_case("Maxout", Shape{2, 6, 3, 4}, 3));
+  cases.push_back(maxout_case("MaxoutDense", Shape{3, 8}, 2));
+  cases.push_back(global_avg_pool_case("GlobalAvgPool2d", Shape{2, 3, 4, 5}));
+  // ResNet's stem pooling, 3x3/2 pad 1: windows at the border hold padding (-inf).
+  cases.push_back(maxpool_case("MaxPool2d3x3Stride2Pad1", Shape{2, 2, 8, 7}, 3, 2, 1));
 
   {  // Dense
     LayerCase lc;
@@ -216,6 +338,21 @@ const std::vector<LayerCase>& layer_cases() {
   return cases;
 }
 
+const std::vector<LayerCase>& large_cases() {
+  static const std::vector<LayerCase> cases = {
+      relu_case("ReluLarge", Shape{64, 32, 17, 19}),
+      leaky_relu_case("LeakyReluLarge", Shape{64, 32, 17, 19}, 0.3),
+      maxout_case("MaxoutLarge", Shape{32, 48, 13, 11}, 3),
+      global_avg_pool_case("GlobalAvgPool2dManyPlanes", Shape{64, 96, 7, 7}),
+      global_avg_pool_case("GlobalAvgPool2dLargePlanes", Shape{8, 16, 45, 37}),
+      maxpool_case("MaxPool2dResNetStem", Shape{8, 16, 56, 56}, 3, 2, 1),
+      conv_case("Conv2dResNetStem", Shape{4, 3, 64, 64}, 16, 7, 3, 3, 2, false),
+      conv_case("Conv2dResNet3x3Stride2", Shape{4, 32, 16, 16}, 64, 3, 1, 1, 2, false),
+      conv_case("Conv2dResNet1x1Stride2", Shape{4, 32, 16, 16}, 64, 1, 0, 0, 2, false),
+  };
+  return cases;
+}
+
 std::vector<LayerCase> deterministic_cases() {
   std::vector<LayerCase> out;
   for (const auto& c : layer_cases())
@@ -241,8 +378,9 @@ void randomize_case(const LayerCase& c, CaseGraph& cg, uint64_t seed) {
   Rng rng(seed);
   for (Value v : cg.inputs) {
     Tensor& t = cg.g->value(v);
-    t.copy_from(Tensor::from_host(random_values(rng, t.numel(), -2.0, 2.0, c.min_abs_input), t.shape(), t.dtype(),
-                                  Device::cpu()));
+    const Values values = c.distinct_inputs ? distinct_values(rng, t.numel(), -2.0, 2.0)
+                                            : random_values(rng, t.numel(), -2.0, 2.0, c.min_abs_input);
+    t.copy_from(Tensor::from_host(values, t.shape(), t.dtype(), Device::cpu()));
   }
   for (const auto& p : cg.g->parameters()) {
     Tensor t = p.value;

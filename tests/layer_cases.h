@@ -22,7 +22,8 @@ struct LayerCase {
   std::function<Value(Graph&, const std::vector<Value>&)> build;
   // Naive forward in double; empty for stochastic layers (dropout), tested by properties instead.
   std::function<Values(const std::vector<Values>& in, const Params& p)> reference;
-  double min_abs_input = 0.0;  // keep inputs off kinks (ELU at 0)
+  double min_abs_input = 0.0;    // keep inputs off kinks (ELU, ReLU, LeakyReLU at 0)
+  bool distinct_inputs = false;  // inputs without ties or near-ties (the kinks of a max: Maxout, padded max pooling)
   bool stochastic = false;
   bool view = false;  // output aliases the input (Flatten): no backward of its own
 };
@@ -30,6 +31,10 @@ struct LayerCase {
 const std::vector<LayerCase>& layer_cases();
 // The cases with a fixed reference (all but dropout).
 std::vector<LayerCase> deterministic_cases();
+// Layers with own CUDA kernels or new geometries again, at sizes that fill many
+// CUDA blocks and warps (tests/test_layer_gpu.cpp compares them with the CPU; too
+// large for finite differences). Each has its reference too.
+const std::vector<LayerCase>& large_cases();
 
 // The name the layer node gets in every case graph.
 inline const char* kLayerName = "layer";

@@ -81,13 +81,19 @@ TEST(CpuFastPath, ConvolutionShapesMatchReference) {
   struct Geo {
     Shape in;
     int64_t k, r, stride;
-    std::string padding;
+    layers::Conv2dPadding padding;
   };
   for (const Geo& geo : {Geo{{3, 1, 9, 7}, 4, 3, 1, "same"}, Geo{{1, 5, 6, 6}, 3, 5, 1, "same"},
                          Geo{{5, 2, 9, 11}, 3, 3, 2, "valid"}, Geo{{2, 3, 4, 5}, 2, 1, 1, "valid"},
                          Geo{{3, 32, 10, 9}, 32, 3, 1, "same"}, Geo{{2, 16, 7, 7}, 24, 3, 1, "same"},
                          Geo{{2, 48, 6, 5}, 16, 3, 1, "valid"}, Geo{{70, 16, 5, 6}, 16, 3, 1, "same"},
-                         Geo{{67, 2, 5, 4}, 3, 3, 1, "same"}}) {
+                         Geo{{67, 2, 5, 4}, 3, 3, 1, "same"},
+                         // ResNet's explicit paddings: 7x7/2 pad 3, 3x3/2 pad 1 (16 channels: oneDNN
+                         // direct, no Winograd at stride 2), 1x1/2 pad 0 on an even map (oneDNN cannot
+                         // express the dropped last column: the own kernels), and a pad wider than the
+                         // own stride-1 backward-data convolution takes (pad > R - 1: col2im instead).
+                         Geo{{3, 3, 15, 14}, 8, 7, 2, 3}, Geo{{3, 16, 12, 11}, 16, 3, 2, 1},
+                         Geo{{2, 32, 8, 8}, 16, 1, 2, 0}, Geo{{2, 3, 5, 6}, 4, 3, 1, 3}}) {
     LayerCase c;
     c.name = "Conv2d " + geo.in.str();
     c.inputs = {geo.in};
@@ -384,16 +390,18 @@ TEST(CpuFastPath, MaxPoolMatchesReferenceBitForBitWithTies) {
   Context& ctx = Context::cpu();
   struct Geo {
     Shape in;
-    int64_t k, s;
+    int64_t k, s, pad = 0;
   };
   for (const Geo& geo : {Geo{{2, 3, 8, 8}, 2, 2}, Geo{{3, 2, 7, 9}, 2, 2}, Geo{{2, 2, 7, 9}, 3, 2},
-                         Geo{{1, 3, 6, 5}, 2, 1}}) {
+                         Geo{{1, 3, 6, 5}, 2, 1}, Geo{{2, 2, 7, 9}, 3, 2, 1}, Geo{{2, 3, 8, 8}, 3, 2, 1},
+                         Geo{{1, 2, 6, 6}, 2, 2, 1}}) {
     for (DType dtype : {DType::F32, DType::F64}) {
       kernels::MaxPool2dSetup p;
       p.in = geo.in;
       p.dtype = dtype;
       p.kh = p.kw = geo.k;
       p.sh = p.sw = geo.s;
+      p.ph = p.pw = geo.pad;
       kernels::maxpool2d_setup_init(ctx, p);
       Rng rng(7);
       std::vector<double> xs(static_cast<size_t>(geo.in.numel())), gs(static_cast<size_t>(p.out().numel()));
@@ -411,7 +419,8 @@ TEST(CpuFastPath, MaxPoolMatchesReferenceBitForBitWithTies) {
         return std::pair<Values, Values>{y.to_host(), dx.to_host()};
       };
       const auto fast = run(false), ref = run(true);
-      const std::string what = geo.in.str() + " window " + std::to_string(geo.k) + " stride " + std::to_string(geo.s);
+      const std::string what = geo.in.str() + " window " + std::to_string(geo.k) + " stride " + std::to_string(geo.s) +
+                               " padding " + std::to_string(geo.pad);
       for (size_t i = 0; i < ref.first.size(); ++i) {
         if (std::isnan(ref.first[i])) {
           EXPECT_TRUE(std::isnan(fast.first[i])) << what << " y[" << i << "]";

@@ -69,6 +69,10 @@ TEST_P(LayerGPU, CudaMatchesCpu) {
 
 INSTANTIATE_TEST_SUITE_P(Layers, LayerGPU, ::testing::ValuesIn(deterministic_cases()),
                          [](const auto& info) { return info.param.name; });
+// The own kernels (LeakyReLU, Maxout, global average pooling) and ResNet's geometries
+// again at sizes that take many blocks, grid-stride trips and warp lanes.
+INSTANTIATE_TEST_SUITE_P(LargeLayers, LayerGPU, ::testing::ValuesIn(large_cases()),
+                         [](const auto& info) { return info.param.name; });
 
 // cuDNN draws its own masks, so CUDA dropout is held to the definition the CPU
 // implements: kept elements scaled by 1/(1-p), rate p, backward uses the same mask.

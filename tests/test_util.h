@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/cuda/runtime.h"
@@ -25,6 +26,20 @@ inline std::vector<double> random_values(Rng& rng, int64_t n, double lo = -1.0, 
     do x = rng.uniform(lo, hi);
     while (std::fabs(x) < min_abs);
   }
+  return v;
+}
+
+// n values in [lo, hi) no two closer than (hi - lo) / (2 n): an evenly spaced grid,
+// each point jittered by up to a quarter step, in random order. Inputs of a max
+// (Maxout, max pooling) drawn this way have no ties nor near-ties, so the arg-max
+// is the same in float and double, on every backend, and under a finite-difference step.
+inline std::vector<double> distinct_values(Rng& rng, int64_t n, double lo = -1.0, double hi = 1.0) {
+  std::vector<double> v(static_cast<size_t>(n));
+  const double step = (hi - lo) / static_cast<double>(n);
+  for (int64_t i = 0; i < n; ++i)
+    v[static_cast<size_t>(i)] = lo + step * (static_cast<double>(i) + 0.5 + rng.uniform(-0.25, 0.25));
+  for (int64_t i = n - 1; i > 0; --i)  // Fisher-Yates
+    std::swap(v[static_cast<size_t>(i)], v[static_cast<size_t>(rng.below(static_cast<uint64_t>(i) + 1))]);
   return v;
 }
 

@@ -1,4 +1,5 @@
-// CUDA side of kernels/maxpool2d.h: cuDNN max pooling, deterministic backward.
+// CUDA side of kernels/maxpool2d.h: cuDNN max pooling, deterministic backward; padded
+// positions are outside every window for cuDNN's max pooling (the -inf rule of the header).
 #include "kernels/maxpool2d.h"
 
 #include "kernels/cuda/cudnn_util.h"
@@ -20,8 +21,8 @@ void cuda::maxpool2d_setup_init(Context&, MaxPool2dSetup& p) {
   s->y.set(Shape{p.in[0], p.in[1], p.out_h(), p.out_w()});
   CUDNN_CHECK(cudnnCreatePoolingDescriptor(&s->pool));
   CUDNN_CHECK(cudnnSetPooling2dDescriptor(s->pool, CUDNN_POOLING_MAX_DETERMINISTIC, CUDNN_NOT_PROPAGATE_NAN,
-                                          static_cast<int>(p.kh), static_cast<int>(p.kw), 0, 0,
-                                          static_cast<int>(p.sh), static_cast<int>(p.sw)));
+                                          static_cast<int>(p.kh), static_cast<int>(p.kw), static_cast<int>(p.ph),
+                                          static_cast<int>(p.pw), static_cast<int>(p.sh), static_cast<int>(p.sw)));
   int n, c, h, w;
   CUDNN_CHECK(cudnnGetPooling2dForwardOutputDim(s->pool, s->x.d, &n, &c, &h, &w));
   ADMA_CHECK(h == p.out_h() && w == p.out_w(), "maxpool2d: cuDNN output ", h, "x", w, " differs from floor mode ",
