@@ -6,7 +6,7 @@
 #pragma once
 #include <vector>
 
-#include "core/graph/graph.h"
+#include "core/named_tensor.h"
 #include "data/image_set.h"
 
 namespace adma::data {

@@ -21,17 +21,12 @@
 #include "core/graph/arena.h"
 #include "core/graph/node.h"
 #include "core/graph/step_mode.h"
+#include "core/named_tensor.h"
 
 namespace adma {
 
 struct Value {
   int id = -1;
-};
-
-struct NamedTensor {
-  std::string name;
-  Tensor value;
-  Tensor grad;  // parameters only; undefined for a frozen one
 };
 
 // A trained parameter: its tensors and its training rules (core/graph/param_rules.h).
