@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 
 #include "core/error.h"
 
@@ -45,16 +46,41 @@ std::vector<uint8_t> read_file(const std::string& path, const std::string& hint)
 
 bool is_gzip(const uint8_t* data, size_t size) { return size >= 2 && data[0] == 0x1f && data[1] == 0x8b; }
 
-std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& name, size_t max_out) {
+std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& name, size_t max_out,
+                            const SizePromise& promise) {
   std::vector<uint8_t> out;
   z_stream zs;
   std::memset(&zs, 0, sizeof zs);
   ADMA_CHECK(inflateInit2(&zs, 15 + 16) == Z_OK, name, ": zlib could not start inflating");
   size_t in_pos = 0;
   int rc = Z_OK;
-  out.resize(size < (size_t{1} << 20) ? size_t{1} << 20 : size * 2);
+  // With a promise: a few bytes first, until the header tells the size; then exactly that
+  // plus one byte, so the first byte past the promise is seen and refused.
+  size_t promised = 0;
+  out.resize(promise ? 64 : size < (size_t{1} << 20) ? size_t{1} << 20 : size * 2);
   size_t out_pos = 0;
   for (;;) {
+    if (promise && promised == 0 && out_pos > 0) {
+      try {
+        promised = promise(out.data(), out_pos);
+      } catch (...) {
+        inflateEnd(&zs);
+        throw;
+      }
+      if (promised > 0) {
+        if (promised > max_out) {
+          inflateEnd(&zs);
+          ADMA_THROW(name, ": its header promises ", promised, " bytes, more than the ", max_out,
+                     " a dataset file may have");
+        }
+        out.resize(std::max(promised + 1, out_pos));
+      }
+    }
+    if (promised > 0 && out_pos > promised) {
+      inflateEnd(&zs);
+      ADMA_THROW(name, ": gzip data inflates past the ", promised,
+                 " bytes its header promises (a damaged file, or a decompression bomb)");
+    }
     if (out_pos == out.size()) {
       if (out.size() >= max_out) {
         inflateEnd(&zs);
@@ -92,14 +118,16 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
     }
   }
   inflateEnd(&zs);
+  ADMA_CHECK(promised == 0 || out_pos <= promised, name, ": gzip data inflates past the ", promised,
+             " bytes its header promises (a damaged file, or a decompression bomb)");
   out.resize(out_pos);
   return out;
 }
 
-std::vector<uint8_t> read_maybe_gzip(const std::string& path, const std::string& hint) {
+std::vector<uint8_t> read_maybe_gzip(const std::string& path, const std::string& hint, const SizePromise& promise) {
   std::vector<uint8_t> bytes = read_file(path, hint);
   if (!is_gzip(bytes.data(), bytes.size())) return bytes;
-  return gunzip(bytes.data(), bytes.size(), path);
+  return gunzip(bytes.data(), bytes.size(), path, kMaxFileBytes, promise);
 }
 
 }  // namespace adma::data

@@ -11,9 +11,10 @@ namespace {
 uint32_t be32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
-}  // namespace
 
-IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name) {
+
+// Magic, type and rank; the header's size in bytes.
+size_t check_idx_header(const uint8_t* data, size_t size, const std::string& name) {
   ADMA_CHECK(size >= 4, name, ": ", size, " bytes is too short for an IDX header");
   ADMA_CHECK(data[0] == 0 && data[1] == 0, name, ": wrong magic number 0x", std::hex, be32(data),
              " (an IDX file starts with 0x0000, then type and rank)");
@@ -21,7 +22,26 @@ IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name) {
              " is not supported (adma reads 0x08, unsigned byte)");
   const int rank = data[3];
   ADMA_CHECK(rank >= 1 && rank <= 4, name, ": IDX rank ", rank, " (expected 1 to 4)");
-  const size_t header = 4 + 4 * static_cast<size_t>(rank);
+  return 4 + 4 * static_cast<size_t>(rank);
+}
+}  // namespace
+
+size_t idx_promised_size(const uint8_t* data, size_t size, const std::string& name) {
+  if (size < 4) return 0;
+  const size_t header = check_idx_header(data, size, name);
+  if (size < header) return 0;
+  uint64_t total = 1;
+  for (size_t d = 0; d < (header - 4) / 4; ++d) {
+    total *= be32(data + 4 + 4 * d);
+    ADMA_CHECK(total <= kMaxFileBytes, name, ": its IDX header promises more than the ", kMaxFileBytes,
+               " bytes a dataset file may have");
+  }
+  return static_cast<size_t>(total + header);
+}
+
+IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name) {
+  const size_t header = check_idx_header(data, size, name);
+  const int rank = data[3];
   ADMA_CHECK(size >= header, name, ": truncated IDX header (", size, " bytes, rank ", rank, " needs ", header, ")");
   IdxArray a;
   uint64_t items = 1;
@@ -41,7 +61,8 @@ IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name) {
 }
 
 IdxArray read_idx(const std::string& path, const std::string& hint) {
-  std::vector<uint8_t> bytes = read_maybe_gzip(path, hint);
+  std::vector<uint8_t> bytes =
+      read_maybe_gzip(path, hint, [&](const uint8_t* head, size_t n) { return idx_promised_size(head, n, path); });
   return parse_idx(bytes.data(), bytes.size(), path);
 }
 

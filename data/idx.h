@@ -20,6 +20,10 @@ struct IdxArray {
 // wrong magic, a type other than unsigned byte, and a header that claims more
 // (or fewer) bytes than follow it are all rejected before anything is allocated.
 IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name);
+// The size of the whole file its header promises, once `size` bytes hold the header
+// (0 before; an Error naming the file for a wrong header): what a gzip-compressed IDX
+// file may inflate to (data/file_bytes.h, SizePromise).
+size_t idx_promised_size(const uint8_t* data, size_t size, const std::string& name);
 // Reads `path` (raw or .gz) and parses it.
 IdxArray read_idx(const std::string& path, const std::string& hint = "");
 // An images file [N, rows, cols] and its labels file [N] as one ImageSet

@@ -124,11 +124,16 @@ std::map<std::string, std::string> Optimizer::state_metadata() const {
   return m;
 }
 
-void Optimizer::restore_metadata(const std::map<std::string, std::string>& meta) {
-  auto it = meta.find("optimizer");
-  ADMA_CHECK(it != meta.end() && it->second == c_.spec, "checkpoint was saved with optimizer '",
-             it == meta.end() ? std::string("?") : it->second, "', this run uses '", c_.spec, "'");
-  sched_.restore(meta);
+Schedule::State Optimizer::check_metadata(const std::map<std::string, std::string>& meta,
+                                          const std::string& path) const {
+  const std::string& spec = metadata_text(meta, "optimizer", path);
+  ADMA_CHECK(spec == c_.spec, "checkpoint ", path, " was saved with optimizer '", spec, "', this run uses '", c_.spec,
+             "'");
+  return sched_.parse_state(meta, path);
+}
+
+void Optimizer::restore_metadata(const Schedule::State& state) {
+  sched_.restore(state);
   sched_.fill_setup(setup_);
 }
 

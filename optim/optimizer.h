@@ -61,8 +61,12 @@ class Optimizer {
   // host state (metadata). The graph's parameters (and so `a`) are in Graph::state_dict().
   std::vector<NamedTensor> state_tensors() const;
   std::map<std::string, std::string> state_metadata() const;
-  // After the tensors were loaded: the host half from the metadata.
-  void restore_metadata(const std::map<std::string, std::string>& meta);
+  // Reading a checkpoint back: check_metadata() checks that it was saved by this
+  // optimizer and schedule and parses the schedule's state strictly, changing nothing
+  // (an Error names the file and key); restore_metadata() applies what it returned,
+  // after the tensors were loaded.
+  Schedule::State check_metadata(const std::map<std::string, std::string>& meta, const std::string& path) const;
+  void restore_metadata(const Schedule::State& state);
 
   const OptimizerConfig& config() const { return c_; }
   const kernels::OptimizerUpdateSetup& setup() const { return setup_; }

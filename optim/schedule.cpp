@@ -123,11 +123,6 @@ std::string exact(double x) {
   std::snprintf(buf, sizeof buf, "%.17g", x);
   return buf;
 }
-double parse_exact(const std::map<std::string, std::string>& m, const std::string& key) {
-  auto it = m.find(key);
-  ADMA_CHECK(it != m.end(), "checkpoint metadata lacks '", key, "' (saved by another schedule or version?)");
-  return std::strtod(it->second.c_str(), nullptr);
-}
 }  // namespace
 
 std::map<std::string, std::string> Schedule::state() const {
@@ -139,15 +134,29 @@ std::map<std::string, std::string> Schedule::state() const {
           {"schedule.cooldown_left", std::to_string(cooldown_left_)}};
 }
 
-void Schedule::restore(const std::map<std::string, std::string>& m) {
-  auto it = m.find("schedule");
-  ADMA_CHECK(it != m.end() && it->second == c_.spec, "checkpoint was saved with schedule '",
-             it == m.end() ? std::string("?") : it->second, "', this run uses '", c_.spec, "'");
-  lr_ = parse_exact(m, "schedule.lr");
-  c_.steps = static_cast<int64_t>(parse_exact(m, "schedule.steps"));
-  best_ = parse_exact(m, "schedule.best");
-  wait_ = static_cast<int64_t>(parse_exact(m, "schedule.wait"));
-  cooldown_left_ = static_cast<int64_t>(parse_exact(m, "schedule.cooldown_left"));
+Schedule::State Schedule::parse_state(const std::map<std::string, std::string>& m, const std::string& path) const {
+  const std::string& spec = metadata_text(m, "schedule", path);
+  ADMA_CHECK(spec == c_.spec, "checkpoint ", path, " was saved with schedule '", spec, "', this run uses '", c_.spec,
+             "'");
+  constexpr int64_t kMaxCount = 2147483647;  // the device step counter is int32
+  State s;
+  // The slot never rises above the base rate (step and plateau only multiply by factors <= 1).
+  s.lr = metadata_number(m, "schedule.lr", 0, base_lr_, path);
+  s.steps = metadata_integer(m, "schedule.steps", 0, kMaxCount, path);
+  ADMA_CHECK(c_.kind != ScheduleKind::Cosine || c_.steps == 0 || s.steps == c_.steps, "checkpoint ", path,
+             ": metadata 'schedule.steps' is ", s.steps, " but the schedule says ", c_.steps);
+  s.best = metadata_number(m, "schedule.best", -HUGE_VAL, HUGE_VAL, path, /*allow_infinite=*/true);
+  s.wait = metadata_integer(m, "schedule.wait", 0, kMaxCount, path);
+  s.cooldown_left = metadata_integer(m, "schedule.cooldown_left", 0, std::max<int64_t>(c_.cooldown, 0), path);
+  return s;
+}
+
+void Schedule::restore(const State& s) {
+  lr_ = s.lr;
+  c_.steps = s.steps;
+  best_ = s.best;
+  wait_ = s.wait;
+  cooldown_left_ = s.cooldown_left;
 }
 
 }  // namespace adma::optim

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/graph/metadata.h"
 #include "kernels/optimizer_update.h"
 
 namespace adma::optim {
@@ -54,7 +55,15 @@ class Schedule {
 
   // Host state (slot, plateau's best/wait/cooldown) for checkpoints, exact in decimal.
   std::map<std::string, std::string> state() const;
-  void restore(const std::map<std::string, std::string>& state);
+  // Reading it back is two steps, so a checkpoint is checked whole before anything
+  // changes: parse_state() checks the schedule's spec and every value strictly (an
+  // Error naming the file and key), restore() applies what it returned and cannot fail.
+  struct State {
+    double lr = 0, best = 0;
+    int64_t steps = 0, wait = 0, cooldown_left = 0;
+  };
+  State parse_state(const std::map<std::string, std::string>& state, const std::string& path) const;
+  void restore(const State& s);
 
  private:
   ScheduleConfig c_;

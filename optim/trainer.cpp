@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/graph/checkpoint.h"
+#include "core/graph/metadata.h"
 #include "core/rng.h"
 #include "core/zero.h"
 #include "kernels/training_metrics.h"
@@ -187,18 +188,33 @@ void Trainer::save(const std::string& path, const std::vector<NamedTensor>& extr
   save_checkpoint(path, tensors, meta);
 }
 
-void Trainer::load(const std::string& path, const std::vector<NamedTensor>& extra) {
+void Trainer::load(const std::string& path, const std::vector<NamedTensor>& extra, const CheckpointCheck& check_extra) {
+  // 1. Everything the metadata says, checked; nothing applied yet.
   const auto meta = read_checkpoint_metadata(path);
   for (const char* key : {"trainer.epoch", "trainer.global_step"})
     ADMA_CHECK(meta.count(key), "checkpoint ", path, " has no '", key,
                "': it holds weights only, not a training state to resume");
-  opt_.restore_metadata(meta);  // checks optimizer and schedule match before any tensor is touched
+  const int64_t epoch = metadata_integer(meta, "trainer.epoch", 0, kMaxEpochs, path);
+  const int64_t step = metadata_integer(meta, "trainer.global_step", 0, kMaxSteps, path);
+  ADMA_CHECK(epoch > 0 || step == 0, "checkpoint ", path, ": ", step, " steps done in 0 epochs");
+  const Schedule::State schedule = opt_.check_metadata(meta, path);
+  // 2. The tensors: read whole, checked, then applied together.
   std::vector<NamedTensor> tensors = g_.state_dict();
   for (auto& t : opt_.state_tensors()) tensors.push_back(t);
+  const size_t first_extra = tensors.size();
   for (auto& t : extra) tensors.push_back(t);
-  load_checkpoint(path, tensors);
-  epoch_ = std::stoll(meta.at("trainer.epoch"));
-  global_step_ = std::stoll(meta.at("trainer.global_step"));
+  load_checkpoint(path, tensors, [&](const std::vector<NamedTensor>& staged) {
+    for (const auto& t : staged)
+      if (t.name == "optimizer.step")
+        ADMA_CHECK(t.value.to_host()[0] == static_cast<double>(step), "checkpoint ", path,
+                   ": the optimizer's step counter is ", t.value.to_host()[0], " but the metadata says ", step,
+                   " steps (the file was edited or damaged)");
+    if (check_extra) check_extra(std::vector<NamedTensor>(staged.begin() + first_extra, staged.end()));
+  });
+  // 3. The host state, which can no longer fail.
+  opt_.restore_metadata(schedule);
+  epoch_ = epoch;
+  global_step_ = step;
   // The setup (cosine length) may have changed: record the step again on next use.
   train_step_.reset();
   eval_step_.reset();

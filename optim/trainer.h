@@ -23,12 +23,18 @@
 #include <vector>
 
 #include "core/graph/captured_step.h"
+#include "core/graph/checkpoint.h"
 #include "core/graph/graph.h"
 #include "core/graph/loss_node.h"
 #include "data/batch_source.h"
 #include "optim/optimizer.h"
 
 namespace adma::optim {
+
+// The bounds of one run: a checkpoint beyond them is refused, and the program caps its
+// flags by them. Steps are counted on the device in int32 (kernels/optimizer_update.h).
+constexpr int64_t kMaxEpochs = 100000;
+constexpr int64_t kMaxSteps = 2147483647;
 
 struct TrainerOptions {
   OptimizerConfig optimizer = OptimizerConfig::parse("adam");
@@ -86,7 +92,13 @@ class Trainer {
   // same file; load() fills `extra` (same names, shapes) from it.
   void save(const std::string& path, const std::vector<NamedTensor>& extra = {},
             const std::map<std::string, std::string>& extra_metadata = {}) const;
-  void load(const std::string& path, const std::vector<NamedTensor>& extra = {});
+  // Checks the whole checkpoint before it changes anything: every metadata value
+  // strictly (epochs, steps, the optimizer and schedule and their state), every tensor
+  // (names, shapes, finite values, the step counter equal to the metadata's), and
+  // `check_extra` on the values of `extra` (e.g. a positive std); on a refusal the
+  // model, the optimizer and the Trainer are as they were.
+  void load(const std::string& path, const std::vector<NamedTensor>& extra = {},
+            const CheckpointCheck& check_extra = nullptr);
 
   // The training metrics of the epoch so far (reads the device: synchronises).
   EpochMetrics running_metrics() const;

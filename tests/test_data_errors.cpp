@@ -72,6 +72,31 @@ TEST(DataErrors, TruncatedAndCorruptGzip) {
   expect_error([&] { read_idx(dir / "bad.gz"); }, {dir / "bad.gz", "gzip data"});
 }
 
+// A decompression bomb: a valid IDX header for 10 images of 28x28 (7,856 bytes promised)
+// followed by 64 MiB of zeros, about 64 KiB compressed. Reading stops at the first byte
+// past the promise (the output is allocated once, at the promised size), and names it.
+TEST(DataErrors, GzipBombStopsAtTheFirstByteItsHeaderDidNotPromise) {
+  TempDir dir;
+  Bytes raw = test::idx_bytes({10, 28, 28}, Bytes(7840, 0));
+  raw.resize(raw.size() + (size_t{64} << 20), 0);
+  test::write_bytes(dir / "bomb.gz", test::gzip_bytes(raw));
+  expect_error([&] { read_idx(dir / "bomb.gz"); },
+               {dir / "bomb.gz", "inflates past the 7856 bytes its header promises"});
+  // One byte too many is refused too, and exactly the promise is read.
+  Bytes exact = test::idx_bytes({10, 28, 28}, Bytes(7840, 3));
+  test::write_bytes(dir / "exact.gz", test::gzip_bytes(exact));
+  EXPECT_EQ(read_idx(dir / "exact.gz").values.size(), 7840u);
+  exact.push_back(0);
+  test::write_bytes(dir / "plus1.gz", test::gzip_bytes(exact));
+  expect_error([&] { read_idx(dir / "plus1.gz"); }, {dir / "plus1.gz", "inflates past the 7856 bytes"});
+  // A header that promises more than any dataset file may hold is refused before inflating on.
+  test::write_bytes(dir / "huge.gz", test::gzip_bytes(test::idx_bytes({65535, 65535, 65535}, Bytes(64, 0))));
+  expect_error([&] { read_idx(dir / "huge.gz"); }, {dir / "huge.gz", "promises more than"});
+  // A wrong header inside the gzip stream is named as the raw reader names it.
+  test::write_bytes(dir / "magic.gz", test::gzip_bytes(Bytes{1, 2, 8, 1, 0, 0, 0, 1, 7}));
+  expect_error([&] { read_idx(dir / "magic.gz"); }, {dir / "magic.gz", "wrong magic number"});
+}
+
 TEST(DataErrors, ImageAndLabelCountsDiffer) {
   TempDir dir;
   test::write_bytes(dir / "i", test::idx_bytes({5, 2, 2}, Bytes(20, 1)));

@@ -427,7 +427,7 @@ TEST(Optimizer, CheckpointRoundTripGivesIdenticalNextSteps) {
   optim::Optimizer ob(b.g, cfg, sched);
   std::vector<NamedTensor> tb = b.g.state_dict();
   for (auto& t : ob.state_tensors()) tb.push_back(t);
-  ob.restore_metadata(read_checkpoint_metadata(path));
+  ob.restore_metadata(ob.check_metadata(read_checkpoint_metadata(path), path));
   load_checkpoint(path, tb);
   EXPECT_EQ(ob.steps_done(), 3);
   for (int s = 3; s < 6; ++s) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -162,7 +163,7 @@ void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
   }
 }
 
-void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors) {
+void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors, const CheckpointCheck& check) {
   Reader r(path);
   const Opened o = open_header(r, path);
   const auto problems = safetensors::mismatches(o.header, tensors);
@@ -181,7 +182,19 @@ void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
     Tensor host = Tensor::empty(t.value.shape(), t.value.dtype(), Device::cpu());
     ADMA_ASSERT(e->end - e->begin == host.nbytes(), "checkpoint entry '", t.name, "' size was checked");
     r.read(o.data_offset + e->begin, host.raw(), host.nbytes());
+    if (host.dtype() == DType::F32 || host.dtype() == DType::F64) {
+      const std::vector<double> v = host.to_host();
+      for (size_t i = 0; i < v.size(); ++i)
+        ADMA_CHECK(std::isfinite(v[i]), "checkpoint ", path, ": tensor '", t.name, "' holds ",
+                   std::isnan(v[i]) ? "a NaN" : "an infinity", " (element ", i, " of ", v.size(),
+                   "): it was saved from a run that diverged, or the file is damaged");
+    }
     staged.push_back(host);
+  }
+  if (check) {
+    std::vector<NamedTensor> named;
+    for (size_t i = 0; i < tensors.size(); ++i) named.push_back({tensors[i].name, staged[i], Tensor()});
+    check(named);
   }
   for (size_t i = 0; i < tensors.size(); ++i) {
     Tensor dst = tensors[i].value;

@@ -6,9 +6,12 @@
 // the folder; a crash leaves the old checkpoint or the new one, never half of one.
 // Loading accepts only a regular file holding a well-formed safetensors image (the
 // rules: core/graph/safetensors.h), checks every name, dtype and shape against the
-// model and names all that differs, and reads everything before touching a tensor:
-// on any refusal the model is unchanged.
+// model and names all that differs, reads everything, refuses a floating-point tensor
+// holding a NaN or an infinity (a run that diverged, or a damaged file), lets the
+// caller check the values, and only then touches a tensor: on any refusal the model
+// is unchanged.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,8 +23,14 @@ namespace adma {
 void save_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors,
                      const std::map<std::string, std::string>& metadata = {});
 
+// Sees every tensor's values, read into host memory under the names asked for, before
+// any is applied; throws to refuse the file (the optimizer's step counter against the
+// metadata, a normalisation whose std is not positive).
+using CheckpointCheck = std::function<void(const std::vector<NamedTensor>& staged)>;
+
 // Fills `tensors` (on any device) from the file; the file must hold exactly these names.
-void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors);
+void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& tensors,
+                     const CheckpointCheck& check = nullptr);
 
 std::map<std::string, std::string> read_checkpoint_metadata(const std::string& path);
 
