@@ -31,10 +31,19 @@ std::string data_dir(const DatasetInfo& info, const LoadOptions& o) {
 }
 
 // The first of `names` present in `dir` (a few layouts ship with or without .gz,
-// or inside a sub-folder); throws naming the first candidate when none is.
+// or inside a sub-folder); throws naming the first candidate when none is, or naming
+// a candidate that is there but is no regular file (a FIFO, a folder), which a reader
+// must not open (a FIFO would block it).
 std::string find_file(const DatasetInfo& info, const std::string& dir, const std::vector<std::string>& names) {
-  for (const std::string& n : names)
-    if (file_exists((fs::path(dir) / n).string())) return (fs::path(dir) / n).string();
+  for (const std::string& n : names) {
+    const std::string path = (fs::path(dir) / n).string();
+    if (file_exists(path)) return path;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (!ec && fs::exists(st))
+      ADMA_THROW(path, ": is ", fs::is_directory(st) ? "a folder" : fs::is_fifo(st) ? "a FIFO" : "a special file",
+                 ", not a regular file (", hint_for(info), ")");
+  }
   ADMA_THROW((fs::path(dir) / names.front()).string(), ": no such file (", hint_for(info), ")");
 }
 

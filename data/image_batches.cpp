@@ -37,7 +37,8 @@ std::shared_ptr<Storage> to_device(const void* host, size_t bytes, Device device
 ImageBatches::ImageBatches(const ImageSet& set, const BatchOptions& options, Device device)
     : opt_(options), device_(device) {
   ADMA_CHECK(options.batch_size > 0, "batch size must be positive, got ", options.batch_size);
-  ADMA_CHECK(set.size() > 0, set.source, ": no examples to make batches from");
+  ADMA_CHECK(set.size() > 0, set.source.empty() ? std::string("a split of the data") : set.source,
+             " holds no examples to make batches from (is the split fraction or the example limit too small?)");
   ADMA_CHECK(set.size() < (int64_t{1} << 31), set.source, ": ", set.size(), " examples is more than 2^31 - 1");
   kernels::check_augment_spec(options.augment);
   examples_ = set.size();

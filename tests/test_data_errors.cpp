@@ -1,12 +1,14 @@
 // Bad input: each gets one clear error naming the file and what is wrong, and
 // nothing is allocated from a header before it is checked.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "data/cifar.h"
 #include "data/datasets.h"
 #include "data/file_bytes.h"
 #include "data/folder.h"
 #include "data/idx.h"
+#include "data/image_batches.h"
 #include "data/image_decode.h"
 #include "data/mat5_check.h"
 #include "tests/data_files.h"
@@ -40,6 +42,25 @@ TEST(DataErrors, MissingDirectoryAndFile) {
   o.dir = dir / "gone";
   expect_error([&] { load_dataset("fashion-mnist", o); }, {"no such directory", "apt-get install dataset-fashion-mnist"});
   expect_error([&] { load_dataset("mnist", {}); }, {"mnist: no data directory given"});
+}
+
+TEST(DataErrors, AFifoOrFolderWhereAFileBelongsIsNamedAsSuch) {
+  // A reader must not open a FIFO (it would block) nor call it missing.
+  TempDir dir;
+  LoadOptions o;
+  o.dir = dir.path();
+  ASSERT_EQ(::mkfifo((dir / "train-images-idx3-ubyte.gz").c_str(), 0600), 0);
+  expect_error([&] { load_dataset("mnist", o); }, {dir / "train-images-idx3-ubyte.gz", "a FIFO, not a regular file"});
+  std::filesystem::remove(dir / "train-images-idx3-ubyte.gz");
+  std::filesystem::create_directories(dir / "train-images-idx3-ubyte.gz");
+  expect_error([&] { load_dataset("mnist", o); }, {"a folder, not a regular file"});
+}
+
+TEST(DataErrors, AnEmptySplitSaysWhy) {
+  ImageSet empty;
+  empty.channels = 1, empty.height = 2, empty.width = 2, empty.classes = 2;
+  expect_error([&] { ImageBatches(empty, BatchOptions{}, Device::cpu()); },
+               {"a split of the data holds no examples", "split fraction or the example limit"});
 }
 
 TEST(DataErrors, WrongMagic) {
