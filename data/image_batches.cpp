@@ -2,6 +2,7 @@
 // prefetching worker thread on the CPU.
 #include "data/image_batches.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -45,12 +46,18 @@ ImageBatches::ImageBatches(const ImageSet& set, const BatchOptions& options, Dev
   c_ = static_cast<int32_t>(set.channels);
   h_ = static_cast<int32_t>(set.height);
   w_ = static_cast<int32_t>(set.width);
+  oc_ = options.out_channels > 0 ? options.out_channels : c_;
+  oh_ = options.out_height > 0 ? options.out_height : h_;
+  ow_ = options.out_width > 0 ? options.out_width : w_;
+  ADMA_CHECK(options.channel_norm.mean.size() == options.channel_norm.std.size(), "per-channel normalisation: ",
+             options.channel_norm.mean.size(), " means but ", options.channel_norm.std.size(), " standard deviations");
   // Built once, here: the only host-to-device copy of the data.
   images_ = to_device(set.pixels.data(), set.pixels.size(), device);
   labels_ = to_device(set.labels.data(), set.labels.size() * sizeof(int32_t), device);
   order_ = Storage::make(static_cast<size_t>(examples_) * sizeof(int32_t), device);
+  kernels::check_batch_output(gather(0));  // the output size and normalisation, before the first batch
   if (device.is_cpu()) {
-    next_x_ = Tensor::empty(Shape{opt_.batch_size, c_, h_, w_}, DType::F32, Device::cpu());
+    next_x_ = Tensor::empty(Shape{opt_.batch_size, oc_, oh_, ow_}, DType::F32, Device::cpu());
     next_labels_ = Tensor::empty(Shape{opt_.batch_size}, DType::I32, Device::cpu());
     worker_ = std::thread([this] { worker_loop(); });
   }
@@ -82,6 +89,15 @@ kernels::BatchGather ImageBatches::gather(int64_t i) const {
   g.key = kernels::augment_key(opt_.seed, epoch_);
   g.mean = opt_.norm.mean;
   g.inv_std = opt_.norm.inv_std();
+  g.out_channels = oc_;
+  g.out_height = oh_;
+  g.out_width = ow_;
+  const auto& cn = opt_.channel_norm;
+  g.norm_channels = static_cast<int32_t>(std::min<size_t>(cn.mean.size(), kernels::BatchGather::kMaxNormChannels + 1));
+  for (int32_t c = 0; c < g.norm_channels && c < kernels::BatchGather::kMaxNormChannels; ++c) {
+    g.channel_mean[c] = cn.mean[static_cast<size_t>(c)];
+    g.channel_inv_std[c] = 1.0f / cn.std[static_cast<size_t>(c)];
+  }
   return g;
 }
 

@@ -1,7 +1,9 @@
 // ImageBatches: the BatchSource over an ImageSet. It draws each epoch's
 // permutation on the host from (seed, epoch) -- Fisher-Yates on a Philox
 // stream, the same on every device -- and builds every batch with the fused
-// kernel of kernels/augment_batch.h (gather + Keras augmentation + z-score).
+// kernel of kernels/augment_batch.h (gather + Keras augmentation + z-score; for a
+// model whose input differs from the images, grey repeated to 3 channels, resized,
+// and normalised per channel, all in the same kernel).
 //
 // CUDA: the split is copied to the device once, as uint8, with its labels;
 // start_epoch uploads the permutation with one stream-ordered copy, and fill()
@@ -31,6 +33,13 @@ struct BatchOptions {
   uint64_t seed = 0;
   kernels::AugmentSpec augment;  // none by default (evaluation)
   Normalization norm;
+  // The model's input when it differs from the images (models::input_chw): 0 keeps the
+  // images' own; out_channels 3 repeats grey images; a size resizes them (bilinear) on the
+  // device, before the augmentation. E.g. MNIST into ResNet-34: 3, 32, 32.
+  int32_t out_channels = 0, out_height = 0, out_width = 0;
+  // Non-empty: per-channel normalisation of the output (ImageNet's for pretrained weights)
+  // instead of `norm`.
+  ChannelNormalization channel_norm;
 };
 
 // The epoch's order: identity without shuffling, else a Fisher-Yates
@@ -62,7 +71,8 @@ class ImageBatches : public BatchSource {
   BatchOptions opt_;
   Device device_;
   int64_t examples_ = 0;
-  int32_t c_ = 0, h_ = 0, w_ = 0;
+  int32_t c_ = 0, h_ = 0, w_ = 0;     // the images
+  int32_t oc_ = 0, oh_ = 0, ow_ = 0;  // a batch row (the model's input)
   int64_t epoch_ = -1;
   std::shared_ptr<Storage> images_, labels_, order_;  // on device_
   // CPU double buffer and its worker.

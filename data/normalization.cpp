@@ -57,4 +57,11 @@ Normalization Normalization::from_tensors(const std::vector<NamedTensor>& tensor
   return z;
 }
 
+ChannelNormalization ChannelNormalization::imagenet() {
+  ChannelNormalization n;
+  for (double m : {0.485, 0.456, 0.406}) n.mean.push_back(static_cast<float>(255.0 * m));
+  for (double d : {0.229, 0.224, 0.225}) n.std.push_back(static_cast<float>(255.0 * d));
+  return n;
+}
+
 }  // namespace adma::data

@@ -28,4 +28,16 @@ struct Normalization {
   static Normalization from_tensors(const std::vector<NamedTensor>& tensors);
 };
 
+// Per-channel normalisation in pixel units (0..255), as torchvision's ToTensor then
+// Normalize(mean, std): (pixel / 255 - m) / s = (pixel - 255 m) / (255 s). Used instead of
+// the global z-score where a model's pretrained weights expect it (models/registry.h:
+// ResNet-34 from torchvision weights). Channel c of the model's input uses mean[c], std[c].
+struct ChannelNormalization {
+  std::vector<float> mean, std;  // pixel units; empty: not used
+  bool empty() const { return mean.empty(); }
+  // ImageNet's statistics, what torchvision's pretrained weights were trained with:
+  // mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), times 255.
+  static ChannelNormalization imagenet();
+};
+
 }  // namespace adma::data

@@ -31,4 +31,21 @@ void check_augment_spec(const AugmentSpec& s) {
   ADMA_CHECK(std::isfinite(s.cval), "augmentation cval must be finite, got ", s.cval);
 }
 
+void check_batch_output(const BatchGather& g) {
+  ADMA_CHECK(g.out_channels >= 0 && g.out_height >= 0 && g.out_width >= 0,
+             "augment_batch: output size must be >= 0 (0: the image's), got ", g.out_channels, "x", g.out_height, "x",
+             g.out_width);
+  const int32_t c = out_channels(g);
+  ADMA_CHECK(c == g.channels || g.channels == 1, "augment_batch: ", g.channels, "-channel images cannot become ", c,
+             " channels (only grey images are repeated)");
+  ADMA_CHECK(g.norm_channels == 0 || g.norm_channels == c, "augment_batch: ", g.norm_channels,
+             " per-channel normalisations for ", c, " output channels");
+  ADMA_CHECK(g.norm_channels <= BatchGather::kMaxNormChannels, "augment_batch: per-channel normalisation covers at most ",
+             BatchGather::kMaxNormChannels, " channels, got ", g.norm_channels);
+  for (int32_t i = 0; i < g.norm_channels; ++i)
+    ADMA_CHECK(std::isfinite(g.channel_mean[i]) && std::isfinite(g.channel_inv_std[i]) && g.channel_inv_std[i] > 0,
+               "augment_batch: channel ", i, " normalisation must be finite with a positive 1/std, got mean ",
+               g.channel_mean[i], ", 1/std ", g.channel_inv_std[i]);
+}
+
 }  // namespace adma::kernels

@@ -28,6 +28,22 @@
 // Then  x = (value - mean) / std;  constant-filled pixels are `cval` as is
 // (cval is in normalised units: 0 is the dataset mean). Rows past the end of
 // the split (the padded last batch) get a zero image and label -1.
+//
+// The model's input may differ from the images (a ResNet on MNIST: models/registry.h):
+//   - out_channels = 3 from grey images repeats the one channel (torchvision's
+//     Grayscale(num_output_channels=3)); otherwise the channels must be the images';
+//   - out_height x out_width resizes each image first, bilinearly with half-pixel
+//     centres, as torch.nn.functional.interpolate(mode='bilinear', align_corners=False,
+//     antialias=False) and torchvision's tensor Resize without antialiasing:
+//       resized(y, x) = bilinear(image, sy, sx),  sy = max((y + 0.5) H / out_height - 0.5, 0)
+//     (sx alike; the upper neighbour clamped to the last row/column), and then augments
+//     the resized image exactly as above, with H, W the output size (the shifts are
+//     fractions of it, the centre is its centre, out-of-image points follow fill_mode on
+//     it): "resize, then augment", as a torchvision pipeline Resize -> RandomAffine;
+//   - norm_channels > 0 normalises each output channel c with its own
+//     (value - channel_mean[c]) * channel_inv_std[c], in pixel units (ImageNet's mean
+//     and std times 255 for torchvision's pretrained weights: data/normalization.h).
+// Without them (all 0) the kernel is the one above, value for value.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -78,7 +94,20 @@ struct BatchGather {
   AugmentSpec spec;
   uint64_t key = 0;  // augment_key(seed, epoch)
   float mean = 0.0f, inv_std = 1.0f;
+  // The model's input, when it differs from the images (0: as the images; see the top).
+  int32_t out_channels = 0, out_height = 0, out_width = 0;
+  // Per output channel normalisation (norm_channels = the output channels), else mean/inv_std.
+  static constexpr int kMaxNormChannels = 4;
+  int32_t norm_channels = 0;
+  float channel_mean[kMaxNormChannels] = {0.0f, 0.0f, 0.0f, 0.0f};
+  float channel_inv_std[kMaxNormChannels] = {1.0f, 1.0f, 1.0f, 1.0f};
 };
+
+// The batch's image size as the model sees it.
+ADMA_HD inline int32_t out_channels(const BatchGather& g) { return g.out_channels > 0 ? g.out_channels : g.channels; }
+ADMA_HD inline int32_t out_height(const BatchGather& g) { return g.out_height > 0 ? g.out_height : g.height; }
+ADMA_HD inline int32_t out_width(const BatchGather& g) { return g.out_width > 0 ? g.out_width : g.width; }
+ADMA_HD inline bool resizes(const BatchGather& g) { return out_height(g) != g.height || out_width(g) != g.width; }
 
 // ---- the math, shared by both backends ----------------------------------------
 
@@ -138,9 +167,37 @@ ADMA_HD inline float wrap_coord(float v, int32_t n) {
   return v - period * floorf(v / period);
 }
 
-// Bilinear sample of one uint8 plane at (y, x) under `mode`; false when the
+// Reads pixel (y, x) of a plane: the image's own uint8 values ...
+struct PlanePixels {
+  const uint8_t* plane;
+  int32_t w;
+  ADMA_HD float operator()(int32_t y, int32_t x) const { return plane[y * w + x]; }
+};
+
+// ... or the image resized to oh x ow (bilinear, half-pixel centres, as PyTorch's
+// interpolate with align_corners=False): pixel (y, x) of the resized plane.
+struct ResizedPixels {
+  const uint8_t* plane;
+  int32_t h, w;            // the image
+  float scale_y, scale_x;  // h / oh, w / ow
+  ADMA_HD float operator()(int32_t y, int32_t x) const {
+    const float sy = fmaxf((static_cast<float>(y) + 0.5f) * scale_y - 0.5f, 0.0f);
+    const float sx = fmaxf((static_cast<float>(x) + 0.5f) * scale_x - 0.5f, 0.0f);
+    int32_t y0 = static_cast<int32_t>(sy), x0 = static_cast<int32_t>(sx);  // sy, sx >= 0: truncation is floor
+    y0 = y0 < h - 1 ? y0 : h - 1;
+    x0 = x0 < w - 1 ? x0 : w - 1;
+    const int32_t y1 = y0 + 1 < h ? y0 + 1 : h - 1, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+    const float dy = sy - static_cast<float>(y0), dx = sx - static_cast<float>(x0);
+    const float v00 = plane[y0 * w + x0], v01 = plane[y0 * w + x1];
+    const float v10 = plane[y1 * w + x0], v11 = plane[y1 * w + x1];
+    return (1.0f - dy) * ((1.0f - dx) * v00 + dx * v01) + dy * ((1.0f - dx) * v10 + dx * v11);
+  }
+};
+
+// Bilinear sample at (y, x) of an h x w plane that `pixel` reads, under `mode`; false when the
 // point is outside and mode is constant (the caller writes cval).
-ADMA_HD inline bool sample_plane(const uint8_t* plane, int32_t h, int32_t w, float y, float x, FillMode mode,
+template <typename Pixels>
+ADMA_HD inline bool sample_plane(const Pixels& pixel, int32_t h, int32_t w, float y, float x, FillMode mode,
                                  float* out) {
   constexpr float kTol = 1e-4f;  // a 90-degree turn in float lands 1e-7 off the edge
   if (mode == FillMode::Constant) {
@@ -168,20 +225,21 @@ ADMA_HD inline bool sample_plane(const uint8_t* plane, int32_t h, int32_t w, flo
     y0 = y0 < h ? y0 : h - 1;
     x0 = x0 < w ? x0 : w - 1;
   }
-  const float v00 = plane[y0 * w + x0], v01 = plane[y0 * w + x1];
-  const float v10 = plane[y1 * w + x0], v11 = plane[y1 * w + x1];
+  const float v00 = pixel(y0, x0), v01 = pixel(y0, x1);
+  const float v10 = pixel(y1, x0), v11 = pixel(y1, x1);
   *out = (1.0f - dy) * ((1.0f - dx) * v00 + dx * v01) + dy * ((1.0f - dx) * v10 + dx * v11);
   return true;
 }
 
-// Output pixel (r, c) of channel plane `plane` under map m.
-ADMA_HD inline bool augment_pixel(const uint8_t* plane, int32_t h, int32_t w, const AffineMap& m, int32_t r, int32_t c,
+// Output pixel (r, c) of an h x w plane that `pixel` reads, under map m.
+template <typename Pixels>
+ADMA_HD inline bool augment_pixel(const Pixels& pixel, int32_t h, int32_t w, const AffineMap& m, int32_t r, int32_t c,
                                   FillMode mode, float* out) {
   const float cx = static_cast<float>(m.flip ? w - 1 - c : c);
   const float dr = static_cast<float>(r) - m.cr + m.sr, dc = cx - m.cc + m.sc;
   const float in_r = m.a00 * dr + m.a01 * dc + m.cr;
   const float in_c = m.a10 * dr + m.a11 * dc + m.cc;
-  return sample_plane(plane, h, w, in_r, in_c, mode, out);
+  return sample_plane(pixel, h, w, in_r, in_c, mode, out);
 }
 
 // What one batch row reads: its source image and inverse map (or nothing, for padding).
@@ -198,36 +256,51 @@ ADMA_HD inline BatchRow batch_row(const BatchGather& g, int64_t row) {
   const int64_t ex = g.order[pos];
   b.image = g.images + ex * (static_cast<int64_t>(g.channels) * g.height * g.width);
   b.augment = g.params != nullptr || g.spec.any();
-  if (b.augment) {
-    const AugmentParams p = g.params ? g.params[row] : augment_draw(g.spec, g.key, ex, g.height, g.width);
-    b.map = affine_map(p, g.height, g.width);
+  if (b.augment) {  // in the output's geometry: resize, then augment
+    const int32_t h = out_height(g), w = out_width(g);
+    const AugmentParams p = g.params ? g.params[row] : augment_draw(g.spec, g.key, ex, h, w);
+    b.map = affine_map(p, h, w);
   }
   return b;
 }
 
-// Output value (channel ch, pixel r, c) of a row: sample, then z-score.
+// Output value (channel ch, pixel r, c) of a row: sample (resized), then normalise.
 ADMA_HD inline float batch_value(const BatchGather& g, const BatchRow& b, int32_t ch, int32_t r, int32_t c) {
   if (b.image == nullptr) return 0.0f;
-  const uint8_t* src = b.image + static_cast<int64_t>(ch) * g.height * g.width;
+  const int32_t src_ch = g.channels == 1 ? 0 : ch;  // grey repeated to every output channel
+  const uint8_t* src = b.image + static_cast<int64_t>(src_ch) * g.height * g.width;
   float v;
-  if (!b.augment) {
-    v = src[r * g.width + c];
-  } else if (!augment_pixel(src, g.height, g.width, b.map, r, c, g.spec.fill, &v)) {
-    return g.spec.cval;
+  if (!resizes(g)) {
+    if (!b.augment) {
+      v = src[r * g.width + c];
+    } else if (!augment_pixel(PlanePixels{src, g.width}, g.height, g.width, b.map, r, c, g.spec.fill, &v)) {
+      return g.spec.cval;
+    }
+  } else {
+    const int32_t oh = out_height(g), ow = out_width(g);
+    const ResizedPixels resized{src, g.height, g.width, static_cast<float>(g.height) / static_cast<float>(oh),
+                                static_cast<float>(g.width) / static_cast<float>(ow)};
+    if (!b.augment) {
+      v = resized(r, c);
+    } else if (!augment_pixel(resized, oh, ow, b.map, r, c, g.spec.fill, &v)) {
+      return g.spec.cval;
+    }
   }
+  if (g.norm_channels > 0) return (v - g.channel_mean[ch]) * g.channel_inv_std[ch];
   return (v - g.mean) * g.inv_std;
 }
 
-// Element `e` of the batch ([rows, C, H, W] flattened): the whole fused op for
-// one output value, as a CUDA thread computes it. The CPU loop computes
+// Element `e` of the batch ([rows, C', H', W'] flattened, the output's size): the whole
+// fused op for one output value, as a CUDA thread computes it. The CPU loop computes
 // batch_row once per row and batch_value per element: the same arithmetic.
 ADMA_HD inline float batch_element(const BatchGather& g, int64_t e) {
-  const int64_t plane = static_cast<int64_t>(g.height) * g.width, image = plane * g.channels;
+  const int32_t w = out_width(g);
+  const int64_t plane = static_cast<int64_t>(out_height(g)) * w, image = plane * out_channels(g);
   const int64_t row = e / image, rem = e - row * image;
   const int32_t ch = static_cast<int32_t>(rem / plane);
   const int32_t pix = static_cast<int32_t>(rem - ch * plane);
-  const int32_t r = pix / g.width;
-  return batch_value(g, batch_row(g, row), ch, r, pix - r * g.width);
+  const int32_t r = pix / w;
+  return batch_value(g, batch_row(g, row), ch, r, pix - r * w);
 }
 
 ADMA_HD inline int32_t batch_label(const BatchGather& g, int64_t row) {
@@ -245,12 +318,17 @@ void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels
 void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst);
 }  // namespace cuda
 
-// Writes batch `g` into x ([rows, C, H, W] float32) and labels ([rows] int32).
+// The output size and normalisation of `g` are consistent (throws naming what is not).
+void check_batch_output(const BatchGather& g);
+
+// Writes batch `g` into x ([rows, C', H', W'] float32, the output's size) and labels ([rows] int32).
 // CUDA: one kernel, queued on the context's stream; nothing waits.
 inline void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels) {
-  ADMA_CHECK(x.dtype() == DType::F32 && x.shape() == (Shape{g.rows, g.channels, g.height, g.width}),
-             "augment_batch: input tensor is ", x.shape().str(), " ", dtype_name(x.dtype()), ", the batch is [",
-             g.rows, ", ", g.channels, ", ", g.height, ", ", g.width, "] float32");
+  check_batch_output(g);
+  const int32_t c = out_channels(g), h = out_height(g), w = out_width(g);
+  ADMA_CHECK(x.dtype() == DType::F32 && x.shape() == (Shape{g.rows, c, h, w}), "augment_batch: input tensor is ",
+             x.shape().str(), " ", dtype_name(x.dtype()), ", the batch is [", g.rows, ", ", c, ", ", h, ", ", w,
+             "] float32");
   ADMA_CHECK(labels.dtype() == DType::I32 && labels.shape() == (Shape{g.rows}), "augment_batch: label tensor is ",
              labels.shape().str(), " ", dtype_name(labels.dtype()), ", the batch needs [", g.rows, "] int32");
   ADMA_CHECK(x.device() == ctx.device && labels.device() == ctx.device, "augment_batch: tensors on ",

@@ -13,8 +13,8 @@ Shape BatchNorm2d::infer_shape(const std::vector<Shape>& in) const {
 void BatchNorm2d::plan(Context& ctx) {
   setup_ = kernels::batchnorm2d_setup(ctx, in_shape(0), dtype(), o_.momentum, o_.eps);
   const Shape c{in_shape(0)[1]};
-  add_param("gamma", c, Init::ones());
-  add_param("beta", c, Init::zeros());
+  add_param(o_.pytorch_names ? "weight" : "gamma", c, Init::ones());
+  add_param(o_.pytorch_names ? "bias" : "beta", c, Init::zeros());
   add_buffer("running_mean", c, 0.0);
   add_buffer("running_var", c, 1.0);
   add_state(c, dtype());  // saved mean

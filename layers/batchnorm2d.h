@@ -1,6 +1,10 @@
 // BatchNorm2d layer (math in kernels/batchnorm2d.h). Keras defaults: momentum 0.99,
 // epsilon 1e-3, gamma = 1, beta = 0, running mean 0 and variance 1.
-// Parameters "gamma", "beta"; buffers "running_mean", "running_var".
+// Parameters "gamma", "beta" (Keras's names), or "weight", "bias" with
+// Options::pytorch_names (torch.nn.BatchNorm2d's, so a torchvision state dict maps by
+// name: models/resnet.h); buffers "running_mean", "running_var" either way.
+// Momentum is Keras's: running = momentum running + (1 - momentum) batch, so PyTorch's
+// momentum 0.1 is 0.9 here.
 // Training normalises with batch statistics and updates the running ones;
 // eval uses the running statistics. Backward is defined in training mode.
 #pragma once
@@ -14,6 +18,7 @@ class BatchNorm2d : public Node {
   struct Options {
     double momentum = 0.99;
     double eps = 1e-3;
+    bool pytorch_names = false;  // parameters "weight" and "bias" instead of "gamma" and "beta"
   };
   BatchNorm2d() = default;
   explicit BatchNorm2d(Options o) : o_(o) {}

@@ -2,48 +2,27 @@
 // name, help, and every parameter with its default. The command line, the tests
 // and docs/optim.md all read these tables, and a kind is written as a spec string
 //   "adam"   "sgd:lr=0.01,momentum=0.9,nesterov=true"   "step:epochs=30/60,factor=0.1"
-// (lists separated by '/'), parsed against the table: an unknown kind or parameter
-// is one error that lists what exists.
+// (lists separated by '/'), parsed against the table by core/spec.h: an unknown kind
+// or parameter is one error that lists what exists.
 #pragma once
-#include <map>
 #include <string>
 #include <vector>
 
+#include "core/spec.h"
+
 namespace adma::optim {
 
-struct ParamInfo {
-  std::string name;
-  std::string default_value;  // "" means: no default, the spec must give it
-  std::string help;
-};
-
-struct KindInfo {
-  std::string name;
-  std::string help;
-  std::vector<ParamInfo> params;
-};
+// The spec grammar and its parser live in core/spec.h (models/ reads the same one);
+// these names keep optim's API as it was.
+using adma::KindInfo;
+using adma::ParamInfo;
+using adma::parse_spec;
+using adma::Spec;
 
 const std::vector<KindInfo>& optimizer_kinds();
 const std::vector<KindInfo>& schedule_kinds();
 
-// A parsed spec: the kind and every parameter of it (defaults filled in).
-struct Spec {
-  std::string what;  // "optimizer" or "schedule", for messages
-  std::string kind;
-  std::map<std::string, std::string> args;
-
-  double number(const std::string& name) const;
-  int64_t integer(const std::string& name) const;
-  bool flag(const std::string& name) const;  // true/false/1/0
-  std::vector<double> list(const std::string& name) const;
-  const std::string& text(const std::string& name) const;
-  // The spec written back with every parameter: "adam:beta1=0.9,beta2=0.999,...".
-  std::string str() const;
-};
-
-Spec parse_spec(const std::vector<KindInfo>& table, const std::string& what, const std::string& text);
-
 // A readable listing of a table (for --help and docs): one kind per paragraph.
-std::string describe(const std::vector<KindInfo>& table);
+inline std::string describe(const std::vector<KindInfo>& table) { return describe_kinds(table); }
 
 }  // namespace adma::optim

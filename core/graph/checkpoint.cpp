@@ -207,4 +207,35 @@ std::map<std::string, std::string> read_checkpoint_metadata(const std::string& p
   return open_header(r, path).header.metadata;
 }
 
+safetensors::Header read_checkpoint_header(const std::string& path) {
+  Reader r(path);
+  return open_header(r, path).header;
+}
+
+std::vector<NamedTensor> read_checkpoint_tensors(const std::string& path, const std::vector<std::string>& names) {
+  Reader r(path);
+  const Opened o = open_header(r, path);
+  std::vector<NamedTensor> out;
+  for (const std::string& name : names) {
+    const safetensors::Entry* e = o.header.find(name);
+    ADMA_CHECK(e, "checkpoint ", path, " has no tensor '", name, "'");
+    DType t;
+    if (e->dtype == "F32")
+      t = DType::F32;
+    else if (e->dtype == "F64")
+      t = DType::F64;
+    else if (e->dtype == "I32")
+      t = DType::I32;
+    else
+      ADMA_THROW("checkpoint ", path, ": tensor '", name, "' is ", e->dtype, "; adma reads F32, F64 and I32");
+    Shape shape;
+    for (uint64_t d : e->shape) shape.push_back(static_cast<int64_t>(d));
+    Tensor host = Tensor::empty(shape, t, Device::cpu());
+    ADMA_ASSERT(e->end - e->begin == host.nbytes(), "checkpoint entry '", name, "' size was checked");
+    r.read(o.data_offset + e->begin, host.raw(), host.nbytes());
+    out.push_back({name, host, Tensor()});
+  }
+  return out;
+}
+
 }  // namespace adma

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/graph/graph.h"
+#include "core/graph/safetensors.h"
 
 namespace adma {
 
@@ -33,5 +34,13 @@ void load_checkpoint(const std::string& path, const std::vector<NamedTensor>& te
                      const CheckpointCheck& check = nullptr);
 
 std::map<std::string, std::string> read_checkpoint_metadata(const std::string& path);
+
+// The file's header, checked as load_checkpoint checks it: every tensor's name, dtype
+// and shape, in file order (for loaders that match names themselves: models::load_weights).
+safetensors::Header read_checkpoint_header(const std::string& path);
+
+// The named tensors of the file as host tensors in the file's dtype (F32, F64 or I32;
+// any other dtype, or a name the file lacks, is an Error naming it), read in one pass.
+std::vector<NamedTensor> read_checkpoint_tensors(const std::string& path, const std::vector<std::string>& names);
 
 }  // namespace adma

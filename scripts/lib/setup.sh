@@ -8,6 +8,10 @@ ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libbenc
 # Used when present, never required: matio reads SVHN's .mat files (without it
 # the build works and the SVHN reader says what to install).
 ADMA_OPTIONAL_PACKAGES=(libmatio-dev)
+# What the tests labelled `torch` compare with (tests/torch/compare_models.py, PyTorch 1.13
+# CPU in Debian's /usr/bin/python3): installed by scripts/test only, best effort; without
+# them those tests skip, saying so, unless ADMA_REQUIRE_TORCH=1 makes that a failure.
+ADMA_TEST_PACKAGES=(python3-torch python3-torchvision)
 
 adma_install_packages() {
   local want=("${ADMA_PACKAGES[@]}" "$@") missing=()
@@ -35,6 +39,17 @@ adma_install_optional_packages() {
   ADMA_PACKAGES=()
   for p in "${ADMA_OPTIONAL_PACKAGES[@]}"; do
     adma_install_packages "$p" 2>/dev/null || echo "adma: optional package $p not installed (its features stay off)"
+  done
+  ADMA_PACKAGES=("${saved[@]}")
+  return 0
+}
+
+# Best effort: the packages the `torch` tests need; never fails.
+adma_install_test_packages() {
+  local p saved=("${ADMA_PACKAGES[@]}")
+  ADMA_PACKAGES=()
+  for p in "${ADMA_TEST_PACKAGES[@]}"; do
+    adma_install_packages "$p" 2>/dev/null || echo "adma: test package $p not installed (the torch tests will skip)"
   done
   ADMA_PACKAGES=("${saved[@]}")
   return 0
