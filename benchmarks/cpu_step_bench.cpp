@@ -21,7 +21,8 @@
 #include "benchmarks/cpu_timer.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
-#include "kernels/cpu/threads.h"
+#include "core/backend_options.h"
+#include "kernels/cpu_backend.h"
 #include "losses/softmax_loss.h"
 #include "models/convnet.h"
 
@@ -99,17 +100,18 @@ void print_profile(Graph& g, int steps, const char* what, bool training) {
 int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
   try {
-    if (f.threads > 0) kernels::cpu::set_threads(f.threads);
+    if (f.threads > 0) kernels::set_cpu_threads(f.threads);
     Context& ctx = Context::cpu();
-    if (f.reference) ctx.cpu_reference = true;
-    if (f.own_conv) setenv("ADMA_CPU_CONV", "own", 1);  // read when the graph sets up its convolutions
-    const bool own = std::getenv("ADMA_CPU_CONV") && std::string(std::getenv("ADMA_CPU_CONV")) == "own";
-    std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu::threads(),
-                ctx.cpu_reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");
+    if (f.reference) ctx.backend = Backend::CpuReference;
+    if (f.own_conv) backend_options().conv = CpuConvEngine::Own;  // read when the graph sets up its convolutions
+    const bool reference = ctx.backend == Backend::CpuReference;
+    const bool own = backend_options().conv == CpuConvEngine::Own;
+    std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu_threads(),
+                reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");
     std::printf("| batch | train step ms | train forward ms | inference ms | epoch-equivalent s |\n");
     std::printf("|---|---|---|---|---|\n");
-    std::string json = "{\"threads\": " + std::to_string(kernels::cpu::threads()) + ", \"kernels\": \"" +
-                       (ctx.cpu_reference ? "reference" : "fast") + "\", \"results\": [";
+    std::string json = "{\"threads\": " + std::to_string(kernels::cpu_threads()) + ", \"kernels\": \"" +
+                       (reference ? "reference" : "fast") + "\", \"results\": [";
     for (size_t bi = 0; bi < f.batches.size(); ++bi) {
       const int batch = f.batches[bi];
       Graph g(Device::cpu(), DType::F32, 1);

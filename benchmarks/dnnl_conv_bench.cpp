@@ -1,5 +1,5 @@
 // dnnl_conv_bench: the measurement behind the fast CPU path's choice of convolution
-// algorithm (kernels/cpu/dnnl_conv2d.cpp). For each of the ConvNet's six 3x3
+// algorithm (kernels/cpu_fast/dnnl_conv2d.cpp). For each of the ConvNet's six 3x3
 // convolutions, oneDNN's forward, backward-data and backward-weights primitives as
 // direct and as Winograd F(4x4, 3x3) convolutions, and the forward with ELU fused in
 // as a post-op ("conv + bias + ELU in one pass") against the forward followed by
@@ -19,7 +19,7 @@
 #include "benchmarks/cpu_timer.h"
 #include "core/context.h"
 #include "core/tensor.h"
-#include "kernels/cpu/threads.h"
+#include "kernels/cpu_backend.h"
 #include "kernels/elu.h"
 
 using namespace dnnl;
@@ -83,7 +83,7 @@ struct Conv {
 
 int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
-  adma::kernels::cpu::set_threads(f.threads);
+  adma::kernels::set_cpu_threads(f.threads);
   engine eng(engine::kind::cpu, 0);
   stream strm(eng);
   adma::Context& ctx = adma::Context::cpu();

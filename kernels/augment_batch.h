@@ -239,6 +239,10 @@ namespace cpu {
 void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels);
 void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst);
 }  // namespace cpu
+namespace cpu_fast {  // the reference serves (one pass over the batch, memory-bound)
+using cpu::augment_batch;
+using cpu::upload_bytes;
+}  // namespace cpu_fast
 namespace cuda {
 void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels);
 void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst);

@@ -1,7 +1,8 @@
 // Max pooling, NCHW, no padding, floor mode (Keras 'valid': 28 -> 14 -> 7 -> 3):
 //   y[n,c,p,q] = max_{i<kh, j<kw} x[n,c, p*sh + i, q*sw + j]
 //   backward: dx at the (first, row-major) arg-max of each window += dy
-// CPU: plain loops. CUDA: cuDNN CUDNN_POOLING_MAX_DETERMINISTIC.
+// CPU reference: plain loops. Fast CPU: planes over threads, 2x2 windows as vector
+// selects. CUDA: cuDNN CUDNN_POOLING_MAX_DETERMINISTIC.
 #pragma once
 #include <memory>
 
@@ -30,6 +31,12 @@ void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, T
 void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy,
                         Tensor& dx);
 }  // namespace cpu
+namespace cpu_fast {
+using cpu::maxpool2d_setup_init;
+void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, Tensor& y);
+void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy,
+                        Tensor& dx);
+}  // namespace cpu_fast
 namespace cuda {
 void maxpool2d_setup_init(Context& ctx, MaxPool2dSetup& s);
 void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, Tensor& y);
