@@ -18,13 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_convnet.h"
 #include "benchmarks/cpu_timer.h"
-#include "core/graph/graph.h"
-#include "core/rng.h"
 #include "core/backend_options.h"
 #include "kernels/cpu_backend.h"
-#include "losses/softmax_loss.h"
-#include "models/convnet.h"
 
 using namespace adma;
 using adma::bench::median_ms;
@@ -114,20 +111,8 @@ int main(int argc, char** argv) {
                        (reference ? "reference" : "fast") + "\", \"results\": [";
     for (size_t bi = 0; bi < f.batches.size(); ++bi) {
       const int batch = f.batches[bi];
-      Graph g(Device::cpu(), DType::F32, 1);
-      Value x = g.input("x", Shape{batch, 1, 28, 28});
-      Value y = g.labels("y", batch);
-      Value z = models::build_convnet(g, x, models::ConvNetOptions{});
-      losses::SoftmaxLoss::Options lo;
-      lo.params.a = 0.258;
-      g.add<losses::SoftmaxLoss>("loss", {z, y}, lo);
-      g.build();
-      Rng rng(3);
-      std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));
-      for (auto& v : xs) v = rng.normal();
-      for (auto& v : ys) v = static_cast<double>(rng.below(10));
-      g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
-      g.value(y).copy_from(Tensor::from_host(ys, Shape{batch}, DType::I32, Device::cpu()));
+      bench::BenchConvNet net = bench::make_bench_convnet(Device::cpu(), batch);
+      Graph& g = *net.graph;
       g.train();
       const double step = median_ms(f.reps, [&] {
         g.zero_grad();
