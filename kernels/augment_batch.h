@@ -31,7 +31,6 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
-#include <string>
 
 #include "core/rng.h"
 #include "core/tensor.h"
@@ -41,8 +40,6 @@ namespace adma::kernels {
 
 enum class FillMode : int32_t { Nearest, Constant, Reflect, Wrap };
 const char* fill_mode_name(FillMode m);
-// "nearest" -> FillMode::Nearest, ...; throws listing the four names otherwise.
-FillMode fill_mode_from(const std::string& name);
 
 // ImageDataGenerator's arguments that adma supports (shifts as fractions of the size).
 struct AugmentSpec {
