@@ -94,8 +94,8 @@ double TrainingSession::current_a() const {
 
 std::string TrainingSession::backend() const {
   if (!g_->context().is_cuda())
-    return g_->context().cpu_reference ? "CPU reference kernels (ADMA_CPU_REFERENCE=1)"
-                                       : "CPU fast path (see adma devices)";
+    return g_->context().backend == Backend::CpuReference ? "CPU reference kernels (ADMA_CPU_REFERENCE=1)"
+                                                          : "CPU fast path (see adma devices)";
   // The Trainer captures on CUDA by default: its first step runs eagerly (the capture's
   // warm-up), every later one replays that CUDA graph.
   return cuda_rt::versions() +

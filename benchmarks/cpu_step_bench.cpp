@@ -18,12 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_convnet.h"
 #include "benchmarks/cpu_timer.h"
-#include "core/graph/graph.h"
-#include "core/rng.h"
-#include "kernels/cpu/threads.h"
-#include "layers/softmax_loss.h"
-#include "models/convnet.h"
+#include "core/backend_options.h"
+#include "kernels/cpu_backend.h"
 
 using namespace adma;
 using adma::bench::median_ms;
@@ -99,33 +97,22 @@ void print_profile(Graph& g, int steps, const char* what, bool training) {
 int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
   try {
-    if (f.threads > 0) kernels::cpu::set_threads(f.threads);
+    if (f.threads > 0) kernels::set_cpu_threads(f.threads);
     Context& ctx = Context::cpu();
-    if (f.reference) ctx.cpu_reference = true;
-    if (f.own_conv) setenv("ADMA_CPU_CONV", "own", 1);  // read when the graph sets up its convolutions
-    const bool own = std::getenv("ADMA_CPU_CONV") && std::string(std::getenv("ADMA_CPU_CONV")) == "own";
-    std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu::threads(),
-                ctx.cpu_reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");
+    if (f.reference) ctx.backend = Backend::CpuReference;
+    if (f.own_conv) backend_options().conv = CpuConvEngine::Own;  // read when the graph sets up its convolutions
+    const bool reference = ctx.backend == Backend::CpuReference;
+    const bool own = backend_options().conv == CpuConvEngine::Own;
+    std::printf("adma cpu_step_bench: %d thread(s), %s kernels\n", kernels::cpu_threads(),
+                reference ? "reference" : own ? "fast (own convolutions)" : "fast (oneDNN convolutions)");
     std::printf("| batch | train step ms | train forward ms | inference ms | epoch-equivalent s |\n");
     std::printf("|---|---|---|---|---|\n");
-    std::string json = "{\"threads\": " + std::to_string(kernels::cpu::threads()) + ", \"kernels\": \"" +
-                       (ctx.cpu_reference ? "reference" : "fast") + "\", \"results\": [";
+    std::string json = "{\"threads\": " + std::to_string(kernels::cpu_threads()) + ", \"kernels\": \"" +
+                       (reference ? "reference" : "fast") + "\", \"results\": [";
     for (size_t bi = 0; bi < f.batches.size(); ++bi) {
       const int batch = f.batches[bi];
-      Graph g(Device::cpu(), DType::F32, 1);
-      Value x = g.input("x", Shape{batch, 1, 28, 28});
-      Value y = g.labels("y", batch);
-      Value z = models::build_convnet(g, x, models::ConvNetOptions{});
-      layers::SoftmaxLoss::Options lo;
-      lo.params.a = 0.258;
-      g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
-      g.build();
-      Rng rng(3);
-      std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));
-      for (auto& v : xs) v = rng.normal();
-      for (auto& v : ys) v = static_cast<double>(rng.below(10));
-      g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
-      g.value(y).copy_from(Tensor::from_host(ys, Shape{batch}, DType::I32, Device::cpu()));
+      bench::BenchConvNet net = bench::make_bench_convnet(Device::cpu(), batch);
+      Graph& g = *net.graph;
       g.train();
       const double step = median_ms(f.reps, [&] {
         g.zero_grad();

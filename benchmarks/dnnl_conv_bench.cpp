@@ -1,6 +1,6 @@
 // dnnl_conv_bench: the measurement behind the fast CPU path's choice of convolution
-// algorithm (kernels/cpu/dnnl_conv2d.cpp). For each of the ConvNet's six 3x3
-// convolutions, oneDNN's forward, backward-data and backward-weights primitives as
+// algorithm (kernels/cpu_fast/dnnl_conv2d.cpp). For each of the ConvNet's six 3x3
+// convolutions (benchmarks/bench_convnet.h), oneDNN's forward, backward-data and backward-weights primitives as
 // direct and as Winograd F(4x4, 3x3) convolutions, and the forward with ELU fused in
 // as a post-op ("conv + bias + ELU in one pass") against the forward followed by
 // adma's own vector ELU pass. Blocked layouts throughout (format_tag::any): the
@@ -16,10 +16,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "benchmarks/bench_convnet.h"
 #include "benchmarks/cpu_timer.h"
 #include "core/context.h"
 #include "core/tensor.h"
-#include "kernels/cpu/threads.h"
+#include "kernels/cpu_backend.h"
 #include "kernels/elu.h"
 
 using namespace dnnl;
@@ -75,15 +76,11 @@ std::unordered_map<int, memory> arguments(const engine& eng, const primitive_des
   return args;
 }
 
-struct Conv {
-  int c, k, hw;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
-  adma::kernels::cpu::set_threads(f.threads);
+  adma::kernels::set_cpu_threads(f.threads);
   engine eng(engine::kind::cpu, 0);
   stream strm(eng);
   adma::Context& ctx = adma::Context::cpu();
@@ -93,8 +90,7 @@ int main(int argc, char** argv) {
       "Winograd, then ELU pass |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
   const auto f32 = memory::data_type::f32;
-  for (const Conv& cv : {Conv{1, 32, 28}, Conv{32, 32, 28}, Conv{32, 64, 14}, Conv{64, 64, 14}, Conv{64, 128, 7},
-                         Conv{128, 128, 7}}) {
+  for (const adma::bench::ConvLayer& cv : adma::bench::convnet_convolutions()) {
     const memory::dims src{f.batch, cv.c, cv.hw, cv.hw}, wei{cv.k, cv.c, 3, 3}, bias{cv.k},
         dst{f.batch, cv.k, cv.hw, cv.hw}, one{1, 1};
     auto any = [&](const memory::dims& d) { return memory::desc(d, f32, memory::format_tag::any); };

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/context.h"
-#include "benchmarks/bench_util.h"
+#include "benchmarks/gpu_timer.h"
 #include "core/cuda/check.h"
 #include "core/rng.h"
 #include "kernels/softmax_loss.h"

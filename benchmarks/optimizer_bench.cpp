@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "benchmarks/bench_util.h"
+#include "benchmarks/gpu_timer.h"
 #include "core/context.h"
 #include "kernels/optimizer_update.h"
 

@@ -20,7 +20,7 @@
 #include "benchmarks/cpu_timer.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
-#include "kernels/cpu/threads.h"
+#include "kernels/cpu_backend.h"
 #include "layers/softmax_loss.h"
 #include "models/freeze.h"
 #include "models/registry.h"
@@ -80,11 +80,11 @@ double mib(size_t b) { return static_cast<double>(b) / (1024.0 * 1024.0); }
 int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
   try {
-    if (f.threads > 0) kernels::cpu::set_threads(f.threads);
+    if (f.threads > 0) kernels::set_cpu_threads(f.threads);
     const Device dev = f.device == "cpu" ? Device::cpu() : Device::cuda(std::atoi(f.device.c_str() + 5));
     std::printf("adma resnet_step_bench: %s, batch %d of 3x%dx%d, %s", f.model.c_str(), f.batch, f.size, f.size,
                 dev.str().c_str());
-    if (dev.is_cpu()) std::printf(", %d thread(s)", kernels::cpu::threads());
+    if (dev.is_cpu()) std::printf(", %d thread(s)", kernels::cpu_threads());
     std::printf("\n| trains | trainable parameters | step ms | of which forward ms | param grads MiB | "
                 "activation grads MiB | optimizer state MiB |\n|---|---|---|---|---|---|---|\n");
     std::string json = "{\"model\": \"" + f.model + "\", \"batch\": " + std::to_string(f.batch) +

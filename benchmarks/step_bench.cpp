@@ -13,13 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "core/graph/captured_step.h"
-#include "benchmarks/bench_util.h"
+#include "benchmarks/bench_convnet.h"
+#include "benchmarks/gpu_timer.h"
 #include "core/cuda/check.h"
-#include "core/graph/graph.h"
-#include "core/rng.h"
-#include "layers/softmax_loss.h"
-#include "models/convnet.h"
+#include "core/graph/captured_step.h"
 
 using namespace adma;
 
@@ -34,21 +31,9 @@ int main(int argc, char** argv) {
     std::string json = "[";
     for (bool tf32 : {false, true})
       for (int batch : {64, 512}) {
-        ctx.allow_tf32 = tf32;  // read when the conv plans are made, in build()
-        Graph g(Device::cuda(0), DType::F32, 1);
-        Value x = g.input("x", Shape{batch, 1, 28, 28});
-        Value y = g.labels("y", batch);
-        Value z = models::build_convnet(g, x, models::ConvNetOptions{});
-        layers::SoftmaxLoss::Options lo;
-        lo.params.a = 0.258;
-        g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
-        g.build();
-        Rng rng(3);
-        std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));
-        for (auto& v : xs) v = rng.normal();
-        for (auto& v : ys) v = static_cast<double>(rng.below(10));
-        g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
-        g.value(y).copy_from(Tensor::from_host(ys, Shape{batch}, DType::I32, Device::cpu()));
+        ctx.allow_tf32 = tf32;  // read when the conv setups are made, in build()
+        bench::BenchConvNet net = bench::make_bench_convnet(Device::cuda(0), batch);
+        Graph& g = *net.graph;
         auto step = [&] {
           g.zero_grad();
           g.forward();

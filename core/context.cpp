@@ -1,12 +1,11 @@
 // Per-device contexts, created lazily, one per device for the whole process.
 #include "core/context.h"
 
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include "core/backend_options.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 
@@ -21,7 +20,9 @@ Context& Context::get(Device device) {
   if (it != contexts.end()) return *it->second;
   auto ctx = std::make_unique<Context>();
   ctx->device = device;
-  if (const char* ref = std::getenv("ADMA_CPU_REFERENCE")) ctx->cpu_reference = std::strcmp(ref, "0") != 0 && *ref;
+  ctx->backend = device.is_cuda()                      ? Backend::Cuda
+                 : backend_options().cpu_reference ? Backend::CpuReference
+                                                   : Backend::CpuFast;
   if (device.is_cuda()) {
     int n = cuda_rt::device_count();
     ADMA_CHECK(n > 0, "no CUDA device: ", cuda_rt::no_device_reason());
@@ -32,6 +33,18 @@ Context& Context::get(Device device) {
     ctx->cublas = h.cublas;
   }
   return *contexts.emplace(key, std::move(ctx)).first->second;
+}
+
+const char* backend_name(Backend b) {
+  switch (b) {
+    case Backend::CpuReference:
+      return "cpu reference";
+    case Backend::CpuFast:
+      return "cpu fast";
+    case Backend::Cuda:
+      return "cuda";
+  }
+  return "?";
 }
 
 void Context::synchronize() {

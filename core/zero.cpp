@@ -13,8 +13,8 @@
 namespace adma {
 
 namespace {
-// On the CPU a large clear is split over the OpenMP threads (as many as the fast path
-// uses: kernels::cpu::set_threads): one core's stores do not reach the memory
+// On the CPU a large clear is split over the OpenMP threads (as many as the fast
+// backend uses: kernels::set_cpu_threads): one core's stores do not reach the memory
 // bandwidth, and a training step clears its activation gradients (tens of MB at batch
 // 64) before every forward. Below 1 MiB one memset is cheaper than waking threads.
 void cpu_zero(char* p, size_t bytes) {

@@ -15,12 +15,6 @@ const char* fill_mode_name(FillMode m) {
   return "?";
 }
 
-FillMode fill_mode_from(const std::string& name) {
-  for (FillMode m : {FillMode::Nearest, FillMode::Constant, FillMode::Reflect, FillMode::Wrap})
-    if (name == fill_mode_name(m)) return m;
-  ADMA_THROW("fill mode '", name, "' is not one of nearest, constant, reflect, wrap");
-}
-
 void check_augment_spec(const AugmentSpec& s) {
   ADMA_CHECK(std::isfinite(s.rotation) && s.rotation >= 0.0f && s.rotation <= 360.0f,
              "augmentation rotation must be in [0, 360] degrees, got ", s.rotation);

@@ -47,7 +47,6 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
-#include <string>
 
 #include "core/labels.h"
 #include "core/rng.h"
@@ -58,8 +57,6 @@ namespace adma::kernels {
 
 enum class FillMode : int32_t { Nearest, Constant, Reflect, Wrap };
 const char* fill_mode_name(FillMode m);
-// "nearest" -> FillMode::Nearest, ...; throws listing the four names otherwise.
-FillMode fill_mode_from(const std::string& name);
 
 // ImageDataGenerator's arguments that adma supports (shifts as fractions of the size).
 struct AugmentSpec {
@@ -313,6 +310,10 @@ namespace cpu {
 void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels);
 void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst);
 }  // namespace cpu
+namespace cpu_fast {  // the reference serves (one pass over the batch, memory-bound)
+using cpu::augment_batch;
+using cpu::upload_bytes;
+}  // namespace cpu_fast
 namespace cuda {
 void augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& labels);
 void upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst);

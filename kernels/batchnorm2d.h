@@ -40,6 +40,17 @@ void batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& s, const Tensor&
                           const Tensor& gamma, const Tensor& save_mean, const Tensor& save_invstd, Tensor& dx,
                           Tensor& dgamma, Tensor& dbeta);
 }  // namespace cpu
+namespace cpu_fast {
+using cpu::batchnorm2d_setup_init;
+void batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,
+                               const Tensor& beta, Tensor& running_mean, Tensor& running_var, Tensor& save_mean,
+                               Tensor& save_invstd, Tensor& y);
+void batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,
+                              const Tensor& beta, const Tensor& running_mean, const Tensor& running_var, Tensor& y);
+void batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& s, const Tensor& x, const Tensor& dy,
+                          const Tensor& gamma, const Tensor& save_mean, const Tensor& save_invstd, Tensor& dx,
+                          Tensor& dgamma, Tensor& dbeta);
+}  // namespace cpu_fast
 namespace cuda {
 void batchnorm2d_setup_init(Context& ctx, BatchNorm2dSetup& s);
 void batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,

@@ -2,7 +2,10 @@
 //   y[n,k,p,q] = b[k] + sum_{c,r,s} w[k,c,r,s] x[n,c, p*sh + r - ph, q*sw + s - pw]
 // Backward: dx = conv_transpose(dy, w); dw[k,c,r,s] = sum_{n,p,q} dy[n,k,p,q] x[n,c,...];
 //           db[k] = sum_{n,p,q} dy[n,k,p,q]. All three accumulate (+=).
-// CPU: im2col + OpenBLAS GEMM, one image at a time (workspace = one column matrix).
+// CPU reference: im2col + OpenBLAS GEMM, one image at a time (workspace = one column
+// matrix). Fast CPU: oneDNN for float32 (Winograd or direct, in chunks of the batch),
+// else im2col + GEMM with the images over OpenMP threads (workspace: a slot per thread);
+// its setup's workspace and state serve the reference too.
 // CUDA: cuDNN forward / backward-data / backward-filter; algorithms found once in
 // conv2d_setup (cudnnFind*), their largest workspace reported in the setup.
 #pragma once
@@ -21,8 +24,8 @@ struct Conv2dGeometry {
   int64_t out_w() const { return (w + 2 * pad_w - s) / stride_w + 1; }
 };
 
-namespace cpu {
-struct DnnlConv2dState;  // oneDNN primitives (float32 fast path, kernels/cpu/dnnl_conv2d.cpp)
+namespace cpu_fast {
+struct DnnlConv2dState;  // oneDNN primitives (float32, kernels/cpu_fast/dnnl_conv2d.cpp)
 }
 namespace cuda {
 struct Conv2dState;  // cuDNN descriptors and the algorithms found (kernels/cuda/cudnn_conv2d.cpp)
@@ -31,7 +34,7 @@ struct Conv2dState;  // cuDNN descriptors and the algorithms found (kernels/cuda
 struct Conv2dSetup : KernelSetup {
   Conv2dGeometry g;
   DType dtype = DType::F32;
-  std::shared_ptr<cpu::DnnlConv2dState> dnnl;  // CPU fast path with oneDNN; null on CUDA, for float64 or without it
+  std::shared_ptr<cpu_fast::DnnlConv2dState> dnnl;  // fast CPU backend with oneDNN; else null (float64, CUDA, ...)
   std::shared_ptr<cuda::Conv2dState> cuda;     // null on the CPU
 };
 
@@ -45,6 +48,16 @@ void conv2d_backward_filter(Context& ctx, const Conv2dSetup& s, const Tensor& x,
                             Tensor& workspace);
 void conv2d_backward_bias(Context& ctx, const Conv2dSetup& s, const Tensor& dy, Tensor& db);
 }  // namespace cpu
+namespace cpu_fast {
+void conv2d_setup_init(Context& ctx, Conv2dSetup& s);
+void conv2d_forward(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
+                    Tensor& workspace);
+void conv2d_backward_data(Context& ctx, const Conv2dSetup& s, const Tensor& w, const Tensor& dy, Tensor& dx,
+                          Tensor& workspace);
+void conv2d_backward_filter(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& dy, Tensor& dw,
+                            Tensor& workspace);
+void conv2d_backward_bias(Context& ctx, const Conv2dSetup& s, const Tensor& dy, Tensor& db);
+}  // namespace cpu_fast
 namespace cuda {
 void conv2d_setup_init(Context& ctx, Conv2dSetup& s);
 void conv2d_forward(Context& ctx, const Conv2dSetup& s, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,

@@ -1,7 +1,7 @@
 // Dense (fully connected), PyTorch layout: x [N, I], w [O, I], b [O]:
 //   y = x w^T + b
 //   dx += dy w,   dw += dy^T x,   db += sum_n dy[n, :]
-// CPU: OpenBLAS sgemm/dgemm. CUDA: cuBLAS sgemm (row-major via the transpose
+// CPU (reference and fast alike): OpenBLAS sgemm/dgemm. CUDA: cuBLAS sgemm (row-major via the transpose
 // identity C^T = B^T A^T) and a small bias kernel.
 #pragma once
 #include "core/tensor.h"
@@ -14,6 +14,11 @@ void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor&
 void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx);
 void dense_backward_params(Context& ctx, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& db);
 }  // namespace cpu
+namespace cpu_fast {  // the reference serves (OpenBLAS GEMM)
+using cpu::dense_forward;
+using cpu::dense_backward_data;
+using cpu::dense_backward_params;
+}  // namespace cpu_fast
 namespace cuda {
 void dense_forward(Context& ctx, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y);
 void dense_backward_data(Context& ctx, const Tensor& w, const Tensor& dy, Tensor& dx);

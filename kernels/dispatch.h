@@ -1,15 +1,20 @@
-// The one place that picks a backend. A kernel family header (kernels/elu.h is
-// the model) declares both sides by hand, where grep, ctags and go-to-definition find them,
-//   namespace cpu  { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
-//   namespace cuda { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
-// the backends define them qualified, `void cpu::elu_forward(...) { ... }` in
-// kernels/cpu/elu.cpp (so a definition that drifts from its declaration does not
-// compile, and tests/cmake/kernel_definitions.cmake finds every one), and the
-// public kernels::elu_forward checks its operands once, then
+// The one place that picks a backend. A kernel family header (kernels/elu.h is the
+// model) declares the three sides by hand, where grep, ctags and go-to-definition find them,
+//   namespace cpu      { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
+//   namespace cpu_fast { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
+//   namespace cuda     { void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y); }
+// or, for a function the fast CPU backend does not speed up, says so explicitly:
+//   namespace cpu_fast { using cpu::softmax_forward; }      (the reference serves)
+// The backends define them qualified, `void cpu::elu_forward(...) { ... }` in
+// kernels/cpu/elu.cpp, `void cpu_fast::elu_forward(...)` in kernels/cpu_fast/elu.cpp
+// (so a definition that drifts from its declaration does not compile, and
+// tests/cmake/kernel_definitions.cmake finds every one), and the public
+// kernels::elu_forward checks its operands once, then
 //   ADMA_DISPATCH(ctx, elu_forward, ctx, s, x, y);
-// which calls cpu::elu_forward or cuda::elu_forward by the context's device. It also
-// checks, at compile time, that &cpu::fn and &cuda::fn have the same type (so no kernel
-// name is overloaded, and the two signatures cannot drift).
+// which calls cpu::, cpu_fast:: or cuda::elu_forward by ctx.backend (core/context.h),
+// the one field that chooses. It also checks, at compile time, that &cpu::fn,
+// &cpu_fast::fn and &cuda::fn have the same type (so no kernel name is overloaded,
+// and the signatures cannot drift).
 // Without CUDA the cuda:: declarations still exist and the check still runs; the
 // call sits in a discarded `if constexpr` branch, so no definition is needed.
 // kWithCuda is the only use of ADMA_WITH_CUDA above core/: layers never see one.
@@ -57,12 +62,21 @@ inline constexpr bool kWithCuda = false;
 #endif
 }  // namespace adma::kernels
 
-#define ADMA_DISPATCH(ctx, fn, ...)                                                                        \
-  static_assert(std::is_same_v<decltype(&::adma::kernels::cpu::fn), decltype(&::adma::kernels::cuda::fn)>, \
-                "kernels::cpu::" #fn " and kernels::cuda::" #fn " must have the same signature");          \
-  if constexpr (::adma::kernels::kWithCuda) {                                                              \
-    if ((ctx).is_cuda()) return ::adma::kernels::cuda::fn(__VA_ARGS__);                                    \
-  } else {                                                                                                 \
-    if ((ctx).is_cuda()) ::adma::kernels::no_cuda(#fn);                                                    \
-  }                                                                                                        \
+#define ADMA_DISPATCH(ctx, fn, ...)                                                                           \
+  static_assert(std::is_same_v<decltype(&::adma::kernels::cpu::fn), decltype(&::adma::kernels::cuda::fn)>,    \
+                "kernels::cpu::" #fn " and kernels::cuda::" #fn " must have the same signature");             \
+  static_assert(std::is_same_v<decltype(&::adma::kernels::cpu::fn), decltype(&::adma::kernels::cpu_fast::fn)>, \
+                "kernels::cpu::" #fn " and kernels::cpu_fast::" #fn " must have the same signature");         \
+  switch ((ctx).backend) {                                                                                    \
+    case ::adma::Backend::Cuda:                                                                               \
+      if constexpr (::adma::kernels::kWithCuda) {                                                             \
+        return ::adma::kernels::cuda::fn(__VA_ARGS__);                                                        \
+      } else {                                                                                                \
+        ::adma::kernels::no_cuda(#fn);                                                                        \
+      }                                                                                                       \
+    case ::adma::Backend::CpuFast:                                                                            \
+      return ::adma::kernels::cpu_fast::fn(__VA_ARGS__);                                                      \
+    case ::adma::Backend::CpuReference:                                                                       \
+      break;                                                                                                  \
+  }                                                                                                           \
   return ::adma::kernels::cpu::fn(__VA_ARGS__)

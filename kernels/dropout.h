@@ -1,7 +1,8 @@
 // Inverted dropout with rate p (Srivastava et al. 2014; Keras/PyTorch scaling):
 //   keep_i ~ Bernoulli(1 - p),  y_i = x_i keep_i / (1 - p),  dx_i += dy_i keep_i / (1 - p)
 // The mask lives in the node's reserve memory from forward to backward.
-// CPU: Philox stream (seed, counter), mask stored as the scale factor per element.
+// CPU: Philox stream (seed, counter), mask stored as the scale factor per element; the
+// fast backend draws the reference's masks, blocks over threads.
 // CUDA: cudnnDropoutForward/Backward; RNG states allocated once in the setup.
 // Both sides restart their stream on dropout_reseed, so a gradient check can
 // replay the same mask; the two backends draw different masks.
@@ -34,6 +35,13 @@ void dropout_forward(Context& ctx, DropoutSetup& s, const Tensor& x, Tensor& y, 
 void dropout_backward(Context& ctx, const DropoutSetup& s, const Tensor& dy, Tensor& dx, const Tensor& reserve,
                       Tensor& workspace);
 }  // namespace cpu
+namespace cpu_fast {
+using cpu::dropout_setup_init;
+using cpu::dropout_reseed;
+void dropout_forward(Context& ctx, DropoutSetup& s, const Tensor& x, Tensor& y, Tensor& reserve);
+void dropout_backward(Context& ctx, const DropoutSetup& s, const Tensor& dy, Tensor& dx, const Tensor& reserve,
+                      Tensor& workspace);
+}  // namespace cpu_fast
 namespace cuda {
 void dropout_setup_init(Context& ctx, DropoutSetup& s);
 void dropout_reseed(Context& ctx, DropoutSetup& s, uint64_t seed);

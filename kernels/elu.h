@@ -2,11 +2,13 @@
 //   y = x                    for x > 0
 //   y = alpha (exp(x) - 1)   for x <= 0
 //   dy/dx = 1 for x > 0, else alpha exp(x) = y + alpha
-// CPU: plain loop. CUDA: cudnnActivationForward/Backward with CUDNN_ACTIVATION_ELU.
+// CPU reference: plain loop. Fast CPU: a vector expm1 (AVX-512 or AVX2, chosen at run
+// time) over threads; backward from y alone. CUDA: cudnnActivationForward/Backward
+// with CUDNN_ACTIVATION_ELU.
 //
 // This header is the model of a kernel family (docs/engine.md): the math, the setup
-// made once, both backends declared by hand, and the public functions that check the
-// operands once and dispatch.
+// made once, the three backends declared by hand, and the public functions that check
+// the operands once and dispatch.
 #pragma once
 #include <memory>
 
@@ -31,6 +33,11 @@ void elu_setup_init(Context& ctx, EluSetup& s);
 void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y);
 void elu_backward(Context& ctx, const EluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
 }  // namespace cpu
+namespace cpu_fast {
+using cpu::elu_setup_init;
+void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y);
+void elu_backward(Context& ctx, const EluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
+}  // namespace cpu_fast
 namespace cuda {
 void elu_setup_init(Context& ctx, EluSetup& s);
 void elu_forward(Context& ctx, const EluSetup& s, const Tensor& x, Tensor& y);

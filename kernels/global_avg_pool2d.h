@@ -25,6 +25,12 @@ void global_avg_pool2d_setup_init(Context& ctx, GlobalAvgPool2dSetup& s);
 void global_avg_pool2d_forward(Context& ctx, const GlobalAvgPool2dSetup& s, const Tensor& x, Tensor& y);
 void global_avg_pool2d_backward(Context& ctx, const GlobalAvgPool2dSetup& s, const Tensor& dy, Tensor& dx);
 }  // namespace cpu
+// The fast CPU backend has no version of its own: the reference serves.
+namespace cpu_fast {
+using cpu::global_avg_pool2d_setup_init;
+using cpu::global_avg_pool2d_forward;
+using cpu::global_avg_pool2d_backward;
+}  // namespace cpu_fast
 namespace cuda {
 void global_avg_pool2d_setup_init(Context& ctx, GlobalAvgPool2dSetup& s);
 void global_avg_pool2d_forward(Context& ctx, const GlobalAvgPool2dSetup& s, const Tensor& x, Tensor& y);

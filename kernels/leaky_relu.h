@@ -24,6 +24,12 @@ void leaky_relu_setup_init(Context& ctx, LeakyReluSetup& s);
 void leaky_relu_forward(Context& ctx, const LeakyReluSetup& s, const Tensor& x, Tensor& y);
 void leaky_relu_backward(Context& ctx, const LeakyReluSetup& s, const Tensor& x, const Tensor& dy, Tensor& dx);
 }  // namespace cpu
+// The fast CPU backend has no version of its own: the reference serves.
+namespace cpu_fast {
+using cpu::leaky_relu_setup_init;
+using cpu::leaky_relu_forward;
+using cpu::leaky_relu_backward;
+}  // namespace cpu_fast
 namespace cuda {
 void leaky_relu_setup_init(Context& ctx, LeakyReluSetup& s);
 void leaky_relu_forward(Context& ctx, const LeakyReluSetup& s, const Tensor& x, Tensor& y);

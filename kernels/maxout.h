@@ -38,6 +38,12 @@ void maxout_setup_init(Context& ctx, MaxoutSetup& s);
 void maxout_forward(Context& ctx, const MaxoutSetup& s, const Tensor& x, Tensor& y);
 void maxout_backward(Context& ctx, const MaxoutSetup& s, const Tensor& x, const Tensor& dy, Tensor& dx);
 }  // namespace cpu
+// The fast CPU backend has no version of its own: the reference serves.
+namespace cpu_fast {
+using cpu::maxout_setup_init;
+using cpu::maxout_forward;
+using cpu::maxout_backward;
+}  // namespace cpu_fast
 namespace cuda {
 void maxout_setup_init(Context& ctx, MaxoutSetup& s);
 void maxout_forward(Context& ctx, const MaxoutSetup& s, const Tensor& x, Tensor& y);

@@ -5,8 +5,9 @@
 // Padded positions count as -inf, as in PyTorch: they never win, so a window of
 // negative values keeps its maximum (zero padding would replace it by 0). The padding
 // is at most half the window (PyTorch's rule), so every window holds a real element.
-// CPU: plain loops. CUDA: cuDNN CUDNN_POOLING_MAX_DETERMINISTIC (its max pooling
-// leaves padded positions out of the window, the same -inf rule).
+// CPU reference: plain loops. Fast CPU: planes over threads, 2x2 unpadded windows as
+// vector selects. CUDA: cuDNN CUDNN_POOLING_MAX_DETERMINISTIC (its max pooling leaves
+// padded positions out of the window, the same -inf rule).
 #pragma once
 #include <memory>
 
@@ -36,6 +37,12 @@ void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, T
 void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy,
                         Tensor& dx);
 }  // namespace cpu
+namespace cpu_fast {
+using cpu::maxpool2d_setup_init;
+void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, Tensor& y);
+void maxpool2d_backward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy,
+                        Tensor& dx);
+}  // namespace cpu_fast
 namespace cuda {
 void maxpool2d_setup_init(Context& ctx, MaxPool2dSetup& s);
 void maxpool2d_forward(Context& ctx, const MaxPool2dSetup& s, const Tensor& x, Tensor& y);

@@ -77,6 +77,11 @@ void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& setup);
 void optimizer_update(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);
 void l2_penalty(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);
 }  // namespace cpu
+namespace cpu_fast {  // the reference serves (one vectorised pass over the parameters)
+using cpu::optimizer_setup_init;
+using cpu::optimizer_update;
+using cpu::l2_penalty;
+}  // namespace cpu_fast
 namespace cuda {
 void optimizer_setup_init(Context& ctx, OptimizerUpdateSetup& setup);
 void optimizer_update(Context& ctx, const OptimizerUpdateSetup& setup, const OptimizerTensors& t);

@@ -27,6 +27,12 @@ void relu_setup_init(Context& ctx, ReluSetup& s);
 void relu_forward(Context& ctx, const ReluSetup& s, const Tensor& x, Tensor& y);
 void relu_backward(Context& ctx, const ReluSetup& s, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx);
 }  // namespace cpu
+// The fast CPU backend has no version of its own: the reference serves.
+namespace cpu_fast {
+using cpu::relu_setup_init;
+using cpu::relu_forward;
+using cpu::relu_backward;
+}  // namespace cpu_fast
 namespace cuda {
 void relu_setup_init(Context& ctx, ReluSetup& s);
 void relu_forward(Context& ctx, const ReluSetup& s, const Tensor& x, Tensor& y);

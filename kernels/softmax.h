@@ -27,6 +27,11 @@ void softmax_setup_init(Context& ctx, SoftmaxSetup& s);
 void softmax_forward(Context& ctx, const SoftmaxSetup& s, const Tensor& x, Tensor& y);
 void softmax_backward(Context& ctx, const SoftmaxSetup& s, const Tensor& y, const Tensor& dy, Tensor& dx);
 }  // namespace cpu
+namespace cpu_fast {  // the reference serves
+using cpu::softmax_setup_init;
+using cpu::softmax_forward;
+using cpu::softmax_backward;
+}  // namespace cpu_fast
 namespace cuda {
 void softmax_setup_init(Context& ctx, SoftmaxSetup& s);
 void softmax_forward(Context& ctx, const SoftmaxSetup& s, const Tensor& x, Tensor& y);

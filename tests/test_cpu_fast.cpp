@@ -1,6 +1,6 @@
-// The fast CPU path (kernels/cpu/fast.h) against the reference kernels: every layer
-// case and the whole ConvNet, forward and backward, in float and double, on the
-// same inputs. The two differ only in summation order (threads, vector lanes,
+// The fast CPU backend (kernels/cpu_fast/) against the reference kernels (kernels/cpu/):
+// every layer case and the whole ConvNet, forward and backward, in float and double, on
+// the same inputs. The two differ only in summation order (threads, vector lanes,
 // SLEEF's expm1 against libm's), so float agrees to rounding and double closely.
 // The gradient checks and layer tests themselves run on both paths: ctest runs
 // test_layers once more with ADMA_CPU_REFERENCE=1 (the ".reference" tests), and
@@ -10,9 +10,10 @@
 
 #include <limits>
 
+#include "core/backend_options.h"
+#include "kernels/cpu_backend.h"
 #include "layers/conv2d.h"
 #include "layers/dropout.h"
-#include "kernels/cpu/threads.h"
 #include "layer_cases.h"
 #include "models/convnet.h"
 #include "test_util.h"
@@ -20,17 +21,17 @@
 namespace adma::test {
 namespace {
 
-// Sets Context::cpu_reference for the scope and restores it.
+// Puts the CPU context on the reference or the fast backend for the scope, then back.
 class PathScope {
  public:
-  explicit PathScope(bool reference) : ctx_(Context::cpu()), saved_(ctx_.cpu_reference) {
-    ctx_.cpu_reference = reference;
+  explicit PathScope(bool reference) : ctx_(Context::cpu()), saved_(ctx_.backend) {
+    ctx_.backend = reference ? Backend::CpuReference : Backend::CpuFast;
   }
-  ~PathScope() { ctx_.cpu_reference = saved_; }
+  ~PathScope() { ctx_.backend = saved_; }
 
  private:
   Context& ctx_;
-  bool saved_;
+  Backend saved_;
 };
 
 // One forward + backward of a case on one path: the output, then every gradient.
@@ -56,7 +57,7 @@ class CpuFastPath : public ::testing::TestWithParam<LayerCase> {};
 
 TEST_P(CpuFastPath, MatchesReferenceInFloatAndDouble) {
   const LayerCase& c = GetParam();
-  std::printf("[ backend  ] cpu fast path (%d thread(s)) against the cpu reference\n", kernels::cpu::threads());
+  std::printf("[ backend  ] cpu fast path (%d thread(s)) against the cpu reference\n", kernels::cpu_threads());
   for (DType dtype : {DType::F32, DType::F64}) {
     const auto fast = run_case(c, dtype, false), ref = run_case(c, dtype, true);
     ASSERT_EQ(fast.size(), ref.size());
@@ -74,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(Layers, CpuFastPath, ::testing::ValuesIn(layer_cases())
 
 // Shapes the layer cases do not reach: batches that do not split evenly over the
 // threads, one image, one channel in, strides, a 5x5 filter, wider than tall, and
-// channel-rich 3x3 layers that take Winograd where oneDNN has it (kernels/cpu/dnnl_conv2d.cpp;
+// channel-rich 3x3 layers that take Winograd where oneDNN has it (kernels/cpu_fast/dnnl_conv2d.cpp;
 // 24 output channels: not a multiple of the 16-lane block), and batches of 70 and 67
 // images that oneDNN runs as two chunks of 32 and a remainder.
 TEST(CpuFastPath, ConvolutionShapesMatchReference) {
@@ -184,7 +185,7 @@ TEST(CpuFastPath, EvalForwardSkipsGradientWork) {
 
 #include <cstdlib>
 
-#include "kernels/cpu/dnnl_conv2d.h"
+#include "kernels/cpu_fast/dnnl_conv2d.h"
 
 namespace adma::test {
 namespace {
@@ -204,8 +205,7 @@ TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
   auto run = [&](bool reference) {
     PathScope path(reference);
     const kernels::Conv2dSetup p = kernels::conv2d_setup(ctx, geo, DType::F32);
-    const char* engine = std::getenv("ADMA_CPU_CONV");
-    if (kernels::cpu::dnnl_available() && !(engine && std::string(engine) == "own"))
+    if (!reference && kernels::cpu_fast::dnnl_available() && backend_options().conv == CpuConvEngine::OneDnn)
       EXPECT_TRUE(p.dnnl) << "oneDNN is built in but did not take a float32 setup";
     Rng rng(12);
     auto make = [&](Shape s) {
@@ -225,16 +225,46 @@ TEST(CpuFastPath, ConvolutionKernelsAccumulateLikeTheReference) {
   const auto fast = run(false), ref = run(true);
   for (size_t i = 0; i < fast.size(); ++i) EXPECT_LE(nmse(fast[i], ref[i]), 1e-11) << "y, dw, db, dx: " << i;
   // float64 setups go to the own kernels.
+  PathScope path(false);
   EXPECT_FALSE(kernels::conv2d_setup(ctx, geo, DType::F64).dnnl);
+}
+
+// The dispatch follows the context's backend field: a convolution setup made on the
+// reference is the reference's (one column matrix, no oneDNN state), one made on the
+// fast backend carries the fast backend's workspace (a slot per thread) and, with
+// oneDNN in use, its primitives.
+TEST(CpuFastPath, DispatchFollowsTheContextsBackend) {
+  Context& ctx = Context::cpu();
+  kernels::Conv2dGeometry geo;
+  geo.n = 4;
+  geo.c = 8;
+  geo.h = geo.w = 10;
+  geo.k = 6;
+  geo.r = geo.s = 3;
+  geo.pad_h = geo.pad_w = 1;
+  const size_t columns = static_cast<size_t>(geo.c * geo.r * geo.s * geo.out_h() * geo.out_w()) * sizeof(float);
+  kernels::Conv2dSetup ref, fast;
+  {
+    PathScope path(true);
+    ref = kernels::conv2d_setup(ctx, geo, DType::F32);
+  }
+  {
+    PathScope path(false);
+    fast = kernels::conv2d_setup(ctx, geo, DType::F32);
+  }
+  EXPECT_EQ(ref.workspace_bytes, columns);
+  EXPECT_FALSE(ref.dnnl);
+  EXPECT_GT(fast.workspace_bytes, columns);
+  EXPECT_EQ(static_cast<bool>(fast.dnnl),
+            kernels::cpu_fast::dnnl_available() && backend_options().conv == CpuConvEngine::OneDnn);
 }
 
 // The algorithm each pass takes: direct with few input channels; with 16 or more,
 // Winograd where oneDNN has it on this CPU (AVX-512), never with ADMA_CPU_WINOGRAD=0.
 TEST(CpuFastPath, ConvolutionAlgorithmFollowsTheChannels) {
   Context& ctx = Context::cpu();
-  if (!kernels::cpu::dnnl_available()) GTEST_SKIP() << "built without oneDNN";
-  const char* engine = std::getenv("ADMA_CPU_CONV");
-  if (engine && std::string(engine) == "own") GTEST_SKIP() << "ADMA_CPU_CONV=own: no oneDNN setups";
+  if (!kernels::cpu_fast::dnnl_available()) GTEST_SKIP() << "built without oneDNN";
+  if (backend_options().conv == CpuConvEngine::Own) GTEST_SKIP() << "ADMA_CPU_CONV=own: no oneDNN setups";
   PathScope path(false);
   auto algorithms = [&](int64_t c) {
     kernels::Conv2dGeometry geo;
@@ -244,35 +274,32 @@ TEST(CpuFastPath, ConvolutionAlgorithmFollowsTheChannels) {
     geo.k = 32;
     geo.r = geo.s = 3;
     geo.pad_h = geo.pad_w = 1;
-    return kernels::cpu::dnnl_conv2d_algorithms(kernels::conv2d_setup(ctx, geo, DType::F32));
+    return kernels::cpu_fast::dnnl_conv2d_algorithms(kernels::conv2d_setup(ctx, geo, DType::F32));
   };
   const std::string one = algorithms(1), rich = algorithms(32);
   std::printf("[ backend  ] 1 -> 32 channels: %s\n[ backend  ] 32 -> 32 channels: %s\n", one.c_str(), rich.c_str());
   EXPECT_EQ(one.find("wino"), std::string::npos) << one;
   EXPECT_EQ(rich.find("forward "), 0u) << rich;
-  const char* saved = std::getenv("ADMA_CPU_WINOGRAD");
-  const std::string was = saved ? saved : "";
+  bool& winograd = backend_options().winograd;
+  const bool was = winograd;
   // oneDNN has Winograd on AVX-512 unless its ISA is capped (ONEDNN_MAX_CPU_ISA) or
-  // adma's use of it is switched off.
+  // adma's use of it is switched off (ADMA_CPU_WINOGRAD=0).
 #if defined(__x86_64__)
   if (__builtin_cpu_supports("avx512f") && !std::getenv("ONEDNN_MAX_CPU_ISA") && !std::getenv("DNNL_MAX_CPU_ISA") &&
-      was != "0")
+      was)
     EXPECT_NE(rich.find("forward jit_wino"), std::string::npos) << rich;
 #endif
-  setenv("ADMA_CPU_WINOGRAD", "0", 1);
+  winograd = false;  // as ADMA_CPU_WINOGRAD=0 does, for the setups made from here on
   const std::string direct = algorithms(32);
-  if (saved)
-    setenv("ADMA_CPU_WINOGRAD", was.c_str(), 1);
-  else
-    unsetenv("ADMA_CPU_WINOGRAD");
+  winograd = was;
   EXPECT_EQ(direct.find("wino"), std::string::npos) << direct;
 }
 
 }  // namespace
 }  // namespace adma::test
 
-#include "kernels/cpu/fast.h"
-#include "kernels/cpu/fast_elu_simd.h"
+#include "kernels/cpu_fast/elu_isa.h"
+#include "kernels/cpu_fast/vector_isa.h"
 #include "kernels/elu.h"
 
 namespace adma::test {
@@ -285,8 +312,8 @@ namespace {
 // this CPU can run, called directly; the backward bodies against the scalar formula.
 TEST(CpuFastPath, EluVectorExpm1IsAccurateElementwise) {
   Context& ctx = Context::cpu();
-  namespace fast = kernels::cpu::fast;
-  std::printf("[ backend  ] vector expm1: %s\n", fast::vector_isa_name(fast::vector_isa()));
+  namespace fast = kernels::cpu_fast;
+  std::printf("[ backend  ] vector expm1: %s\n", vector_isa_name(fast::vector_isa()));
   std::vector<double> xs;
   for (double v = -100; v < 3; v += 0.0137) xs.push_back(v);
   for (double v : {-0.5, -0.5000001, -0.4999999, -1e-3, -1e-7, -1e-30, 0.0, 1e-30, -87.9, -88.5, -1e6})

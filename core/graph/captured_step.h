@@ -48,7 +48,6 @@ class CapturedStep {
   // the mode differs from the one at capture.
   void replay();
   bool is_graph() const { return exec_ != nullptr; }
-  const StepMode& captured_mode() const { return captured_; }
 
  private:
   StepMode current() const;

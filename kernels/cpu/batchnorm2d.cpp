@@ -3,7 +3,6 @@
 
 #include <cmath>
 
-#include "kernels/cpu/fast.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels {
@@ -20,9 +19,8 @@ Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 
 void cpu::batchnorm2d_setup_init(Context&, BatchNorm2dSetup&) {}  // nothing to decide on the CPU
 
-void cpu::batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
+void cpu::batchnorm2d_forward_train(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                                     const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
-  if (fast::enabled(ctx)) return fast::batchnorm2d_forward_train(p, x, gamma, beta, rm, rv, sm, si, y);
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
@@ -57,9 +55,8 @@ void cpu::batchnorm2d_forward_train(Context& ctx, const BatchNorm2dSetup& p, con
   });
 }
 
-void cpu::batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
+void cpu::batchnorm2d_forward_eval(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
                                    const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
-  if (fast::enabled(ctx)) return fast::batchnorm2d_forward_eval(p, x, gamma, beta, rm, rv, y);
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -77,10 +74,9 @@ void cpu::batchnorm2d_forward_eval(Context& ctx, const BatchNorm2dSetup& p, cons
   });
 }
 
-void cpu::batchnorm2d_backward(Context& ctx, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy,
+void cpu::batchnorm2d_backward(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy,
                                const Tensor& gamma, const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma,
                                Tensor& dbeta) {
-  if (fast::enabled(ctx)) return fast::batchnorm2d_backward(p, x, dy, gamma, sm, si, dx, dgamma, dbeta);
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {

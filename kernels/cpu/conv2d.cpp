@@ -1,55 +1,17 @@
-// CPU reference of kernels/conv2d.h: im2col + GEMM per image.
+// CPU reference of kernels/conv2d.h: im2col + GEMM per image (kernels/cpu/im2col.h).
 //   col[(c r s), (p q)] = x[c, p*sh + r - ph, q*sw + s - pw]   (0 outside the image)
 //   y_n [K, PQ]  = w [K, CRS] col [CRS, PQ]
 //   dw  [K, CRS] += dy_n [K, PQ] col^T
 //   col = w^T dy_n, then col2im scatters (adds) col back into dx_n.
 #include "kernels/conv2d.h"
 
-#include <algorithm>
-
-#include "kernels/cpu/dnnl_conv2d.h"
-#include "kernels/cpu/fast.h"
+#include "kernels/cpu/im2col.h"
 #include "kernels/cpu/typed.h"
 
 namespace adma::kernels {
 
 namespace cpu {
 namespace {
-
-template <typename T>
-void im2col(const Conv2dGeometry& g, const T* x, T* col) {
-  const int64_t oh = g.out_h(), ow = g.out_w();
-  for (int64_t c = 0; c < g.c; ++c)
-    for (int64_t r = 0; r < g.r; ++r)
-      for (int64_t s = 0; s < g.s; ++s) {
-        T* row = col + ((c * g.r + r) * g.s + s) * oh * ow;
-        for (int64_t p = 0; p < oh; ++p) {
-          const int64_t ih = p * g.stride_h + r - g.pad_h;
-          for (int64_t q = 0; q < ow; ++q) {
-            const int64_t iw = q * g.stride_w + s - g.pad_w;
-            row[p * ow + q] = (ih >= 0 && ih < g.h && iw >= 0 && iw < g.w) ? x[(c * g.h + ih) * g.w + iw] : T(0);
-          }
-        }
-      }
-}
-
-template <typename T>
-void col2im_add(const Conv2dGeometry& g, const T* col, T* x) {
-  const int64_t oh = g.out_h(), ow = g.out_w();
-  for (int64_t c = 0; c < g.c; ++c)
-    for (int64_t r = 0; r < g.r; ++r)
-      for (int64_t s = 0; s < g.s; ++s) {
-        const T* row = col + ((c * g.r + r) * g.s + s) * oh * ow;
-        for (int64_t p = 0; p < oh; ++p) {
-          const int64_t ih = p * g.stride_h + r - g.pad_h;
-          if (ih < 0 || ih >= g.h) continue;
-          for (int64_t q = 0; q < ow; ++q) {
-            const int64_t iw = q * g.stride_w + s - g.pad_w;
-            if (iw >= 0 && iw < g.w) x[(c * g.h + ih) * g.w + iw] += row[p * ow + q];
-          }
-        }
-      }
-}
 
 // The workspace is raw bytes (shared by every node; its size checked above the
 // dispatch); here it holds one column matrix.
@@ -61,17 +23,14 @@ T* workspace_as(Tensor& ws) {
 }  // namespace
 }  // namespace cpu
 
+// The workspace holds one column matrix [C R S, P Q].
 void cpu::conv2d_setup_init(Context&, Conv2dSetup& p) {
   const auto& g = p.g;
-  // Enough for either path, so a context may switch between them after the graph is built.
-  p.workspace_bytes = std::max({static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype),
-                                fast::conv2d_workspace_bytes(p), dnnl_conv2d_setup(p)});
+  p.workspace_bytes = static_cast<size_t>(g.c * g.r * g.s * g.out_h() * g.out_w()) * dtype_size(p.dtype);
 }
 
-void cpu::conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b,
+void cpu::conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b,
                          Tensor& y, Tensor& ws) {
-  if (fast::enabled(ctx) && p.dnnl && b.defined()) return dnnl_conv2d_forward(p, x, w, b, y, ws);
-  if (fast::enabled(ctx)) return fast::conv2d_forward(p, x, w, b, y, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -88,10 +47,8 @@ void cpu::conv2d_forward(Context& ctx, const Conv2dSetup& p, const Tensor& x, co
   });
 }
 
-void cpu::conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+void cpu::conv2d_backward_data(Context&, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
                                Tensor& ws) {
-  if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_data(p, w, dy, dx, ws);
-  if (fast::enabled(ctx)) return fast::conv2d_backward_data(p, w, dy, dx, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -104,10 +61,8 @@ void cpu::conv2d_backward_data(Context& ctx, const Conv2dSetup& p, const Tensor&
   });
 }
 
-void cpu::conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+void cpu::conv2d_backward_filter(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
                                  Tensor& ws) {
-  if (fast::enabled(ctx) && p.dnnl) return dnnl_conv2d_backward_filter(p, x, dy, dw, ws);
-  if (fast::enabled(ctx)) return fast::conv2d_backward_filter(p, x, dy, dw, ws);
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -120,9 +75,8 @@ void cpu::conv2d_backward_filter(Context& ctx, const Conv2dSetup& p, const Tenso
   });
 }
 
-void cpu::conv2d_backward_bias(Context& ctx, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
+void cpu::conv2d_backward_bias(Context&, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
-  if (fast::enabled(ctx)) return fast::conv2d_backward_bias(p, dy, db);
   const int64_t pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);

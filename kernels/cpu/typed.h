@@ -1,11 +1,12 @@
-// CPU kernels are templates on the element type; `typed` picks float or double
-// from a tensor's dtype:  typed(x.dtype(), [&](auto tag) { using T = decltype(tag); ... });
+// CPU kernels (the reference's and the fast backend's) are templates on the element
+// type; `typed` picks float or double from a tensor's dtype:
+//   typed(x.dtype(), [&](auto tag) { using T = decltype(tag); ... });
+// and `gemm` is every BLAS call of both, on one thread.
 #pragma once
 #include <cblas.h>
 
 #include "core/dtype.h"
 #include "core/tensor.h"
-#include "kernels/cpu/threads.h"
 
 namespace adma::kernels::cpu {
 
@@ -15,6 +16,14 @@ void typed(DType t, F&& f) {
     f(float{});
   else
     f(double{});
+}
+
+// Pins OpenBLAS to one thread, once per process. The reference is single-threaded; the
+// fast backend calls GEMM from inside its own OpenMP threads, where OpenBLAS' pthreads
+// would fight OpenMP's for the same cores.
+inline void blas_single_threaded() {
+  static const bool pinned = (openblas_set_num_threads(1), true);
+  (void)pinned;
 }
 
 // Row-major GEMM on raw pointers: C = alpha op(A) op(B) + beta C. Every BLAS call of

@@ -4,6 +4,7 @@
 // rows' threads. Queued on the context's stream, never synchronised.
 #include "core/cuda/check.h"
 #include "kernels/augment_batch.h"
+#include "kernels/cuda/cuda_util.h"
 
 namespace adma::kernels {
 
@@ -23,14 +24,14 @@ void cuda::augment_batch(Context& ctx, const BatchGather& g, Tensor& x, Tensor& 
   if (work == 0) return;
   constexpr int kThreads = 256;
   const unsigned blocks = static_cast<unsigned>((work + kThreads - 1) / kThreads);
-  augment_batch_kernel<<<blocks, kThreads, 0, static_cast<cudaStream_t>(ctx.stream)>>>(g, x.data<float>(),
+  augment_batch_kernel<<<blocks, kThreads, 0, stream_of(ctx)>>>(g, x.data<float>(),
                                                                                       labels.data<int32_t>(), n);
   CUDA_CHECK_LAUNCH();
 }
 
 void cuda::upload_bytes(Context& ctx, const void* host, size_t bytes, void* dst) {
   if (bytes == 0) return;
-  CUDA_CHECK(cudaMemcpyAsync(dst, host, bytes, cudaMemcpyHostToDevice, static_cast<cudaStream_t>(ctx.stream)));
+  CUDA_CHECK(cudaMemcpyAsync(dst, host, bytes, cudaMemcpyHostToDevice, stream_of(ctx)));
 }
 
 }  // namespace adma::kernels

@@ -3,13 +3,20 @@
 //   y  = x w^T      ->  y^T  = w  x^T      (m = O, n = N, k = I)
 //   dx += dy w      ->  dx^T += w^T dy^T   (m = I, n = N, k = O)
 //   dw += dy^T x    ->  dw^T += x^T dy     (m = I, n = O, k = N)
+#include <cublas_v2.h>
+
+#include "kernels/cuda/cuda_util.h"
 #include "kernels/dense.h"
-#include "kernels/cuda/cudnn_util.h"
 
 namespace adma::kernels {
 
 namespace cuda {
 namespace {
+cublasHandle_t cublas_of(const Context& ctx) { return static_cast<cublasHandle_t>(ctx.cublas); }
+// cuBLAS's alpha/beta scalars: beta = 1 makes a backward accumulate.
+constexpr float kOne = 1.0f;
+constexpr float kZero = 0.0f;
+
 __global__ void bias_add_rows(float* y, const float* b, int64_t n, int64_t c) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n * c; i += (int64_t)gridDim.x * blockDim.x)
     y[i] += b[i % c];

@@ -3,17 +3,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
 
+#include "core/backend_options.h"
 #include "kernels/cuda/cudnn_util.h"
-
-#ifndef ADMA_CUDNN_DETERMINISTIC_DEFAULT
-#define ADMA_CUDNN_DETERMINISTIC_DEFAULT 1
-#endif
 
 namespace adma::kernels::cuda {
 
@@ -56,14 +51,7 @@ Perf pick(const Perf* perf, int count, bool tf32, bool deterministic, const char
 }
 }  // namespace
 
-bool cudnn_deterministic() {
-  static const bool on = [] {
-    const char* env = std::getenv("ADMA_CUDNN_DETERMINISTIC");
-    if (env && *env) return std::strcmp(env, "0") != 0;
-    return ADMA_CUDNN_DETERMINISTIC_DEFAULT != 0;
-  }();
-  return on;
-}
+bool cudnn_deterministic() { return backend_options().cudnn_deterministic; }
 
 int conv_algo_searches() {
   std::lock_guard<std::mutex> lock(cache_mu);

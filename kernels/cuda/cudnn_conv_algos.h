@@ -9,7 +9,8 @@
 // (applied to the convolution descriptor that runs it), and its workspace: the
 // larger of what Find measured and cudnnGetConvolution*WorkspaceSize reports.
 // Backward algorithms are restricted to deterministic ones unless
-// ADMA_CUDNN_DETERMINISTIC=0 is set (build default: CMake option of that name).
+// ADMA_CUDNN_DETERMINISTIC=0 is set (build default: CMake option of that name;
+// core/backend_options.h).
 #pragma once
 #include <cudnn.h>
 
@@ -28,7 +29,8 @@ struct ConvAlgos {
   size_t fwd_bytes = 0, bwd_data_bytes = 0, bwd_filter_bytes = 0;
 };
 
-// Whether backward algorithms must be deterministic (read once from the environment).
+// Whether backward algorithms must be deterministic: BackendOptions::cudnn_deterministic
+// (ADMA_CUDNN_DETERMINISTIC, read once with the other backend options).
 bool cudnn_deterministic();
 
 // The algorithms for this geometry: found on first use (descriptors as the setup

@@ -1,6 +1,6 @@
 // CUDA side of kernels/elementwise.h: grid-stride loops; a zero fill is a memset.
 #include "kernels/elementwise.h"
-#include "kernels/cuda/cudnn_util.h"
+#include "kernels/cuda/cuda_util.h"
 
 namespace adma::kernels {
 

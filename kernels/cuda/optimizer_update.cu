@@ -11,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/cuda/cudnn_util.h"
+#include "kernels/cuda/cuda_util.h"
 #include "kernels/optimizer_update.h"
 
 namespace adma::kernels {

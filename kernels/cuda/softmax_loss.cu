@@ -21,7 +21,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "kernels/cuda/cudnn_util.h"
+#include "kernels/cuda/cuda_util.h"
 #include "kernels/cuda/softmax_loss_args.h"
 #include "kernels/softmax_loss_layout.h"
 

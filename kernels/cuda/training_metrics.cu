@@ -1,5 +1,5 @@
 // CUDA side of kernels/training_metrics.h: one block, a fixed-order tree sum.
-#include "kernels/cuda/cudnn_util.h"
+#include "kernels/cuda/cuda_util.h"
 #include "kernels/training_metrics.h"
 
 namespace adma::kernels {

@@ -2,7 +2,7 @@
 # Debian packages (as root), put nvcc on PATH, configure and build into build/.
 # Sourced, not run.
 
-ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libbenchmark-dev libopenblas-dev
+ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libopenblas-dev
                zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev libsleef-dev
                libdnnl-dev dataset-fashion-mnist gnuplot-nox)
 # Used when present, never required: matio reads SVHN's .mat files (without it

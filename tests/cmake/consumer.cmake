@@ -37,6 +37,36 @@ set(flags "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FL
 
 # 1. find_package
 run(${CMAKE_COMMAND} --install "${ADMA_BUILD}" --prefix "${WORK}/prefix")
+# Only public headers are installed, and each includes only installed ones: no backend's
+# own header (kernels/cpu/, kernels/cpu_fast/, kernels/cuda/) and no CUDA-side one.
+set(inc "${WORK}/prefix/include/adma")
+file(GLOB_RECURSE installed RELATIVE "${inc}" "${inc}/*")
+set(bad "")
+foreach(h IN LISTS installed)
+  if(h MATCHES "^kernels/(cpu|cpu_fast|cuda)/|^core/cuda/check\\.h$")
+    string(APPEND bad "\n  ${h} is installed (a backend's own header)")
+  endif()
+  file(STRINGS "${inc}/${h}" includes REGEX "^#include \"")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" target "${line}")
+    if(NOT EXISTS "${inc}/${target}")
+      string(APPEND bad "\n  ${h} includes ${target}, which is not installed")
+    endif()
+  endforeach()
+endforeach()
+list(LENGTH installed n)
+if(n EQUAL 0 OR bad)
+  message(FATAL_ERROR "the installed headers (${n} under ${inc}):${bad}")
+endif()
+# The export names targets, not paths of this machine (a relocatable package).
+file(GLOB exports "${WORK}/prefix/lib*/cmake/adma/adma-targets*.cmake")
+foreach(f IN LISTS exports)
+  file(STRINGS "${f}" links REGEX "INTERFACE_LINK_LIBRARIES")
+  if(links MATCHES "(^|[;\"<>])/[^;\"]*\\.(so|a)")
+    message(FATAL_ERROR "${f} links a library by path: ${links}")
+  endif()
+endforeach()
+message(STATUS "${n} public headers installed, each including only installed ones; the export links targets")
 run(${CMAKE_COMMAND} -S "${ADMA_SOURCE}/tests/consumer" -B "${WORK}/by-package" -DCMAKE_BUILD_TYPE=Release
     "-DCMAKE_PREFIX_PATH=${WORK}/prefix" ${launch} ${flags})
 run(${CMAKE_COMMAND} --build "${WORK}/by-package" -j 2)

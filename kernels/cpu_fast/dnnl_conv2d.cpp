@@ -1,4 +1,4 @@
-// oneDNN convolution (kernels/cpu/dnnl_conv2d.h). The graph keeps activations in
+// oneDNN convolution (kernels/cpu_fast/dnnl_conv2d.h). The graph keeps activations in
 // NCHW; oneDNN's fast kernels want blocked layouts (nChw16c on AVX-512, nChw8c on
 // AVX2), so each call reorders its operands in and its result out, in the shared
 // workspace. oneDNN's outputs overwrite; ours accumulate (dx +=, dw +=), so the
@@ -22,7 +22,7 @@
 // than Winograd followed by adma's own ELU pass (2.88). Winograd rounds differently
 // from direct summation (the transforms add and subtract partial products): against
 // the reference kernels its nmse is 2-5e-13 where direct gives 2e-15-9e-14, both under
-// the fast path's 1e-11 bound (tests/test_cpu_fast.cpp, ConvolutionShapesMatchReference).
+// the fast backend's 1e-11 bound (tests/test_cpu_fast.cpp, ConvolutionShapesMatchReference).
 // ADMA_CPU_WINOGRAD=0 keeps every pass direct.
 //
 // Chunks of the batch. The primitives are made for 32 images (and one more set for a
@@ -37,14 +37,15 @@
 // workspace holds one chunk's blocked operands. Backward-weights adds each chunk's
 // filter gradient into dw (the reorder's sum post-op), so dw receives the sum over
 // the batch.
-#include "kernels/cpu/dnnl_conv2d.h"
+#include "kernels/cpu_fast/dnnl_conv2d.h"
+
+#include "core/backend_options.h"
 
 #if defined(ADMA_WITH_DNNL)
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -52,7 +53,7 @@
 
 #endif
 
-namespace adma::kernels::cpu {
+namespace adma::kernels::cpu_fast {
 
 #if defined(ADMA_WITH_DNNL)
 
@@ -63,16 +64,9 @@ constexpr auto F32 = memory::data_type::f32;
 
 size_t align64(size_t b) { return (b + 63) / 64 * 64; }
 
-// Images per chunk of the batch (see the top of this file); ADMA_CPU_CONV_CHUNK=N
-// overrides it, to measure others (a number past the batch: whole batches).
-int64_t chunk_images() {
-  const char* e = std::getenv("ADMA_CPU_CONV_CHUNK");
-  if (!e || !*e) return 32;
-  char* end = nullptr;
-  const long long v = std::strtoll(e, &end, 10);
-  ADMA_CHECK(*end == '\0' && v >= 1, "ADMA_CPU_CONV_CHUNK=", e, ": expected a whole number of images, at least 1");
-  return v;
-}
+// Images per chunk of the batch (see the top of this file): 32, or ADMA_CPU_CONV_CHUNK=N
+// to measure others (a number past the batch: whole batches).
+int64_t chunk_images() { return backend_options().conv_chunk; }
 
 // A user-facing tensor (plain layout) and the layout a primitive wants. When they
 // differ, `inner` lives in the workspace at `offset` and `to`/`from` reorder.
@@ -159,7 +153,7 @@ memory::dims right_padding(const Conv2dGeometry& g) {
 // Winograd F(4x4, 3x3) is oneDNN's for 3x3 filters at stride 1, and pays off from 16
 // input channels on (measured: see the top of this file).
 bool wants_winograd(const Conv2dGeometry& g) {
-  if (const char* e = std::getenv("ADMA_CPU_WINOGRAD"); e && std::string(e) == "0") return false;
+  if (!backend_options().winograd) return false;  // ADMA_CPU_WINOGRAD=0
   return g.r == 3 && g.s == 3 && g.stride_h == 1 && g.stride_w == 1 && g.c >= 16;
 }
 
@@ -308,7 +302,7 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p) {
   p.dnnl.reset();
   if (p.dtype != DType::F32) return 0;
   // ADMA_CPU_CONV=own keeps oneDNN out (to measure the two engines against each other).
-  if (const char* e = std::getenv("ADMA_CPU_CONV"); e && std::string(e) == "own") return 0;
+  if (backend_options().conv == CpuConvEngine::Own) return 0;
   const auto& g = p.g;
   if (const memory::dims pad_r = right_padding(g); pad_r[0] < 0 || pad_r[1] < 0)
     return 0;  // a dropped border oneDNN cannot express: own kernels
@@ -419,4 +413,4 @@ void dnnl_conv2d_backward_filter(const Conv2dSetup&, const Tensor&, const Tensor
 
 #endif
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels::cpu_fast

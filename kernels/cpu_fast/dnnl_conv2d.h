@@ -1,14 +1,14 @@
-// oneDNN as the fast CPU convolution engine (kernels/cpu/dnnl_conv2d.cpp), the way
-// cuDNN serves the GPU: float32 only; the same math as kernels/conv2d.h, tested
+// oneDNN as the fast CPU backend's convolution engine (kernels/cpu_fast/dnnl_conv2d.cpp),
+// the way cuDNN serves the GPU: float32 only; the same math as kernels/conv2d.h, tested
 // against the reference (tests/test_cpu_fast.cpp). Without oneDNN at configure time
-// (ADMA_WITH_DNNL unset) dnnl_conv2d_setup makes no state and the fast path uses its
-// own kernels (kernels/cpu/fast_conv2d.cpp).
+// (ADMA_WITH_DNNL unset), or with ADMA_CPU_CONV=own, dnnl_conv2d_setup makes no state
+// and the fast backend uses its own kernels (kernels/cpu_fast/conv2d.cpp).
 #pragma once
 #include <string>
 
 #include "kernels/conv2d.h"
 
-namespace adma::kernels::cpu {
+namespace adma::kernels::cpu_fast {
 
 // Whether this build has oneDNN, and its version ("oneDNN 2.6.3"), for `adma devices`.
 bool dnnl_available();
@@ -29,4 +29,4 @@ void dnnl_conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tens
 // dw += sum_n dy x (the bias gradient stays with the own kernels: one pass over dy)
 void dnnl_conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws);
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels::cpu_fast

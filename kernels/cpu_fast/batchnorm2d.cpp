@@ -1,4 +1,4 @@
-// Fast CPU batch normalisation (kernels/cpu/fast.h): channels over threads; per
+// Fast CPU batch normalisation (kernels/batchnorm2d.h, cpu_fast::): channels over threads; per
 // channel the reference's two-pass statistics (mean, then centred squares, summed
 // in double) as vectorised loops, and the normalisation as y = scale x + shift.
 // Backward folds dx += gamma invstd / M (M dy - sum dy - xhat sum(dy xhat)) into
@@ -6,24 +6,28 @@
 //                                   C = -A sum(dy) / M.
 #include <cmath>
 
-#include "kernels/cpu/fast.h"
-#include "kernels/cpu/parallel.h"
+#include "kernels/batchnorm2d.h"
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu_fast/parallel.h"
 
-namespace adma::kernels::cpu::fast {
+namespace adma::kernels {
 
+namespace cpu_fast {
 namespace {
+using cpu::typed;
+// [N, C, H, W] or [N, C] seen as N x C x HW.
 struct Dims {
   int64_t n, c, hw;
 };
 Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 }  // namespace
+}  // namespace cpu_fast
 
-void batchnorm2d_forward_train(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
-                             Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si, Tensor& y) {
+void cpu_fast::batchnorm2d_forward_train(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
+                                         const Tensor& beta, Tensor& rm, Tensor& rv, Tensor& sm, Tensor& si,
+                                         Tensor& y) {
   const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);
-  ADMA_CHECK(m > 1, "batchnorm: training needs more than one value per channel, got ", p.shape.str());
+  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
@@ -72,8 +76,8 @@ void batchnorm2d_forward_train(const BatchNorm2dSetup& p, const Tensor& x, const
 // thread, first block: 2.92 -> 1.31 ms; batch 64: 0.60 -> 0.31 ms). Each plane
 // recomputes its channel's scale and shift: a table of them computed first saved
 // 0.01-0.03 ms per 7x7 node and nothing on larger planes, not worth its size limit.
-void batchnorm2d_forward_eval(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma, const Tensor& beta,
-                            const Tensor& rm, const Tensor& rv, Tensor& y) {
+void cpu_fast::batchnorm2d_forward_eval(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& gamma,
+                                        const Tensor& beta, const Tensor& rm, const Tensor& rv, Tensor& y) {
   const Dims d = dims_of(p.shape);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -91,8 +95,9 @@ void batchnorm2d_forward_eval(const BatchNorm2dSetup& p, const Tensor& x, const 
   });
 }
 
-void batchnorm2d_backward(const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy, const Tensor& gamma,
-                        const Tensor& sm, const Tensor& si, Tensor& dx, Tensor& dgamma, Tensor& dbeta) {
+void cpu_fast::batchnorm2d_backward(Context&, const BatchNorm2dSetup& p, const Tensor& x, const Tensor& dy,
+                                    const Tensor& gamma, const Tensor& sm, const Tensor& si, Tensor& dx,
+                                    Tensor& dgamma, Tensor& dbeta) {
   const Dims d = dims_of(p.shape);
   const double m = static_cast<double>(d.n * d.hw);
   typed(p.dtype, [&](auto tag) {
@@ -130,4 +135,4 @@ void batchnorm2d_backward(const BatchNorm2dSetup& p, const Tensor& x, const Tens
   });
 }
 
-}  // namespace adma::kernels::cpu::fast
+}  // namespace adma::kernels

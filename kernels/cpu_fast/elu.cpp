@@ -1,16 +1,20 @@
-// Fast CPU ELU (kernels/cpu/fast.h): chunks of the tensor over threads; within a
-// chunk a vector expm1 (kernels/cpu/fast_elu_simd.h: own for float32, SLEEF's for
-// float64) on the widest vector unit the CPU has, AVX-512 (16 floats) or AVX2 + FMA
-// (8), else the reference's scalar loop.
+// Fast CPU ELU (kernels/elu.h, cpu_fast::): chunks of the tensor over threads; within a
+// chunk the vector loops of kernels/cpu_fast/elu_body.h (own expm1 for float32, SLEEF's
+// for float64) on the widest vector unit the CPU has, AVX-512 (16 floats) or AVX2 + FMA
+// (8), else the reference's scalar formula. Backward reads only the saved output:
+// ELU'(x) = 1 for y > 0, else y + alpha.
+#include <algorithm>
 #include <cmath>
 
-#include "kernels/cpu/fast.h"
-#include "kernels/cpu/fast_elu_simd.h"
-#include "kernels/cpu/parallel.h"
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu_fast/elu_isa.h"
+#include "kernels/cpu_fast/parallel.h"
+#include "kernels/cpu_fast/vector_isa.h"
+#include "kernels/elu.h"
 
-namespace adma::kernels::cpu::fast {
+namespace adma::kernels {
 
+namespace cpu_fast {
 namespace {
 // Splits [0, n) into one contiguous chunk per thread (a multiple of 64 elements) and calls f(begin, count).
 template <typename F>
@@ -31,9 +35,10 @@ void elu_backward_range(const T* __restrict y, const T* __restrict dy, T* __rest
   }
 }
 }  // namespace
+}  // namespace cpu_fast
 
-void elu_forward(const EluSetup& p, const Tensor& x, Tensor& y) {
-  typed(p.dtype, [&](auto tag) {
+void cpu_fast::elu_forward(Context&, const EluSetup& p, const Tensor& x, Tensor& y) {
+  cpu::typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
@@ -50,8 +55,9 @@ void elu_forward(const EluSetup& p, const Tensor& x, Tensor& y) {
   });
 }
 
-void elu_backward(const EluSetup& p, const Tensor& y, const Tensor& dy, Tensor& dx) {
-  typed(p.dtype, [&](auto tag) {
+void cpu_fast::elu_backward(Context&, const EluSetup& p, const Tensor&, const Tensor& y, const Tensor& dy,
+                            Tensor& dx) {
+  cpu::typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T *py = y.data<T>(), *pdy = dy.data<T>();
     T* pdx = dx.data<T>();
@@ -68,4 +74,4 @@ void elu_backward(const EluSetup& p, const Tensor& y, const Tensor& dy, Tensor& 
   });
 }
 
-}  // namespace adma::kernels::cpu::fast
+}  // namespace adma::kernels

@@ -1,4 +1,4 @@
-// The one loop the fast CPU path threads with: parallel_for(n, threads, f) calls
+// The one loop the fast CPU backend threads with: parallel_for(n, threads, f) calls
 // f(i, thread) for i in [0, n), split into equal static ranges over up to
 // `threads` OpenMP threads (each i on exactly one thread; `thread` < threads
 // indexes per-thread scratch). Without OpenMP it is a plain loop on thread 0.
@@ -10,7 +10,7 @@
 #include <omp.h>
 #endif
 
-namespace adma::kernels::cpu {
+namespace adma::kernels::cpu_fast {
 
 inline int max_threads() {
 #if defined(_OPENMP)
@@ -41,4 +41,4 @@ void parallel_for(int64_t n, int threads, F&& f) {
   for (int64_t i = 0; i < n; ++i) f(i, 0);
 }
 
-}  // namespace adma::kernels::cpu
+}  // namespace adma::kernels::cpu_fast

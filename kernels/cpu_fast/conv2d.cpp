@@ -1,24 +1,34 @@
-// Fast CPU convolution (kernels/cpu/fast.h): the reference's im2col + GEMM, with
-// the images of the batch spread over OpenMP threads. Thread t owns slot t of the
-// workspace: a column matrix col[(c r s), (p q)] of one image (small enough to stay
-// in the core's L2 between im2col and the GEMM) and, for backward-filter, its own
-// filter gradient dw_t [K, CRS], summed into dw after all images are done. OpenBLAS
-// runs single-threaded inside each thread (kernels/cpu/threads.h).
+// Fast CPU convolution (kernels/conv2d.h, cpu_fast::): oneDNN for float32 where it
+// serves the setup (kernels/cpu_fast/dnnl_conv2d.cpp), else the own kernels below: the
+// reference's im2col + GEMM (kernels/cpu/im2col.h), with the images of the batch spread
+// over OpenMP threads. Thread t owns slot t of the workspace: a column matrix
+// col[(c r s), (p q)] of one image (small enough to stay in the core's L2 between
+// im2col and the GEMM) and, for backward-filter, its own filter gradient dw_t [K, CRS],
+// summed into dw after all images are done. OpenBLAS runs single-threaded inside each
+// thread (kernels/cpu/typed.h).
 // Backward-data with stride 1 is itself a convolution, of dy with the filters
 // flipped and transposed (wt[c, k, r, s] = w[k, c, R-1-r, S-1-s], padding R-1-ph):
 //   dx[c, h, w] += sum_{k, r, s} wt[c, k, r, s] dy[k, h + r - (R-1-ph), w + s - (S-1-pw)]
 // so it is im2col(dy) and one GEMM [C, KRS] x [KRS, HW] that adds straight into dx,
 // instead of the reference's GEMM with inner dimension K and a col2im scatter.
+#include <algorithm>
 #include <cstring>
 
-#include "kernels/cpu/fast.h"
-#include "kernels/cpu/parallel.h"
-#include "kernels/cpu/threads.h"
+#include "kernels/conv2d.h"
+#include "kernels/cpu/im2col.h"
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu_fast/dnnl_conv2d.h"
+#include "kernels/cpu_fast/parallel.h"
 
-namespace adma::kernels::cpu::fast {
+namespace adma::kernels {
 
+namespace cpu_fast {
 namespace {
+
+using cpu::col2im_add;
+using cpu::gemm;
+using cpu::im2col;
+using cpu::typed;
 
 // Backward-data as a convolution needs stride 1 and padding no wider than the filter.
 bool transposed_data(const Conv2dGeometry& g) {
@@ -59,76 +69,12 @@ T* slot_dw(const Conv2dSetup& p, Tensor& ws, int t) {
                               (s.col_elems * sizeof(T) + 63) / 64 * 64);
 }
 
-// The output columns q whose input column q*sw + s - pw falls inside [0, w): [lo, hi).
-inline void valid_range(int64_t ow, int64_t w, int64_t sw, int64_t off, int64_t& lo, int64_t& hi) {
-  lo = 0;
-  while (lo < ow && lo * sw + off < 0) ++lo;
-  hi = ow;
-  while (hi > lo && (hi - 1) * sw + off >= w) --hi;
-}
-
-// im2col of one image, as the reference's, with the bounds test hoisted out of the
-// inner loop: each row of col is zeros, a copied run of x, zeros.
-template <typename T>
-void im2col(const Conv2dGeometry& g, const T* x, T* col) {
-  const int64_t oh = g.out_h(), ow = g.out_w();
-  for (int64_t c = 0; c < g.c; ++c)
-    for (int64_t r = 0; r < g.r; ++r)
-      for (int64_t s = 0; s < g.s; ++s) {
-        T* row = col + ((c * g.r + r) * g.s + s) * oh * ow;
-        int64_t lo, hi;
-        valid_range(ow, g.w, g.stride_w, s - g.pad_w, lo, hi);
-        for (int64_t p = 0; p < oh; ++p) {
-          T* out = row + p * ow;
-          const int64_t ih = p * g.stride_h + r - g.pad_h;
-          if (ih < 0 || ih >= g.h) {
-            std::memset(out, 0, sizeof(T) * ow);
-            continue;
-          }
-          const T* in = x + (c * g.h + ih) * g.w + s - g.pad_w;
-          for (int64_t q = 0; q < lo; ++q) out[q] = 0;
-          if (g.stride_w == 1)
-            std::memcpy(out + lo, in + lo, sizeof(T) * (hi - lo));
-          else
-            for (int64_t q = lo; q < hi; ++q) out[q] = in[q * g.stride_w];
-          for (int64_t q = hi; q < ow; ++q) out[q] = 0;
-        }
-      }
-}
-
-// col2im: x += the columns scattered back (the adjoint of im2col).
-template <typename T>
-void col2im_add(const Conv2dGeometry& g, const T* col, T* x) {
-  const int64_t oh = g.out_h(), ow = g.out_w();
-  for (int64_t c = 0; c < g.c; ++c)
-    for (int64_t r = 0; r < g.r; ++r)
-      for (int64_t s = 0; s < g.s; ++s) {
-        const T* row = col + ((c * g.r + r) * g.s + s) * oh * ow;
-        int64_t lo, hi;
-        valid_range(ow, g.w, g.stride_w, s - g.pad_w, lo, hi);
-        for (int64_t p = 0; p < oh; ++p) {
-          const int64_t ih = p * g.stride_h + r - g.pad_h;
-          if (ih < 0 || ih >= g.h) continue;
-          const T* in = row + p * ow;
-          T* out = x + (c * g.h + ih) * g.w + s - g.pad_w;
-          if (g.stride_w == 1) {
-#pragma omp simd
-            for (int64_t q = lo; q < hi; ++q) out[q] += in[q];
-          } else {
-            for (int64_t q = lo; q < hi; ++q) out[q * g.stride_w] += in[q];
-          }
-        }
-      }
-}
-
-}  // namespace
-
-size_t conv2d_workspace_bytes(const Conv2dSetup& p) {
-  // One slot per thread the fast path may run with, plus slack for 64-byte alignment.
+// One slot per thread the fast backend may run with, plus slack for 64-byte alignment.
+size_t own_workspace_bytes(const Conv2dSetup& p) {
   return slots_of(p).stride_bytes * static_cast<size_t>(max_threads()) + 64;
 }
 
-void conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws) {
+void own_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y, Tensor& ws) {
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   const int nt = std::min<int>(slots_in(p, ws), max_threads());
@@ -152,7 +98,7 @@ void conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, cons
   });
 }
 
-void conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
+void own_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& ws) {
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   const int nt = std::min<int>(slots_in(p, ws), max_threads());
@@ -194,7 +140,7 @@ void conv2d_backward_data(const Conv2dSetup& p, const Tensor& w, const Tensor& d
   });
 }
 
-void conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
+void own_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw, Tensor& ws) {
   const auto& g = p.g;
   const int64_t crs = g.c * g.r * g.s, pq = g.out_h() * g.out_w();
   const int nt = static_cast<int>(std::min<int64_t>({slots_in(p, ws), max_threads(), g.n}));
@@ -222,7 +168,38 @@ void conv2d_backward_filter(const Conv2dSetup& p, const Tensor& x, const Tensor&
   });
 }
 
-void conv2d_backward_bias(const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
+}  // namespace
+}  // namespace cpu_fast
+
+// Sized for every engine that may serve the setup, and for the reference (one column
+// matrix), so the reference may run a setup the fast backend made.
+void cpu_fast::conv2d_setup_init(Context& ctx, Conv2dSetup& p) {
+  cpu::conv2d_setup_init(ctx, p);
+  p.workspace_bytes = std::max({p.workspace_bytes, own_workspace_bytes(p), dnnl_conv2d_setup(p)});
+}
+
+// oneDNN's forward primitive adds a bias; without one the own kernels serve.
+void cpu_fast::conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b,
+                              Tensor& y, Tensor& ws) {
+  if (p.dnnl && b.defined()) return dnnl_conv2d_forward(p, x, w, b, y, ws);
+  own_forward(p, x, w, b, y, ws);
+}
+
+void cpu_fast::conv2d_backward_data(Context&, const Conv2dSetup& p, const Tensor& w, const Tensor& dy, Tensor& dx,
+                                    Tensor& ws) {
+  if (p.dnnl) return dnnl_conv2d_backward_data(p, w, dy, dx, ws);
+  own_backward_data(p, w, dy, dx, ws);
+}
+
+void cpu_fast::conv2d_backward_filter(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& dy, Tensor& dw,
+                                      Tensor& ws) {
+  if (p.dnnl) return dnnl_conv2d_backward_filter(p, x, dy, dw, ws);
+  own_backward_filter(p, x, dy, dw, ws);
+}
+
+// One pass over dy, the output channels over threads (oneDNN's backward-weights
+// primitive is made without a bias).
+void cpu_fast::conv2d_backward_bias(Context&, const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   const auto& g = p.g;
   const int64_t pq = g.out_h() * g.out_w();
   typed(p.dtype, [&](auto tag) {
@@ -241,4 +218,4 @@ void conv2d_backward_bias(const Conv2dSetup& p, const Tensor& dy, Tensor& db) {
   });
 }
 
-}  // namespace adma::kernels::cpu::fast
+}  // namespace adma::kernels

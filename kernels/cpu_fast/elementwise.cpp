@@ -1,20 +1,23 @@
-// Fast CPU fill and axpy (kernels/cpu/fast.h): ranges over threads. Clearing the
+// Fast CPU fill and axpy (kernels/elementwise.h, cpu_fast::): ranges over threads. Clearing the
 // activation gradients before every training step is the largest fill (as many
 // bytes as the activations), so zero is a memset.
+#include <algorithm>
 #include <cstring>
 
-#include "kernels/cpu/fast.h"
-#include "kernels/cpu/parallel.h"
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu_fast/parallel.h"
+#include "kernels/elementwise.h"
 
-namespace adma::kernels::cpu::fast {
+namespace adma::kernels {
 
+namespace cpu_fast {
 namespace {
 constexpr int64_t kPer = 1 << 16;  // elements per task
 }
+}  // namespace cpu_fast
 
-void fill(Tensor& y, double value) {
-  typed(y.dtype(), [&](auto tag) {
+void cpu_fast::fill(Context&, Tensor& y, double value) {
+  cpu::typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = y.data<T>();
     const int64_t n = y.numel();
@@ -31,8 +34,8 @@ void fill(Tensor& y, double value) {
   });
 }
 
-void axpy(double alpha, const Tensor& x, Tensor& y) {
-  typed(y.dtype(), [&](auto tag) {
+void cpu_fast::axpy(Context&, double alpha, const Tensor& x, Tensor& y) {
+  cpu::typed(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
@@ -46,4 +49,4 @@ void axpy(double alpha, const Tensor& x, Tensor& y) {
   });
 }
 
-}  // namespace adma::kernels::cpu::fast
+}  // namespace adma::kernels

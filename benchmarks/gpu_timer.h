@@ -1,5 +1,6 @@
-// What every GPU benchmark here shares: the timing discipline (CUDA events around
-// single calls, after a warm-up, median of many) and the two flags.
+// The timing discipline of the GPU benchmarks (loss_bench, step_bench, optimizer_bench):
+// CUDA events around single calls, after a warm-up, median of many; and their two
+// flags (--reps, --json). The CPU benchmarks' twin is benchmarks/cpu_timer.h.
 #pragma once
 #include <cuda_runtime.h>
 
