@@ -23,6 +23,7 @@
 #include "parallel/id_file.h"
 #include "parallel/launch.h"
 #include "parallel/make_communicator.h"
+#include "parallel/mpi_communicator.h"
 #include "parallel/nccl_communicator.h"
 #include "parallel/single_process.h"
 #include "test_util.h"
@@ -166,6 +167,11 @@ TEST(MakeCommunicator, ChoosesAndRefusesByTheRules) {
               std::string::npos);
     EXPECT_NE(message_of([] { parallel::make_communicator(Device::cuda(0), "mpi"); })
                   .find("the MPI communicator averages CPU buffers"),
+              std::string::npos);
+  }
+  if (!parallel::mpi_built()) {  // 2 processes on the CPU in a build without MPI
+    LaunchEnv env({{"ADMA_RANK", "0"}, {"ADMA_WORLD_SIZE", "2"}});
+    EXPECT_NE(message_of([] { parallel::make_communicator(Device::cpu()); }).find("on the CPU, which needs MPI, but not built"),
               std::string::npos);
   }
   {  // NCCL for 2 ranks started by hand: the id file is required.
