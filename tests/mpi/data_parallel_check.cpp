@@ -3,6 +3,8 @@
 // Every rank trains the ConvNet in float64 on its half of each global batch of 64
 // (8x8 synthetic images, dropout off) with the MPI communicator, and also computes,
 // alone, what it should have got:
+//   0. The communicator: the average of float32 and float64 buffers is exact where it
+//      can be (N a power of two); Sum, Min and Max of host values.
 //   1. Without batch norm, SGD and Adam: the weights equal those of ONE process with
 //      batch 64 to float64 rounding (only the order of the gradient's additions
 //      differs); the reported epoch loss and accuracy, and the evaluation (sharded or
@@ -243,6 +245,29 @@ int run(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : ".";
   Checks c{*comm, std::to_string(comm->size()) + " procs"};
   const std::string& P = c.procs;
+
+  // 0. The communicator alone: element i of rank r's buffer is i/4 + r, so the average is
+  //    i/4 + (N-1)/2, exact in float32 and float64 for N a power of two; host reductions.
+  for (DType dtype : {DType::F32, DType::F64}) {
+    std::vector<double> mine(1000), want(1000);
+    for (size_t i = 0; i < mine.size(); ++i) {
+      mine[i] = 0.25 * static_cast<double>(i) + comm->rank();
+      want[i] = 0.25 * static_cast<double>(i) + 0.5 * (comm->size() - 1);
+    }
+    Tensor t = Tensor::from_host(mine, Shape{1000}, dtype, Device::cpu());
+    comm->all_reduce_average(Context::cpu(), t);
+    c.expect(std::string("all_reduce_average of ") + dtype_name(dtype) + " [1000]: max |got - average|",
+             c.worst(max_diff(t.to_host(), want)), 0);
+  }
+  {
+    double v[3] = {static_cast<double>(comm->rank()), static_cast<double>(comm->rank()), static_cast<double>(comm->rank())};
+    comm->all_reduce_host(v, 1, parallel::HostReduce::Sum);
+    comm->all_reduce_host(v + 1, 1, parallel::HostReduce::Min);
+    comm->all_reduce_host(v + 2, 1, parallel::HostReduce::Max);
+    const int n = comm->size();
+    c.expect("all_reduce_host: |sum - N(N-1)/2| + |min - 0| + |max - (N-1)|",
+             c.worst(std::abs(v[0] - n * (n - 1) / 2.0) + std::abs(v[1]) + std::abs(v[2] - (n - 1))), 0);
+  }
 
   // 1. No batch norm: N processes x 64/N rows == one process x 64 rows.
   for (const char* opt : {"sgd:lr=0.05,momentum=0.9", "adam"}) {
