@@ -38,6 +38,7 @@ std::shared_ptr<Storage> to_device(const void* host, size_t bytes, Device device
 ImageBatches::ImageBatches(const ImageSet& set, const BatchOptions& options, Device device)
     : opt_(options), device_(device) {
   ADMA_CHECK(options.batch_size > 0, "batch size must be positive, got ", options.batch_size);
+  check_shard(options.shard, options.batch_size, "batches");
   ADMA_CHECK(set.size() > 0, set.source.empty() ? std::string("a split of the data") : set.source,
              " holds no examples to make batches from (is the split fraction or the example limit too small?)");
   ADMA_CHECK(set.size() < (int64_t{1} << 31), set.source, ": ", set.size(), " examples is more than 2^31 - 1");
@@ -57,8 +58,8 @@ ImageBatches::ImageBatches(const ImageSet& set, const BatchOptions& options, Dev
   order_ = Storage::make(static_cast<size_t>(examples_) * sizeof(int32_t), device);
   kernels::check_batch_output(gather(0));  // the output size and normalisation, before the first batch
   if (device.is_cpu()) {
-    next_x_ = Tensor::empty(Shape{opt_.batch_size, oc_, oh_, ow_}, DType::F32, Device::cpu());
-    next_labels_ = Tensor::empty(Shape{opt_.batch_size}, DType::I32, Device::cpu());
+    next_x_ = Tensor::empty(Shape{batch_size(), oc_, oh_, ow_}, DType::F32, Device::cpu());
+    next_labels_ = Tensor::empty(Shape{batch_size()}, DType::I32, Device::cpu());
     worker_ = std::thread([this] { worker_loop(); });
   }
 }
@@ -80,8 +81,8 @@ kernels::BatchGather ImageBatches::gather(int64_t i) const {
   g.labels = static_cast<const int32_t*>(labels_->data());
   g.order = static_cast<const int32_t*>(order_->data());
   g.examples = examples_;
-  g.first = i * opt_.batch_size;
-  g.rows = static_cast<int32_t>(opt_.batch_size);
+  g.first = i * opt_.batch_size + opt_.shard.rank * batch_size();  // this shard's rows of global batch i
+  g.rows = static_cast<int32_t>(batch_size());
   g.channels = c_;
   g.height = h_;
   g.width = w_;

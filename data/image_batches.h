@@ -12,7 +12,8 @@
 // CPU: a worker thread assembles batch i + 1 into a second buffer while the
 // step on batch i runs (double buffering); fill() waits for it (normally
 // already done) and copies it into the graph's tensors. Same seed, same batches
-// on both devices (to float rounding).
+// on both devices (to float rounding). With a shard (data parallelism) it writes
+// this process's rows of every global batch of `batch_size` (data/batch_source.h).
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -28,7 +29,8 @@
 namespace adma::data {
 
 struct BatchOptions {
-  int64_t batch_size = 64;
+  int64_t batch_size = 64;  // the global batch: all processes' rows together
+  Shard shard;              // this process's rows of each batch ({0, 1}: all)
   bool shuffle = true;
   uint64_t seed = 0;
   kernels::AugmentSpec augment;  // none by default (evaluation)
@@ -54,8 +56,9 @@ class ImageBatches : public BatchSource {
   ImageBatches& operator=(const ImageBatches&) = delete;
 
   int64_t examples() const override { return examples_; }
-  int64_t batch_size() const override { return opt_.batch_size; }
+  int64_t batch_size() const override { return opt_.batch_size / opt_.shard.count; }
   int64_t batches() const override { return (examples_ + opt_.batch_size - 1) / opt_.batch_size; }
+  Shard shard() const override { return opt_.shard; }
   void start_epoch(int64_t epoch) override;
   void fill(int64_t i, Tensor& x, Tensor& labels) override;
   Device device() const { return device_; }

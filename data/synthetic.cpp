@@ -13,6 +13,7 @@ SyntheticSource::SyntheticSource(const SyntheticOptions& o) : o_(o) {
              "synthetic data: examples, batch, classes and image sizes must be > 0");
   ADMA_CHECK(o.noise >= 0, "synthetic data: noise must be >= 0, got ", o.noise);
   ADMA_CHECK(o.first >= 0, "synthetic data: first must be >= 0, got ", o.first);
+  check_shard(o.shard, o.batch, "synthetic data");
   const int64_t f = o.channels * o.height * o.width;
   Rng rng(o.seed);
   prototypes_.resize(static_cast<size_t>(o.classes * f));
@@ -29,14 +30,14 @@ void SyntheticSource::start_epoch(int64_t epoch) {
 }
 
 void SyntheticSource::fill(int64_t i, Tensor& x, Tensor& labels) {
-  const int64_t f = o_.channels * o_.height * o_.width;
-  ADMA_CHECK(x.shape() == (Shape{o_.batch, o_.channels, o_.height, o_.width}), "synthetic data: input is ",
-             x.shape().str(), ", the source makes [", o_.batch, ", ", o_.channels, ", ", o_.height, ", ", o_.width,
-             "]");
+  const int64_t f = o_.channels * o_.height * o_.width, rows = batch_size();
+  ADMA_CHECK(x.shape() == (Shape{rows, o_.channels, o_.height, o_.width}), "synthetic data: input is ",
+             x.shape().str(), ", the source makes [", rows, ", ", o_.channels, ", ", o_.height, ", ", o_.width, "]");
   ADMA_CHECK(i >= 0 && i < batches(), "synthetic data: batch ", i, " of ", batches());
-  std::vector<double> xs(static_cast<size_t>(o_.batch * f), 0.0), ys(static_cast<size_t>(o_.batch), kIgnoreLabel);
+  std::vector<double> xs(static_cast<size_t>(rows * f), 0.0), ys(static_cast<size_t>(rows), kIgnoreLabel);
+  const int64_t start = i * o_.batch + o_.shard.rank * rows;  // this shard's first row in the epoch's order
   for (int64_t r = 0; r < valid_rows(i); ++r) {
-    const int64_t k = o_.first + order_[static_cast<size_t>(i * o_.batch + r)];
+    const int64_t k = o_.first + order_[static_cast<size_t>(start + r)];
     const int64_t label = k % o_.classes;
     ys[static_cast<size_t>(r)] = static_cast<double>(label);
     Rng rng(philox(o_.seed, 0xDA7A000000ull + static_cast<uint64_t>(k)).v[0]);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/graph/checkpoint.h"
 #include "core/graph/metadata.h"
@@ -32,10 +33,27 @@ Trainer::Trainer(Graph& g, Value input, Value labels, Value loss, TrainerOptions
       labels_(labels),
       loss_(loss_node(g, loss, labels)),
       o_(std::move(options)),
-      opt_(g, o_.optimizer, o_.schedule) {
+      opt_(g, o_.optimizer, o_.schedule),
+      comm_(o_.communicator) {
   ADMA_CHECK(o_.check_every >= 0, "trainer: check_every must be >= 0, got ", o_.check_every);
   train_acc_ = Tensor::from_host(std::vector<double>(4, 0.0), Shape{4}, DType::F64, g.device());
   eval_acc_ = Tensor::from_host(std::vector<double>(4, 0.0), Shape{4}, DType::F64, g.device());
+  grads_ = g.grad_buffer();
+  if (!comm_) return;
+  ADMA_CHECK(comm_->serves(g.device()), "trainer: the ", comm_->name(), " communicator does not take buffers on ",
+             g.device().str(), " (MPI averages CPU buffers, NCCL those of its own GPU)");
+  // Every rank starts from rank 0's parameters and buffers (one graph seed or many).
+  Tensor params = g.param_buffer();
+  if (params.defined() && params.numel() > 0) comm_->broadcast(g.context(), params, 0);
+  broadcast_buffers();
+}
+
+void Trainer::broadcast_buffers() {
+  if (!comm_) return;
+  for (const NamedTensor& b : g_.buffers()) {
+    Tensor t = b.value;
+    comm_->broadcast(g_.context(), t, 0);
+  }
 }
 
 Trainer::~Trainer() = default;
@@ -52,6 +70,8 @@ void Trainer::run_train_step() {
     g_.zero_grad();
     g_.forward();
     g_.backward();
+    // Data parallelism: the mean gradient over every rank's rows, before any rank updates.
+    if (comm_ && grads_.defined() && grads_.numel() > 0) comm_->all_reduce_average(c, grads_);
     opt_.step();
     kernels::accumulate_metrics(c, loss_->per_sample(), g_.value(labels_), loss_->correct(), opt_.penalty(),
                                 opt_.step_counter(), train_acc_);
@@ -75,8 +95,20 @@ void Trainer::step() {
   ++global_step_;
 }
 
-EpochMetrics Trainer::read(const Tensor& acc) const {
-  const std::vector<double> a = acc.to_host();
+std::vector<double> Trainer::totals(const Tensor& acc, bool over_ranks) const {
+  std::vector<double> a = acc.to_host();
+  if (!over_ranks || !comm_ || comm_->size() == 1) return a;
+  // Loss sum, correct count and rows add up over the ranks; acc[3] is a step number
+  // (0: no bad loss), so the ranks agree on the earliest one any of them saw.
+  comm_->all_reduce_host(a.data(), 3, parallel::HostReduce::Sum);
+  double first_bad = a[3] == 0 ? std::numeric_limits<double>::infinity() : a[3];
+  comm_->all_reduce_host(&first_bad, 1, parallel::HostReduce::Min);
+  a[3] = std::isinf(first_bad) ? 0.0 : first_bad;
+  return a;
+}
+
+EpochMetrics Trainer::read(const Tensor& acc, bool over_ranks) const {
+  const std::vector<double> a = totals(acc, over_ranks);
   check_finite(a);
   EpochMetrics m;
   m.examples = static_cast<int64_t>(a[2]);
@@ -94,18 +126,29 @@ void Trainer::check_finite(const std::vector<double>& a) const {
                          epoch_, bad);
 }
 
-EpochMetrics Trainer::running_metrics() const { return read(train_acc_); }
+EpochMetrics Trainer::running_metrics() const { return read(train_acc_, true); }
+
+void Trainer::check_shard(const data::BatchSource& source, const char* what, bool whole_ok) const {
+  const data::Shard mine{rank(), ranks()}, theirs = source.shard();
+  if (theirs == mine || (whole_ok && theirs.count == 1)) return;
+  ADMA_CHECK(false, "trainer: the ", what, " data is shard ", theirs.rank, " of ", theirs.count, ", but this is rank ",
+             rank(), " of ", ranks(), comm_ ? "" : " (no communicator)", ": give the source Shard{", rank(), ", ",
+             ranks(), "}", whole_ok ? " or the whole split" : "");
+}
 
 EpochMetrics Trainer::train_epoch(data::BatchSource& train) {
   Tensor& x = g_.value(input_);
   Tensor& y = g_.value(labels_);
   ADMA_CHECK(train.batch_size() == x.dim(0), "trainer: the data source gives batches of ", train.batch_size(),
              ", the graph was built for ", x.dim(0));
+  check_shard(train, "training", false);
   Context& ctx = g_.context();
   opt_.begin_epoch(epoch_);
   // Dropout masks depend on (seed, epoch) only, so a run resumed at an epoch boundary
-  // draws what the uninterrupted run drew.
-  g_.reseed(philox(o_.seed, 0xE90C0000ull + static_cast<uint64_t>(epoch_)).v[0]);
+  // draws what the uninterrupted run drew; ranks past 0 draw their own masks.
+  uint64_t dropout_key = philox(o_.seed, 0xE90C0000ull + static_cast<uint64_t>(epoch_)).v[0];
+  if (rank() > 0) dropout_key = philox(dropout_key, static_cast<uint64_t>(rank())).v[0];
+  g_.reseed(dropout_key);
   train.start_epoch(epoch_);
   adma::zero(ctx, train_acc_);
   const int64_t first = epoch_first_step_ = global_step_;
@@ -113,9 +156,10 @@ EpochMetrics Trainer::train_epoch(data::BatchSource& train) {
     train.fill(i, x, y);
     step();
     if (on_step) on_step(StepInfo{epoch_, i, global_step_});
-    if (o_.check_every > 0 && (global_step_ - first) % o_.check_every == 0) check_finite(train_acc_.to_host());
+    if (o_.check_every > 0 && (global_step_ - first) % o_.check_every == 0) check_finite(totals(train_acc_, true));
   }
-  const EpochMetrics m = read(train_acc_);  // the epoch's one read; throws if a loss was NaN/Inf
+  const EpochMetrics m = read(train_acc_, true);  // the epoch's one read; throws if a loss was NaN/Inf
+  broadcast_buffers();  // batch norm's running statistics: rank 0's on every rank
   ++epoch_;
   return m;
 }
@@ -125,6 +169,8 @@ EpochMetrics Trainer::evaluate(data::BatchSource& source) {
   Tensor& y = g_.value(labels_);
   ADMA_CHECK(source.batch_size() == x.dim(0), "trainer: the data source gives batches of ", source.batch_size(),
              ", the graph was built for ", x.dim(0));
+  check_shard(source, "evaluation", true);
+  const bool sharded = source.shard().count > 1;  // else every rank evaluates the whole split
   Context& ctx = g_.context();
   opt_.compute_penalty();  // Keras's evaluate reports the loss with the regularisation penalty
   adma::zero(ctx, eval_acc_);
@@ -145,7 +191,7 @@ EpochMetrics Trainer::evaluate(data::BatchSource& source) {
       eval_step_->replay();
   }
   g_.train();
-  const EpochMetrics m = read(eval_acc_);
+  const EpochMetrics m = read(eval_acc_, sharded);
   ADMA_CHECK(std::isfinite(m.loss), "evaluation loss is NaN or Inf after epoch ", epoch_,
              " (the weights have diverged)");
   return m;

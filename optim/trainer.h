@@ -11,6 +11,20 @@
 // device and read once per epoch; a NaN/Inf loss is caught there (or every
 // `check_every` steps) and named by epoch and step.
 //
+// Data parallelism (docs/scaling.md): with a Communicator of N ranks in the options,
+// every process runs this same loop on its shard of each batch (data/batch_source.h).
+// The Trainer broadcasts rank 0's parameters and buffers when it is made, so the ranks
+// start equal; each step averages the gradient buffer with ONE all-reduce between
+// backward and the update (inside the captured step on CUDA: NCCL is stream-ordered),
+// so they stay equal; the epoch's metrics are summed over the ranks, so every rank
+// reports the global loss and accuracy. Batch norm normalises with each process's own
+// batch statistics (as PyTorch's DistributedDataParallel by default); its running
+// statistics are rank 0's, broadcast to every rank at the end of each epoch, so
+// evaluation and checkpoints see one model. Dropout draws different masks on each
+// rank. Only the writer (rank 0, is_writer()) should save; on resume every rank loads
+// the same checkpoint. Collective calls (train_epoch, evaluate, fit, running_metrics)
+// must be made by every rank in the same order.
+//
 //   Trainer t(g, x, y, loss, opts);
 //   t.on_epoch = [](const EpochReport& r) { std::printf("%lld %.4f\n", (long long)r.epoch, r.train.loss); };
 //   t.fit(train, &val, 50);
@@ -28,6 +42,7 @@
 #include "core/graph/loss_node.h"
 #include "data/batch_source.h"
 #include "optim/optimizer.h"
+#include "parallel/communicator.h"
 
 namespace adma::optim {
 
@@ -42,6 +57,12 @@ struct TrainerOptions {
   bool capture = true;      // CUDA: replay the step as one CUDA graph (no effect on the CPU)
   int64_t check_every = 0;  // also check the loss for NaN/Inf every this many steps (0: at epoch end only)
   uint64_t seed = 0;        // dropout streams restart from (seed, epoch) at every epoch: resumable
+  // Data parallelism over the ranks of this communicator (not owned; it must outlive
+  // the Trainer). Null: one process, as with parallel::SingleProcess. The training
+  // source must then be this rank's shard (Shard{rank, size}); an evaluation source
+  // may be the shard too (metrics summed over ranks) or the whole split (each rank
+  // evaluates all of it, and all get the same figures).
+  parallel::Communicator* communicator = nullptr;
 };
 
 struct EpochMetrics {
@@ -107,19 +128,32 @@ class Trainer {
   Optimizer& optimizer() { return opt_; }
   Graph& graph() { return g_; }
   bool captured() const;  // whether steps replay a CUDA graph
+  // Whether this process writes the run's files and checkpoints: rank 0 (or the only one).
+  bool is_writer() const { return !comm_ || comm_->is_root(); }
+  int rank() const { return comm_ ? comm_->rank() : 0; }
+  int ranks() const { return comm_ ? comm_->size() : 1; }
 
  private:
   void run_train_step();
+  // Rank 0's buffers (batch-norm running statistics) to every rank.
+  void broadcast_buffers();
   // Throws TrainingDiverged when the accumulator recorded a non-finite loss.
   void check_finite(const std::vector<double>& acc) const;
-  // Reads an accumulator (one synchronisation), checks it, and turns it into metrics.
-  EpochMetrics read(const Tensor& acc) const;
+  // An accumulator on the host (one synchronisation); with `over_ranks`, summed over the
+  // ranks (collective) and acc[3] the first bad step of any rank.
+  std::vector<double> totals(const Tensor& acc, bool over_ranks) const;
+  // Reads an accumulator, checks it, and turns it into metrics.
+  EpochMetrics read(const Tensor& acc, bool over_ranks) const;
+  // Throws unless `source` is this rank's shard (or, where `whole_ok`, the whole split).
+  void check_shard(const data::BatchSource& source, const char* what, bool whole_ok) const;
 
   Graph& g_;
   Value input_, labels_;
   LossNode* loss_;
   TrainerOptions o_;
   Optimizer opt_;
+  parallel::Communicator* comm_;
+  Tensor grads_;                 // the graph's flat gradient buffer, averaged over the ranks each step
   Tensor train_acc_, eval_acc_;  // float64 [4], see kernels/training_metrics.h
   std::unique_ptr<CapturedStep> train_step_, eval_step_;
   int64_t epoch_ = 0, global_step_ = 0, epoch_first_step_ = 0;

@@ -4,7 +4,8 @@
 
 ADMA_PACKAGES=(build-essential cmake ninja-build pkg-config libgtest-dev libopenblas-dev
                zlib1g-dev nlohmann-json3-dev libcli11-dev libjpeg-dev libpng-dev libsleef-dev
-               libdnnl-dev dataset-fashion-mnist gnuplot-nox)
+               libdnnl-dev dataset-fashion-mnist gnuplot-nox
+               libopenmpi-dev openmpi-bin)  # MPI: data-parallel training on CPUs and its two-process test
 # Used when present, never required: matio reads SVHN's .mat files (without it
 # the build works and the SVHN reader says what to install).
 ADMA_OPTIONAL_PACKAGES=(libmatio-dev)
