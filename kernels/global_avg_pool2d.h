@@ -2,7 +2,7 @@
 // PyTorch AdaptiveAvgPool2d(1) followed by flatten):
 //   y[n, c] = (1 / HW) sum_{h, w} x[n, c, h, w]
 //   backward: dx[n, c, h, w] += dy[n, c] / HW
-// CPU: plain loops (reference only; no fast-path version yet). CUDA: own kernels
+// CPU: plain loops (the fast backend runs them too). CUDA: own kernels
 // (kernels/cuda/global_avg_pool2d.cu): one warp per (n, c) plane forward, a grid-stride
 // loop backward. cuDNN's average pooling would do forward too, but wants a [N, C, 1, 1]
 // view, an H x W window and y and x again in backward: the own kernels are shorter.

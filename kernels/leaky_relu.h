@@ -3,7 +3,7 @@
 //   y = alpha x  for x <= 0
 //   dy/dx = 1 for x > 0, else alpha   (alpha at x = 0, as PyTorch takes it)
 // so backward is dx += dy * (x > 0 ? 1 : alpha).
-// CPU: plain loop (reference only; no fast-path version yet). CUDA: an own
+// CPU: plain loop (the fast backend runs them too). CUDA: an own
 // grid-stride kernel (kernels/cuda/leaky_relu.cu): cuDNN has no leaky ReLU.
 #pragma once
 #include <cmath>

@@ -11,7 +11,7 @@
 // shows in the output instead of being hidden by a larger neighbour.
 // The arg-max is recomputed from x in backward, not saved: no state per node, and
 // reading the k inputs again costs about what writing and reading an index would.
-// CPU: plain loops (reference only; no fast-path version yet). CUDA: an own kernel
+// CPU: plain loops (the fast backend runs them too). CUDA: an own kernel
 // (kernels/cuda/maxout.cu), one thread per output element.
 #pragma once
 #include "core/tensor.h"

@@ -2,8 +2,8 @@
 //   y = max(x, 0)
 //   dy/dx = 1 for x > 0, else 0 (the subgradient 0 at x = 0, as PyTorch and Keras take it)
 // so backward is dx += dy * 1[x > 0].
-// CPU: plain loop (reference only; no fast-path version yet). CUDA: cudnnActivationForward/Backward
-// with CUDNN_ACTIVATION_RELU.
+// CPU: plain loop (the fast backend runs it too: cpu_fast has no version of its own).
+// CUDA: cudnnActivationForward/Backward with CUDNN_ACTIVATION_RELU.
 #pragma once
 #include <memory>
 

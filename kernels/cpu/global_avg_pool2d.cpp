@@ -1,4 +1,4 @@
-// CPU reference of kernels/global_avg_pool2d.h (also what the CPU runs: no fast-path version yet).
+// CPU reference of kernels/global_avg_pool2d.h (the fast backend runs it too: its cpu_fast names are using-declarations).
 #include "kernels/global_avg_pool2d.h"
 
 #include "kernels/cpu/typed.h"

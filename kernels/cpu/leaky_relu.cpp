@@ -1,4 +1,4 @@
-// CPU reference of kernels/leaky_relu.h (also what the CPU runs: no fast-path version yet).
+// CPU reference of kernels/leaky_relu.h (the fast backend runs it too: its cpu_fast names are using-declarations).
 #include "kernels/leaky_relu.h"
 
 #include "kernels/cpu/typed.h"

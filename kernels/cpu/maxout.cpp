@@ -1,4 +1,4 @@
-// CPU reference of kernels/maxout.h (also what the CPU runs: no fast-path version yet).
+// CPU reference of kernels/maxout.h (the fast backend runs it too: its cpu_fast names are using-declarations).
 #include "kernels/maxout.h"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// CPU reference of kernels/relu.h (also what the CPU runs: ReLU has no fast-path version yet).
+// CPU reference of kernels/relu.h (the fast backend runs it too: cpu_fast::relu_* are using-declarations).
 #include "kernels/relu.h"
 
 #include "kernels/cpu/typed.h"
