@@ -3,10 +3,10 @@
 // and the results collected from run folders (written here as fixtures).
 #include <nlohmann/json.hpp>
 
-#include "apps/experiment.h"
-#include "apps/files.h"
-#include "apps/run_folder.h"
-#include "apps/subprocess.h"
+#include "apps/experiment/experiment.h"
+#include "apps/common/files.h"
+#include "apps/run/run_folder.h"
+#include "apps/common/subprocess.h"
 #include "core/error.h"
 #include "program_test_util.h"
 

@@ -1,9 +1,9 @@
-// apps/parse.h: the command line's number rules, value by value.
+// apps/cli/parse.h: the command line's number rules, value by value.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "apps/parse.h"
+#include "apps/cli/parse.h"
 #include "core/error.h"
 
 namespace adma::apps {

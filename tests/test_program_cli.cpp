@@ -1,9 +1,9 @@
 // The `adma` program itself: each bad flag of train/evaluate/experiment/sweep
 // is a usage error (exit status 2) whose message names the flag; good flags
 // reach the training loop; experiment and sweep work against run folders.
-#include "apps/experiment.h"
-#include "apps/run_folder.h"
-#include "apps/subprocess.h"
+#include "apps/experiment/experiment.h"
+#include "apps/run/run_folder.h"
+#include "apps/common/subprocess.h"
 #include "core/cuda/runtime.h"
 #include "program_test_util.h"
 

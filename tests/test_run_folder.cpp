@@ -2,11 +2,11 @@
 // checked writes under them, and the progress lines of a training run.
 #include <nlohmann/json.hpp>
 
-#include "apps/files.h"
-#include "apps/progress.h"
-#include "apps/run_folder.h"
-#include "apps/subprocess.h"
-#include "apps/train_report.h"
+#include "apps/common/files.h"
+#include "apps/run/progress.h"
+#include "apps/run/run_folder.h"
+#include "apps/common/subprocess.h"
+#include "apps/run/train_report.h"
 #include "core/error.h"
 #include "program_test_util.h"
 

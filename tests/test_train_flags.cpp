@@ -2,7 +2,7 @@
 // value refused with the flag's name, and train_args() reproducing a setting.
 #include <gtest/gtest.h>
 
-#include "apps/train_flags.h"
+#include "apps/cli/train_flags.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 #include "program_test_util.h"

@@ -1,11 +1,11 @@
 // libFuzzer target: arbitrary text as the value of a number, integer or matrix
-// flag (apps/parse.h). Each parser must return a finite value within bounds or
+// flag (apps/cli/parse.h). Each parser must return a finite value within bounds or
 // throw adma::UsageError; never crash or hit undefined behaviour.
 #include <cmath>
 #include <cstdint>
 #include <string>
 
-#include "apps/parse.h"
+#include "apps/cli/parse.h"
 #include "core/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
