@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "apps/cli/commands.h"
+#include "apps/common/format.h"
 #include "data/datasets.h"
 #include "data/image_batches.h"
 #include "data/image_decode.h"
@@ -23,9 +24,8 @@ std::string augment_text(const kernels::AugmentSpec& a) {
   if (!a.any()) return "-";
   std::string s;
   auto add = [&](const std::string& t) { s += (s.empty() ? "" : ", ") + t; };
-  char buf[64];
-  if (a.rotation != 0) std::snprintf(buf, sizeof buf, "rotation %g", a.rotation), add(buf);
-  if (a.width_shift != 0) std::snprintf(buf, sizeof buf, "shift %g", a.width_shift), add(buf);
+  if (a.rotation != 0) add("rotation " + format_number(a.rotation));
+  if (a.width_shift != 0) add("shift " + format_number(a.width_shift));
   if (a.horizontal_flip) add("flip");
   return s;
 }

@@ -1,15 +1,22 @@
 // `adma experiment` (the paper's Tables 1-4) and `adma sweep` (Adma's a): plan
-// the runs, start the pending ones as `adma train` children (or print their
-// commands), collect every finished run folder into results (apps/experiment/experiment.h).
+// the runs over the user's train flags, start the pending ones as `adma train`
+// children (or print their commands), collect every finished run folder into results
+// (apps/experiment/: plan.h, launch.h, results.h).
 //   adma experiment --table 1 --datasets fashion-mnist --iterations 3 --jobs 2 --devices cuda:0,cuda:1
 //   adma sweep --dataset fashion-mnist --a 0.20:0.32:0.01 --epochs 10 --out sweeps/fm
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 
 #include "apps/cli/commands.h"
-#include "apps/experiment/experiment.h"
+#include "apps/cli/flags.h"
+#include "apps/cli/loss_flags.h"
+#include "apps/cli/train_flags.h"
 #include "apps/common/files.h"
+#include "apps/experiment/launch.h"
+#include "apps/experiment/plan.h"
+#include "apps/experiment/results.h"
 #include "core/error.h"
 
 namespace adma::apps {
@@ -39,6 +46,24 @@ void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
   cmd->add_flag("--print-commands", f.print_commands,
                 "print one `adma train` command per pending run (for a cluster scheduler) and start none");
   cmd->add_flag("--collect-only", f.collect_only, "start no run; collect the finished ones into the results");
+}
+
+// The results an experiment or a sweep wrote: the main file (printed) and where all are.
+struct WrittenResults {
+  std::string main, main_end, listing;
+};
+
+// After planning: start (or print) the pending runs, collect every finished one, write
+// the results, and fail (exit 1) when a run failed, after the others are written.
+void launch_and_collect(std::vector<RunPlan>& plan, const LaunchOptions& launch, int table,
+                        const std::function<WrittenResults(const std::vector<CellStats>&)>& write) {
+  const int failed = launch_runs(plan, launch, stderr);
+  if (launch.print_commands) return;
+  const WrittenResults r = write(collect_results(plan, table));
+  std::printf("%s%s", read_file(r.main).c_str(), r.main_end.c_str());
+  std::fprintf(stderr, "results: %s\n", r.listing.c_str());
+  ADMA_CHECK(failed == 0, failed, " of the runs failed (each folder's train.log says why); ", r.main,
+             " holds the finished ones. Run the same command again to retry them.");
 }
 
 LaunchOptions resolve_launch(const LaunchFlags& f) {
@@ -79,33 +104,23 @@ void register_experiment(CLI::App& app) {
   add_launch_flags(cmd, o->launch);
   add_train_flags(cmd, o->train, TrainFlagSet{false});
   cmd->callback([o] {
-    auto spec = std::make_shared<ExperimentSpec>();
-    auto plan = std::make_shared<std::vector<RunPlan>>();
-    LaunchOptions launch;
-    try {
-      ADMA_CHECK(o->table >= 1 && o->table <= 4, "--table: the paper has Tables 1 to 4, not ", o->table);
-      spec->table = o->table;
-      spec->datasets = split_names(o->datasets);
-      spec->losses = split_names(o->losses);
-      spec->iterations = o->iterations;
-      spec->out = o->out.empty() ? "experiments/table" + std::to_string(o->table) : o->out;
-      spec->base = o->train;
-      spec->base.seed = o->seed;
-      launch = resolve_launch(o->launch);
-      *plan = plan_experiment(*spec, !launch.print_commands);
-    } catch (const Error& e) {
-      throw CLI::ValidationError(e.what());
-    }
+    while_parsing(
+        [&] { ADMA_CHECK(o->table >= 1 && o->table <= 4, "--table: the paper has Tables 1 to 4, not ", o->table); });
+    ExperimentSpec spec;
+    spec.table = o->table;
+    spec.datasets = split_names(o->datasets);
+    spec.losses = split_names(o->losses);
+    spec.iterations = o->iterations;
+    spec.out = o->out.empty() ? "experiments/table" + std::to_string(o->table) : o->out;
+    spec.seed = o->seed;
+    const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
+    auto plan = std::make_shared<std::vector<RunPlan>>(
+        while_parsing([&] { return plan_experiment(spec, train_recipe(o->train, !launch.print_commands)); }));
     selected() = [spec, plan, launch] {
-      const int failed = launch_runs(*plan, launch, stderr);
-      if (launch.print_commands) return;
-      const auto cells = collect_results(*plan, spec->table);
-      const std::string md = write_experiment_results(spec->out, spec->table, cells, *plan, stderr);
-      std::printf("%s\n", read_file(md).c_str());
-      std::fprintf(stderr, "results: %s, %s/results.csv, %s/learning-curves.png\n", md.c_str(), spec->out.c_str(),
-                   spec->out.c_str());
-      ADMA_CHECK(failed == 0, failed, " of the runs failed (each folder's train.log says why); ", md,
-                 " holds the finished ones. Run the same command again to retry them.");
+      launch_and_collect(*plan, launch, spec.table, [&](const std::vector<CellStats>& cells) {
+        const std::string md = write_experiment_results(spec.out, spec.table, cells, *plan, stderr);
+        return WrittenResults{md, "\n", md + ", " + spec.out + "/results.csv, " + spec.out + "/learning-curves.png"};
+      });
     };
   });
 }
@@ -120,7 +135,8 @@ void register_sweep(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("sweep", "Train with Adma over a range of a; accuracy against a as CSV and PNG");
-  cmd->add_option("--a", o->a, "START:STOP:STEP (both ends included) or a list a1,a2,...")->capture_default_str();
+  add_loss_param_list(cmd, losses::LossParam::A, o->a, "START:STOP:STEP (both ends included) or a list a1,a2,...")
+      ->capture_default_str();
   cmd->add_option("--dataset", o->train.dataset, "dataset")->capture_default_str();
   cmd->add_option("--optimizer", o->train.optimizer, "adam or sgd")->capture_default_str();
   cmd->add_option_function<double>("--l2", [o](double v) { o->train.l2 = v; },
@@ -132,30 +148,19 @@ void register_sweep(CLI::App& app) {
   add_launch_flags(cmd, o->launch);
   add_train_flags(cmd, o->train, TrainFlagSet{false});
   cmd->callback([o] {
-    auto spec = std::make_shared<SweepSpec>();
-    auto plan = std::make_shared<std::vector<RunPlan>>();
-    LaunchOptions launch;
-    try {
-      spec->a_values = parse_range(o->a, "--a");
-      for (double a : spec->a_values) ADMA_CHECK(a >= 0, "--a: the scaling factor must be >= 0, got ", a);
-      spec->iterations = o->iterations;
-      spec->out = o->out.empty() ? "sweeps/" + o->train.dataset : o->out;
-      spec->base = o->train;
-      spec->base.seed = o->seed;
-      launch = resolve_launch(o->launch);
-      *plan = plan_sweep(*spec, !launch.print_commands);
-    } catch (const Error& e) {
-      throw CLI::ValidationError(e.what());
-    }
+    SweepSpec spec;
+    spec.a_values = while_parsing([&] { return loss_param_values(losses::LossParam::A, o->a); });
+    spec.iterations = o->iterations;
+    spec.out = o->out.empty() ? "sweeps/" + o->train.dataset : o->out;
+    spec.seed = o->seed;
+    const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
+    auto plan = std::make_shared<std::vector<RunPlan>>(
+        while_parsing([&] { return plan_sweep(spec, train_recipe(o->train, !launch.print_commands)); }));
     selected() = [spec, plan, launch] {
-      const int failed = launch_runs(*plan, launch, stderr);
-      if (launch.print_commands) return;
-      const auto cells = collect_results(*plan, 0);
-      const std::string csv = write_sweep_results(spec->out, cells, stderr);
-      std::printf("%s", read_file(csv).c_str());
-      std::fprintf(stderr, "results: %s, %s/sweep.png\n", csv.c_str(), spec->out.c_str());
-      ADMA_CHECK(failed == 0, failed, " of the runs failed (each folder's train.log says why); ", csv,
-                 " holds the finished ones. Run the same command again to retry them.");
+      launch_and_collect(*plan, launch, 0, [&](const std::vector<CellStats>& cells) {
+        const std::string csv = write_sweep_results(spec.out, cells, stderr);
+        return WrittenResults{csv, "", csv + ", " + spec.out + "/sweep.png"};
+      });
     };
   });
 }

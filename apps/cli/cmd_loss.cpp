@@ -12,6 +12,7 @@
 #include "apps/cli/flags.h"
 #include "apps/cli/loss_flags.h"
 #include "apps/cli/parse.h"
+#include "apps/common/format.h"
 #include "kernels/evaluate_loss.h"
 
 namespace adma::apps {
@@ -73,7 +74,7 @@ void print_loss_kinds(bool json) {
 
 void register_loss(CLI::App& app) {
   struct Opts {
-    std::shared_ptr<LossFlags> loss = std::make_shared<LossFlags>();
+    LossFlags loss;
     std::string logits, labels, device = "cpu";
     bool json = false, list = false;
   };
@@ -94,7 +95,7 @@ void register_loss(CLI::App& app) {
       if (o->list) return print_loss_kinds(o->json);
       ADMA_USAGE_CHECK(!o->logits.empty(), "--logits is required unless --list (see adma loss --help)");
       ADMA_USAGE_CHECK(!o->labels.empty(), "--labels is required unless --list (see adma loss --help)");
-      const auto params = o->loss->resolved();
+      const auto params = o->loss.resolved();
       const auto logits = parse_matrix(o->logits, "--logits");
       const auto labels = parse_ints(o->labels, "--labels");
       ADMA_USAGE_CHECK(labels.size() == logits.size(), "--labels: ", labels.size(), " labels for ", logits.size(),
@@ -106,7 +107,7 @@ void register_loss(CLI::App& app) {
       const bool adma = params.kind == losses::LossKind::Adma;
       if (o->json) {
         nlohmann::json j;
-        j["loss_name"] = o->loss->loss;
+        j["loss_name"] = o->loss.loss;
         j["device"] = dev.str();
         j["loss"] = r.loss;
         j["per_sample"] = r.per_sample;
@@ -116,7 +117,7 @@ void register_loss(CLI::App& app) {
         std::printf("%s\n", j.dump(2).c_str());
         return;
       }
-      std::printf("%s on %s: %lld samples x %lld classes (mean over the batch)\n", o->loss->loss.c_str(),
+      std::printf("%s on %s: %lld samples x %lld classes (mean over the batch)\n", o->loss.loss.c_str(),
                   dev.str().c_str(), static_cast<long long>(r.n), static_cast<long long>(r.classes));
       std::printf("%-7s %-6s %-12s %s\n", "sample", "label", "loss", "dL/dlogits");
       for (int64_t i = 0; i < r.n; ++i) {

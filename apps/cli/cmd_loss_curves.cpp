@@ -14,9 +14,9 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/flags.h"
-#include "apps/common/gnuplot.h"
 #include "apps/cli/loss_flags.h"
-#include "apps/cli/parse.h"
+#include "apps/common/format.h"
+#include "apps/common/gnuplot.h"
 #include "kernels/evaluate_loss.h"
 
 namespace adma::apps {
@@ -63,7 +63,7 @@ void register_loss_curves(CLI::App& app) {
       "Prints a CSV table (column p, then one column per loss) to standard output, or to the\n"
       "--output file; with --plot also draws them with gnuplot into that PNG (F.csv, F.gp beside it). --points x --classes\n"
       "may be at most " + std::to_string(kMaxCurveValues) + ".");
-  cmd->add_option("--a", o->a, "Adma scaling factors, comma-separated (each >= 0)");
+  add_loss_param_list(cmd, losses::LossParam::A, o->a, "one Adma curve per value, a list a1,a2,... or START:STOP:STEP");
   add_integer(cmd, "--classes", o->classes, "number of classes (the rest of p is spread over them)", 2, 100000);
   add_integer(cmd, "--points", o->points, "points on (0, 1]", 2, 100000);
   cmd->add_option("--output", o->output, "CSV file (empty: standard output)");
@@ -71,7 +71,7 @@ void register_loss_curves(CLI::App& app) {
   add_number(cmd, "--ymax", o->ymax, "top of the plot's loss axis (> 0)", Sign::Positive);
   cmd->callback([o] {
     selected() = [o] {
-      const auto as = parse_doubles(o->a, "--a", Sign::NonNegative);
+      const auto as = loss_param_values(losses::LossParam::A, o->a);
       ADMA_USAGE_CHECK(int64_t{o->points} * o->classes <= kMaxCurveValues, "--points x --classes is ",
                        int64_t{o->points} * o->classes, ", over the limit of ", kMaxCurveValues,
                        " values per curve; use fewer points or classes");
@@ -88,10 +88,7 @@ void register_loss_curves(CLI::App& app) {
         losses::LossParams p;
         p.kind = losses::LossKind::Adma;
         p.a = a;
-        char name[64], title[96];
-        std::snprintf(name, sizeof name, "adma_a=%g", a);
-        std::snprintf(title, sizeof title, "Adma, {/:Italic a} = %g", a);
-        curves.push_back({name, title, curve(p, logits)});
+        curves.push_back({"adma_a=" + format_number(a), "Adma, {/:Italic a} = " + format_number(a), curve(p, logits)});
       }
       const std::pair<losses::LossKind, const char*> others[] = {{losses::LossKind::CrossEntropy, "CCE"},
                                                                  {losses::LossKind::MSE, "MSE"},

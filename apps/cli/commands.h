@@ -17,7 +17,10 @@ void register_sweep(CLI::App& app);
 void register_datasets(CLI::App& app);
 
 // The callback of the chosen subcommand, set during registration.
-std::function<void()>& selected();
+inline std::function<void()>& selected() {
+  static std::function<void()> fn;
+  return fn;
+}
 inline void run_selected(CLI::App&) {
   if (selected()) selected()();
 }

@@ -4,9 +4,11 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "apps/cli/parse.h"
+#include "apps/common/format.h"
 #include "core/device.h"
 #include "core/error.h"
 
@@ -19,6 +21,17 @@ inline CLI::Option* add_number(CLI::App* cmd, const std::string& flag, double& t
           flag, [&target, flag, sign](const std::string& s) { target = parse_number(s, flag, sign); }, help)
       ->type_name("NUMBER")
       ->default_str(format_number(target));
+}
+
+// A number whose default depends on other flags: unset unless given. `default_text`
+// is what --help shows as its default ("" shows none).
+inline CLI::Option* add_number(CLI::App* cmd, const std::string& flag, std::optional<double>& target,
+                               const std::string& help, const std::string& default_text, Sign sign = Sign::Any) {
+  return cmd
+      ->add_option_function<std::string>(
+          flag, [&target, flag, sign](const std::string& s) { target = parse_number(s, flag, sign); }, help)
+      ->type_name("NUMBER")
+      ->default_str(default_text);
 }
 
 template <typename Int>
@@ -41,6 +54,18 @@ auto as_usage(F&& f) -> decltype(f()) {
     throw;
   } catch (const Error& e) {
     throw UsageError(e.what(), e.where());
+  }
+}
+
+// Runs f() while the command line is parsed (a subcommand's callback), so a bad value
+// fails before any work: a library Error becomes CLI11's ValidationError, which main
+// reports as a usage error (exit 2) pointing at the command's --help.
+template <typename F>
+auto while_parsing(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    throw CLI::ValidationError(e.what());
   }
 }
 

@@ -12,16 +12,10 @@
 #include <cstring>
 #include <iostream>
 
-#include "apps/common/version.h"
 #include "apps/cli/commands.h"
+#include "apps/common/format.h"
+#include "apps/common/version.h"
 #include "core/error.h"
-
-namespace adma::apps {
-std::function<void()>& selected() {
-  static std::function<void()> fn;
-  return fn;
-}
-}  // namespace adma::apps
 
 namespace {
 
@@ -44,10 +38,9 @@ int finish(int code) {
 }
 
 std::string subcommand_list(const CLI::App& app) {
-  std::string s;
-  for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; }))
-    s += (s.empty() ? "" : ", ") + c->get_name();
-  return s;
+  std::vector<std::string> names;
+  for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(c->get_name());
+  return adma::apps::join(names);
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 // Number parsing for flags; every failure says which flag and which piece of text.
 #include "apps/cli/parse.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
+#include "apps/common/format.h"
 #include "core/error.h"
 
 namespace adma::apps {
@@ -35,12 +36,6 @@ bool is_non_finite_word(std::string t) {
   return t.rfind("inf", 0) == 0 || t.rfind("nan", 0) == 0;
 }
 }  // namespace
-
-std::string format_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 double parse_number(const std::string& raw, const std::string& flag, Sign sign) {
   const std::string t = trim(raw);
@@ -95,6 +90,30 @@ std::vector<std::vector<double>> parse_matrix(const std::string& text, const std
     ADMA_USAGE_CHECK(rows[i].size() == rows[0].size(), flag, ": row ", i, " has ", rows[i].size(),
                      " values, row 0 has ", rows[0].size());
   return rows;
+}
+
+std::vector<double> parse_range(const std::string& text, const std::string& flag) {
+  if (text.find(':') == std::string::npos) return parse_doubles(text, flag);
+  std::vector<double> parts;
+  std::istringstream is(text);
+  std::string piece;
+  while (std::getline(is, piece, ':')) parts.push_back(parse_number(piece, flag));
+  ADMA_USAGE_CHECK(parts.size() == 3 && text.back() != ':', flag, ": '", text, "' is not START:STOP:STEP");
+  const double start = parts[0], stop = parts[1], step = parts[2];
+  ADMA_USAGE_CHECK(step > 0, flag, ": the step of '", text, "' must be > 0");
+  ADMA_USAGE_CHECK(stop >= start, flag, ": '", text, "' ends before it starts");
+  // (stop - start) / step is 12.000000000000002 or 11.999999999999998 for 0.20:0.32:0.01;
+  // a relative tolerance makes both 12 intervals, so 0.32 is included.
+  const double intervals = (stop - start) / step;
+  const double n = std::floor(intervals + 1e-9 * std::max(1.0, intervals));
+  ADMA_USAGE_CHECK(n < 10000, flag, ": '", text, "' has ", n + 1, " values; at most 10000");
+  std::vector<double> out;
+  for (int i = 0; i <= static_cast<int>(n); ++i) {
+    // Rounded to 12 decimals so 0.2 + 3 * 0.01 prints (and names folders) as 0.23.
+    const double v = start + i * step;
+    out.push_back(std::stod(fixed(v, 12)));
+  }
+  return out;
 }
 
 }  // namespace adma::apps

@@ -6,6 +6,7 @@
 //             too small for a double ("1e-400") is accepted as the nearest double (0).
 //   integers: an optional sign and digits only ("1e3" and "2.0" are refused), within the
 //             flag's stated bounds.
+// No CLI11 here: this is the adma_cli library, which the fuzz targets link too.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -23,8 +24,8 @@ std::vector<std::vector<double>> parse_matrix(const std::string& text, const std
 // "0,2" -> {0, 2}; "0.1,0.25" -> {0.1, 0.25}.
 std::vector<int32_t> parse_ints(const std::string& text, const std::string& flag);
 std::vector<double> parse_doubles(const std::string& text, const std::string& flag, Sign sign = Sign::Any);
-
-// A number as a person reads it: 0.25, 1e+06, 1.8e+308 (never 309 digits).
-std::string format_number(double v);
+// "0.20:0.32:0.01" -> 0.20, 0.21, ..., 0.32 (both ends included; the count is
+// rounded so float steps do not lose the last value); "0.2,0.25" -> a list.
+std::vector<double> parse_range(const std::string& text, const std::string& flag);
 
 }  // namespace adma::apps

@@ -14,6 +14,7 @@ void write_file_checked(const std::string& path, const std::string& contents);
 // The whole file; throws naming the file when it cannot be read.
 std::string read_file(const std::string& path);
 bool file_exists(const std::string& path);
+bool dir_exists(const std::string& path);
 // mkdir -p; throws naming the folder when it cannot be created.
 void make_dirs(const std::string& path);
 // "a/b/c.png" -> "a/b" ("" -> "."), and "a/b/c.png" -> "c.png".

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "apps/common/files.h"
+#include "apps/common/format.h"
 #include "apps/common/subprocess.h"
 #include "core/error.h"
 
@@ -31,12 +32,7 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
-std::string number(double v) {
-  if (std::isnan(v)) return "NaN";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
+std::string number(double v) { return std::isnan(v) ? "NaN" : significant(v, 10); }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;

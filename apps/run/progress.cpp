@@ -6,20 +6,12 @@
 #include <chrono>
 #include <cmath>
 
+#include "apps/common/format.h"
 #include "core/error.h"
 
 namespace adma::apps {
 
 bool is_terminal(std::FILE* f) { return f && ::isatty(::fileno(f)) == 1; }
-
-std::string format_duration(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  const long t = std::lround(s);
-  char buf[32];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
-  return buf;
-}
 
 EpochProgress::EpochProgress(std::FILE* out, Options o) : out_(out), o_(std::move(o)) {
   ADMA_CHECK(out_ != nullptr, "progress: no output stream");

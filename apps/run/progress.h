@@ -49,7 +49,4 @@ class EpochProgress {
   bool drawn_ = false;
 };
 
-// "1:02:03", "4:05" (hours only when needed); "?" for a negative or non-finite time.
-std::string format_duration(double seconds);
-
 }  // namespace adma::apps

@@ -2,11 +2,10 @@
 #include "apps/run/run_folder.h"
 
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 #include <sstream>
 
 #include "apps/common/files.h"
+#include "apps/common/format.h"
 #include "apps/common/version.h"
 #include "core/error.h"
 
@@ -16,11 +15,8 @@ const char* const kMetricsHeader = "epoch,train_loss,train_accuracy,val_loss,val
 
 namespace {
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
+// metrics.csv keeps 9 significant digits: a float read back exactly.
+std::string num(double v) { return significant(v, 9); }
 
 double parse_number(const std::string& text, const std::string& where) {
   size_t used = 0;
@@ -32,15 +28,6 @@ double parse_number(const std::string& text, const std::string& where) {
   }
   ADMA_CHECK(!text.empty() && used == text.size(), where, ": '", text, "' is not a number");
   return v;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -137,7 +124,7 @@ void RunFolder::write_config(nlohmann::json settings, const std::string& device)
   ADMA_CHECK(settings.is_object(), "config.json: the settings must be a JSON object");
   settings["code_version"] = code_version();
   settings["device"] = device;
-  settings["started"] = utc_now();
+  settings["started"] = utc_now("%Y-%m-%dT%H:%M:%SZ");
   write_file_atomic(path("config.json"), settings.dump(2) + "\n");
 }
 

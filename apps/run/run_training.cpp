@@ -31,13 +31,15 @@ int64_t epochs_in(const std::string& checkpoint) {
 
 }  // namespace
 
-void run_training(const TrainSettings& s) {
+void run_training(const TrainSettings& s, const std::vector<std::string>& train_args) {
   const std::string last = s.out + "/last.safetensors", best = s.out + "/best.safetensors";
   const int64_t done = s.resume.empty() ? 0 : epochs_in(last);
   ADMA_CHECK(done < s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
              " (ask for more epochs to continue)");
 
-  TrainingSession session(s);
+  SessionOptions options;
+  options.train_args = train_args;
+  TrainingSession session(s, options);
   if (!s.resume.empty()) session.load(last);
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
@@ -91,8 +93,7 @@ void run_training(const TrainSettings& s) {
   report.finish(seconds);
 }
 
-void run_evaluation(const EvaluateSettings& e) {
-  TrainSettings s = checkpoint_settings(e.checkpoint);
+void run_evaluation(TrainSettings s, const EvaluateSettings& e) {
   ADMA_CHECK(s.dataset == e.dataset || e.dataset.empty(), "--dataset ", e.dataset, ": ", e.checkpoint,
              " was trained on ", s.dataset, " (its input shape and classes)");
   s.device = e.device;

@@ -1,6 +1,7 @@
 // TrainReport: RunFolder + EpochProgress behind the trainer's hooks.
 #include "apps/run/train_report.h"
 
+#include "apps/common/format.h"
 #include "core/error.h"
 
 namespace adma::apps {
@@ -27,7 +28,7 @@ void TrainReport::start(const std::string& device, const std::string& backend) {
   config["backend"] = backend;
   folder_.write_config(config, device);
   std::fprintf(out_, "adma train: %s, loss %s, %s, %d epochs, batch %d on %s (%s); output in %s\n",
-               settings_.dataset.c_str(), settings_.loss.c_str(), settings_.optimizer.c_str(), settings_.epochs,
+               settings_.dataset.c_str(), settings_.loss_name().c_str(), settings_.optimizer.kind.c_str(), settings_.epochs,
                settings_.batch, device.c_str(), backend.c_str(), settings_.out.c_str());
   ADMA_CHECK(std::fflush(out_) == 0 && !std::ferror(out_), "cannot write to standard output");
 }
@@ -39,10 +40,9 @@ void TrainReport::end_epoch(const EpochMetrics& m) {
 
 RunSummary TrainReport::finish(double seconds) {
   const RunSummary s = folder_.write_summary(seconds, device_);
-  char a[32];
-  std::snprintf(a, sizeof a, "%g", settings_.loss_params.a);
-  const std::string title = enhanced_escape(settings_.dataset + ", " + settings_.loss) +
-                            (settings_.loss == "adma" ? std::string(" ({/:Italic a} = ") + a + ")" : std::string());
+  const bool adma = settings_.loss_params.kind == losses::LossKind::Adma;
+  const std::string title = enhanced_escape(settings_.dataset + ", " + settings_.loss_name()) +
+                            (adma ? " ({/:Italic a} = " + format_number(settings_.loss_params.a) + ")" : std::string());
   const PlotFiles plot = folder_.draw_curves(title);
   std::fprintf(out_, "final validation accuracy %.4f (best %.4f at epoch %d) in %.1f s\n", s.final_val_accuracy,
                s.best_val_accuracy, s.best_epoch, s.seconds);

@@ -12,7 +12,7 @@
 
 #include "apps/run/progress.h"
 #include "apps/run/run_folder.h"
-#include "apps/cli/train_flags.h"
+#include "apps/run/train_settings.h"
 
 namespace adma::apps {
 

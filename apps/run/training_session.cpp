@@ -1,11 +1,10 @@
 // TrainingSession: settings -> dataset, ConvNet + fused loss, Trainer, batches.
 #include "apps/run/training_session.h"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "apps/common/format.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 #include "core/graph/checkpoint.h"
@@ -40,7 +39,7 @@ Device device_of(const std::string& device) {
   return Device::cuda(std::stoi(device.substr(5)));
 }
 
-TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o) : s_(s) {
+TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o) : s_(s), train_args_(o.train_args) {
   if (o.batch) s_.batch = *o.batch;
   data::LoadOptions lo;
   lo.dir = s_.data_dir;
@@ -62,15 +61,15 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   layers::SoftmaxLoss::Options lo2;
   lo2.params = s_.loss_params;
   lo2.learnable_a = s_.learn_a;
-  lo2.a_lr_mult = s_.a_lr / s_.lr;  // --a-lr is a rate; the parameter's rule is a multiplier of the scheduled lr
+  lo2.a_lr_mult = s_.a_lr / s_.optimizer.lr;  // a_lr is a rate; the parameter's rule is a multiplier of the scheduled lr
   lo2.a_min = s_.a_min;
   lo2.a_max = s_.a_max;
   loss_ = g_->add<layers::SoftmaxLoss>("loss", {logits, y_}, lo2);
   g_->build();
 
   optim::TrainerOptions to;
-  to.optimizer = optim::OptimizerConfig::parse(optimizer_spec(s_));
-  to.schedule = optim::ScheduleConfig::parse(schedule_spec(s_));
+  to.optimizer = s_.optimizer;
+  to.schedule = s_.schedule;
   to.seed = s_.seed;
   trainer_ = std::make_unique<optim::Trainer>(*g_, x_, y_, loss_, to);
   make_batches();
@@ -104,14 +103,12 @@ std::string TrainingSession::backend() const {
 }
 
 void TrainingSession::save(const std::string& path, const optim::EpochMetrics* held_out) const {
+  ADMA_CHECK(!train_args_.empty(), "saving ", path, ": a program checkpoint needs the arguments that rebuild its run");
   std::map<std::string, std::string> meta;
-  meta[kTrainArgs] = nlohmann::json(train_args(s_, false)).dump();
+  meta[kTrainArgs] = nlohmann::json(train_args_).dump();
   if (held_out) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.17g", held_out->accuracy);
-    meta["adma.val_accuracy"] = text;
-    std::snprintf(text, sizeof text, "%.17g", held_out->loss);
-    meta["adma.val_loss"] = text;
+    meta["adma.val_accuracy"] = significant(held_out->accuracy, 17);
+    meta["adma.val_loss"] = significant(held_out->loss, 17);
   }
   trainer_->save(path, data_.norm.tensors(), meta);
 }
@@ -123,29 +120,16 @@ void TrainingSession::load(const std::string& path) {
   make_batches();  // the batches normalise with the checkpoint's numbers
 }
 
-TrainSettings checkpoint_settings(const std::string& path) {
+std::vector<std::string> checkpoint_train_args(const std::string& path) {
   const auto meta = read_checkpoint_metadata(path);
   const auto it = meta.find(kTrainArgs);
   ADMA_CHECK(it != meta.end(), "checkpoint ", path, " has no '", kTrainArgs,
              "': it was not written by adma train, so its model and settings are unknown");
-  std::vector<std::string> args;
   try {
-    args = nlohmann::json::parse(it->second).get<std::vector<std::string>>();
+    return nlohmann::json::parse(it->second).get<std::vector<std::string>>();
   } catch (const std::exception& e) {
     ADMA_THROW("checkpoint ", path, ": '", kTrainArgs, "' is not a JSON list of arguments (", e.what(), ")");
   }
-  CLI::App app;
-  auto* cmd = app.add_subcommand("train");
-  TrainFlags f;
-  add_train_flags(cmd, f);
-  args.insert(args.begin(), "train");
-  std::reverse(args.begin(), args.end());  // CLI11 takes argv reversed in a vector
-  try {
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    ADMA_THROW("checkpoint ", path, ": its training arguments do not parse (", e.what(), ")");
-  }
-  return resolve(f, /*local=*/false);
 }
 
 }  // namespace adma::apps

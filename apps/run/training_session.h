@@ -17,20 +17,24 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "apps/cli/train_flags.h"
+#include "apps/run/train_settings.h"
 #include "data/datasets.h"
 #include "data/image_batches.h"
 #include "optim/trainer.h"
 
 namespace adma::apps {
 
-// "cpu" or "cuda:N" (as resolve_device returns) as a Device.
+// "cpu" or "cuda:N" (TrainSettings::device) as a Device.
 Device device_of(const std::string& device);
 
 struct SessionOptions {
   bool dropout = true;         // false: the ConvNet without its Dropout layers (CPU/CUDA comparisons)
   std::optional<int> batch;    // override the settings' batch (evaluation)
+  // The `adma train` arguments that rebuild the run, kept in its checkpoints (adma.train_args)
+  // so `adma evaluate` needs only the file. The command front writes them; save() needs them.
+  std::vector<std::string> train_args;
 };
 
 class TrainingSession {
@@ -60,6 +64,7 @@ class TrainingSession {
   void make_batches();
 
   TrainSettings s_;
+  std::vector<std::string> train_args_;
   data::Dataset data_;
   std::unique_ptr<Graph> g_;
   Value x_, y_, loss_;
@@ -67,7 +72,8 @@ class TrainingSession {
   std::unique_ptr<data::ImageBatches> train_, held_out_, test_;
 };
 
-// The settings a program checkpoint was trained with (from adma.train_args).
-TrainSettings checkpoint_settings(const std::string& path);
+// The `adma train` arguments a program checkpoint was saved with (adma.train_args);
+// the command front turns them back into settings (apps/cli/train_flags.h).
+std::vector<std::string> checkpoint_train_args(const std::string& path);
 
 }  // namespace adma::apps
