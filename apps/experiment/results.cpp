@@ -102,7 +102,8 @@ std::string write_experiment_results(const std::string& out, int table, const st
     else csv << ",";
     csv << "," << (c.paper ? fixed(c.paper->accuracy(), 4) : "") << ",";
     csv << (c.paper && c.finished > 0 ? fixed(c.mean - c.paper->accuracy(), 6) : "") << ",";
-    if (c.finished > 0) csv << fixed(c.mean_best, 6) << "," << fixed(c.mean_first, 6) << "," << fixed(c.mean_seconds, 1);
+    if (c.finished > 0)
+      csv << fixed(c.mean_best, 6) << "," << fixed(c.mean_first, 6) << "," << fixed(c.mean_seconds, 1);
     else csv << ",,";
     csv << "\n";
   }
@@ -118,9 +119,9 @@ std::string write_experiment_results(const std::string& out, int table, const st
      << finished << " of " << plan.size() << " runs finished.\n\n";
   if (!plan.empty()) {
     const TrainSettings& s = plan.front().settings;
-    md << "Settings of each run: optimizer " << s.optimizer.kind << " (lr " << s.optimizer.lr << "), L2 " << s.l2 << ", "
-       << s.epochs << (s.epochs == 1 ? " epoch" : " epochs") << ", batch " << s.batch << ", augmentation " << s.augment << " (rotation " << s.rotation
-       << "°, shift " << s.shift << ", flip " << (s.flip ? "on" : "off") << ")"
+    md << "Settings of each run: optimizer " << s.optimizer.kind << " (lr " << s.optimizer.lr << "), L2 " << s.l2
+       << ", " << s.epochs << (s.epochs == 1 ? " epoch" : " epochs") << ", batch " << s.batch << ", augmentation "
+       << s.augment << " (rotation " << s.rotation << "°, shift " << s.shift << ", flip " << (s.flip ? "on" : "off") << ")"
        << (s.train_limit > 0 ? ", first " + std::to_string(s.train_limit) + " training images" : std::string())
        << ". One run: `adma train";
     for (const auto& a : plan.front().train_args) md << " " << shell_quote(a);

@@ -28,8 +28,8 @@ void TrainReport::start(const std::string& device, const std::string& backend) {
   config["backend"] = backend;
   folder_.write_config(config, device);
   std::fprintf(out_, "adma train: %s, loss %s, %s, %d epochs, batch %d on %s (%s); output in %s\n",
-               settings_.dataset.c_str(), settings_.loss_name().c_str(), settings_.optimizer.kind.c_str(), settings_.epochs,
-               settings_.batch, device.c_str(), backend.c_str(), settings_.out.c_str());
+               settings_.dataset.c_str(), settings_.loss_name().c_str(), settings_.optimizer.kind.c_str(),
+               settings_.epochs, settings_.batch, device.c_str(), backend.c_str(), settings_.out.c_str());
   ADMA_CHECK(std::fflush(out_) == 0 && !std::ferror(out_), "cannot write to standard output");
 }
 

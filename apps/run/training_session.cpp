@@ -61,7 +61,8 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   layers::SoftmaxLoss::Options lo2;
   lo2.params = s_.loss_params;
   lo2.learnable_a = s_.learn_a;
-  lo2.a_lr_mult = s_.a_lr / s_.optimizer.lr;  // a_lr is a rate; the parameter's rule is a multiplier of the scheduled lr
+  // a_lr is a rate; the parameter's rule is a multiplier of the scheduled lr.
+  lo2.a_lr_mult = s_.a_lr / s_.optimizer.lr;
   lo2.a_min = s_.a_min;
   lo2.a_max = s_.a_max;
   loss_ = g_->add<layers::SoftmaxLoss>("loss", {logits, y_}, lo2);
