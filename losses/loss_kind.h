@@ -1,5 +1,5 @@
 // The loss kinds of adma in ONE table: name, help text, family, which parameters
-// each reads. The command line (apps/loss_flags.h, `adma loss --list`), the tests
+// each reads. The command line (apps/cli/loss_flags.h, `adma loss --list`), the tests
 // and the benchmarks all read kLossKinds; nothing else lists the kinds.
 //
 // losses/ is the paper's math on one floor, above core/ only: this table, each loss's

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "apps/files.h"
+#include "apps/common/files.h"
 #include "core/rng.h"
 
 namespace adma::test {

@@ -3,10 +3,13 @@
 // and the results collected from run folders (written here as fixtures).
 #include <nlohmann/json.hpp>
 
-#include "apps/experiment.h"
-#include "apps/files.h"
-#include "apps/run_folder.h"
-#include "apps/subprocess.h"
+#include "apps/cli/train_flags.h"
+#include "apps/common/files.h"
+#include "apps/common/subprocess.h"
+#include "apps/experiment/launch.h"
+#include "apps/experiment/plan.h"
+#include "apps/experiment/results.h"
+#include "apps/run/run_folder.h"
 #include "core/error.h"
 #include "program_test_util.h"
 
@@ -21,9 +24,15 @@ apps::ExperimentSpec spec_in(const std::string& out) {
   spec.datasets = {"fashion-mnist"};
   spec.iterations = 2;
   spec.out = out;
-  spec.base.device = "cpu";
-  spec.base.epochs = 3;
   return spec;
+}
+
+// The user's other train flags, as `adma experiment --device cpu --epochs N` gives them.
+apps::TrainRecipe recipe(int epochs = 3) {
+  apps::TrainFlags f;
+  f.device = "cpu";
+  f.epochs = epochs;
+  return apps::train_recipe(f);
 }
 
 // A finished run as `adma train` leaves it: metrics.csv, summary.json, config.json.
@@ -43,7 +52,7 @@ void finish_run(const apps::RunPlan& r, const std::vector<double>& val_acc) {
 
 TEST(ExperimentPlan, RunsFoldersSeedsAndTheTablesA) {
   test::TempDir dir;
-  const auto plan = apps::plan_experiment(spec_in(dir.path()));
+  const auto plan = apps::plan_experiment(spec_in(dir.path()), recipe());
   ASSERT_EQ(plan.size(), 8u);  // 4 losses x 2 iterations
   EXPECT_EQ(plan[0].loss, "adma");
   EXPECT_DOUBLE_EQ(plan[0].a, 0.258);
@@ -54,42 +63,42 @@ TEST(ExperimentPlan, RunsFoldersSeedsAndTheTablesA) {
   EXPECT_EQ(plan[4].loss, "squared-hinge");
   EXPECT_EQ(plan[6].loss, "mse");
   for (const auto& r : plan) {
-    EXPECT_EQ(r.settings.optimizer, "adam");
+    EXPECT_EQ(r.settings.optimizer.kind, "adam");
     EXPECT_DOUBLE_EQ(r.settings.l2, 1e-4);
     EXPECT_EQ(r.settings.epochs, 3);
     EXPECT_FALSE(r.finished);
   }
   auto spec2 = spec_in(dir.path());
   spec2.table = 4;
-  const auto plan4 = apps::plan_experiment(spec2);
-  EXPECT_EQ(plan4[0].settings.optimizer, "sgd");
+  const auto plan4 = apps::plan_experiment(spec2, recipe());
+  EXPECT_EQ(plan4[0].settings.optimizer.kind, "sgd");
   EXPECT_DOUBLE_EQ(plan4[0].settings.l2, 0.0);
   EXPECT_DOUBLE_EQ(plan4[0].a, 0.2654);
   // The same spec plans the same folders (a restart finds its runs).
-  EXPECT_EQ(apps::plan_experiment(spec_in(dir.path()))[5].settings.out, plan[5].settings.out);
+  EXPECT_EQ(apps::plan_experiment(spec_in(dir.path()), recipe())[5].settings.out, plan[5].settings.out);
 }
 
 TEST(ExperimentPlan, BadSpecsAreRefused) {
   test::TempDir dir;
   auto s = spec_in(dir.path());
   s.datasets = {"imagenet"};
-  EXPECT_THROW(apps::plan_experiment(s), Error);
+  EXPECT_THROW(apps::plan_experiment(s, recipe()), Error);
   s = spec_in(dir.path());
   s.losses = {"hinge"};
-  EXPECT_THROW(apps::plan_experiment(s), Error);
+  EXPECT_THROW(apps::plan_experiment(s, recipe()), Error);
   s = spec_in(dir.path());
   s.iterations = 0;
-  EXPECT_THROW(apps::plan_experiment(s), Error);
+  EXPECT_THROW(apps::plan_experiment(s, recipe()), Error);
   s = spec_in(dir.path());
   s.table = 5;
-  EXPECT_THROW(apps::plan_experiment(s), Error);
+  EXPECT_THROW(apps::plan_experiment(s, recipe()), Error);
 }
 
 TEST(ExperimentPlan, FinishedRunsAreSkippedAndMustMatchTheSettings) {
   test::TempDir dir;
-  auto plan = apps::plan_experiment(spec_in(dir.path()));
+  auto plan = apps::plan_experiment(spec_in(dir.path()), recipe());
   finish_run(plan[0], {0.8, 0.85, 0.86});
-  plan = apps::plan_experiment(spec_in(dir.path()));
+  plan = apps::plan_experiment(spec_in(dir.path()), recipe());
   EXPECT_TRUE(plan[0].finished);
   EXPECT_FALSE(plan[1].finished);
   // Printing commands starts nothing and lists only the pending runs.
@@ -100,10 +109,8 @@ TEST(ExperimentPlan, FinishedRunsAreSkippedAndMustMatchTheSettings) {
   std::fclose(log);
   EXPECT_FALSE(apps::file_exists(plan[1].settings.out + "/train.log"));
   // The same folder with other settings (more epochs) is another experiment.
-  auto other = spec_in(dir.path());
-  other.base.epochs = 5;
   try {
-    apps::plan_experiment(other);
+    apps::plan_experiment(spec_in(dir.path()), recipe(5));
     FAIL() << "expected a refusal";
   } catch (const Error& e) {
     EXPECT_TRUE(contains(e.what(), "holds a finished run with other settings (epochs: 3 there, 5 now)")) << e.what();
@@ -112,7 +119,7 @@ TEST(ExperimentPlan, FinishedRunsAreSkippedAndMustMatchTheSettings) {
 
 TEST(ExperimentPlan, TrainCommandIsRunnableText) {
   test::TempDir dir;
-  const auto plan = apps::plan_experiment(spec_in(dir.path()));
+  const auto plan = apps::plan_experiment(spec_in(dir.path()), recipe());
   const std::string cmd = apps::train_command("/usr/bin/adma", plan[0], "cuda:1");
   EXPECT_EQ(cmd.rfind("/usr/bin/adma train --dataset fashion-mnist --loss adma --a 0.258 --optimizer adam", 0), 0u)
       << cmd;
@@ -121,33 +128,13 @@ TEST(ExperimentPlan, TrainCommandIsRunnableText) {
   EXPECT_FALSE(contains(apps::train_command("adma", plan[2], ""), "--a "));  // CCE has no a to set
 }
 
-TEST(SweepRange, InclusiveAndFloatSafe) {
-  const auto v = apps::parse_range("0.20:0.32:0.01", "--a");
-  ASSERT_EQ(v.size(), 13u);
-  EXPECT_EQ(v.front(), 0.2);
-  EXPECT_EQ(v[3], 0.23);
-  EXPECT_EQ(v.back(), 0.32);
-  EXPECT_EQ(apps::parse_range("0:1:0.1", "--a").size(), 11u);
-  EXPECT_EQ(apps::parse_range("0.1:0.3:0.1", "--a").size(), 3u);
-  EXPECT_EQ(apps::parse_range("0.25:0.25:0.01", "--a").size(), 1u);
-  EXPECT_EQ(apps::parse_range("0.2:0.3:0.07", "--a").size(), 2u);  // 0.2, 0.27 (0.34 is past the end)
-  EXPECT_EQ(apps::parse_range("0.2,0.25", "--a"), (std::vector<double>{0.2, 0.25}));
-  EXPECT_THROW(apps::parse_range("0.3:0.2:0.01", "--a"), Error);
-  EXPECT_THROW(apps::parse_range("0.2:0.3:0", "--a"), Error);
-  EXPECT_THROW(apps::parse_range("0.2:0.3", "--a"), Error);
-  EXPECT_THROW(apps::parse_range("0.2:x:0.1", "--a"), Error);
-  EXPECT_THROW(apps::parse_range("0:100:0.0001", "--a"), Error);  // a million runs
-}
-
 TEST(SweepPlan, OneRunPerAAndIteration) {
   test::TempDir dir;
   apps::SweepSpec spec;
-  spec.a_values = apps::parse_range("0.24:0.26:0.01", "--a");
+  spec.a_values = {0.24, 0.25, 0.26};
   spec.iterations = 2;
   spec.out = dir.path();
-  spec.base.device = "cpu";
-  spec.base.epochs = 1;
-  const auto plan = apps::plan_sweep(spec);
+  const auto plan = apps::plan_sweep(spec, recipe(1));
   ASSERT_EQ(plan.size(), 6u);
   EXPECT_EQ(plan[2].settings.out, dir / "runs/fashion-mnist/adma-a0.25/seed-1");
   EXPECT_DOUBLE_EQ(plan[5].settings.loss_params.a, 0.26);
@@ -175,11 +162,11 @@ TEST(ExperimentResults, MeanStdPaperAndDifference) {
   test::TempDir dir;
   auto spec = spec_in(dir.path());
   spec.datasets = {"fashion-mnist", "mnist"};
-  const auto plan = apps::plan_experiment(spec);  // 2 datasets x 4 losses x 2 iterations
+  const auto plan = apps::plan_experiment(spec, recipe());  // 2 datasets x 4 losses x 2 iterations
   finish_run(plan[0], {0.80, 0.90, 0.91});        // fashion-mnist adma seed 1
   finish_run(plan[1], {0.84, 0.88, 0.92});        // fashion-mnist adma seed 2
   finish_run(plan[2], {0.85, 0.89, 0.90});        // fashion-mnist cce seed 1
-  auto fresh = apps::plan_experiment(spec);
+  auto fresh = apps::plan_experiment(spec, recipe());
   EXPECT_TRUE(fresh[0].finished && fresh[1].finished && fresh[2].finished && !fresh[3].finished);
   const auto cells = apps::collect_results(fresh, 1);
   ASSERT_EQ(cells.size(), 8u);

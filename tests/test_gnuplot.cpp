@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <set>
 
-#include "apps/gnuplot.h"
-#include "apps/subprocess.h"
+#include "apps/common/gnuplot.h"
+#include "apps/common/subprocess.h"
 #include "core/error.h"
 #include "program_test_util.h"
 

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "apps/paper_tables.h"
+#include "apps/experiment/paper_tables.h"
 #include "data/datasets.h"
 #include "core/error.h"
 

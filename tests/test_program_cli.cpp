@@ -1,9 +1,10 @@
 // The `adma` program itself: each bad flag of train/evaluate/experiment/sweep
 // is a usage error (exit status 2) whose message names the flag; good flags
 // reach the training loop; experiment and sweep work against run folders.
-#include "apps/experiment.h"
-#include "apps/run_folder.h"
-#include "apps/subprocess.h"
+#include "apps/cli/train_flags.h"
+#include "apps/common/subprocess.h"
+#include "apps/experiment/plan.h"
+#include "apps/run/run_folder.h"
 #include "core/cuda/runtime.h"
 #include "program_test_util.h"
 
@@ -71,6 +72,24 @@ TEST(ProgramCli, EvaluateExperimentSweepBadFlags) {
   expect_usage_error({"sweep", "--lr", "0"}, "--lr must be > 0");
 }
 
+// The loss table's flags reach the runs an experiment or a sweep starts, checked by the library.
+TEST(ProgramCli, LossFlagsReachTheRunsOfExperimentAndSweep) {
+  test::TempDir dir;
+  const Result ex = adma({"experiment", "--losses", "focal", "--gamma", "1.5", "--epochs", "1", "--out", dir / "ex",
+                          "--print-commands"});
+  EXPECT_EQ(ex.status, 0) << ex.output;
+  EXPECT_TRUE(contains(ex.output, " train --dataset fashion-mnist --loss focal --gamma 1.5 --optimizer adam"))
+      << ex.output;
+  const Result sw = adma({"sweep", "--a", "0.2,0.3", "--base", "3", "--epochs", "1", "--out", dir / "sw",
+                          "--print-commands"});
+  EXPECT_EQ(sw.status, 0) << sw.output;
+  EXPECT_TRUE(contains(sw.output, " train --dataset fashion-mnist --loss adma --a 0.3 --base 3 --optimizer adam"))
+      << sw.output;
+  expect_usage_error({"sweep", "--a", "0.2", "--base", "1"}, "--base: Adma base b must be > 1");
+  expect_usage_error({"experiment", "--q", "0"}, "--q: generalized cross-entropy q must be > 0");
+  expect_usage_error({"experiment", "--a", "0.3"}, "--a");  // experiment takes each table's a
+}
+
 TEST(ProgramCli, ExperimentPrintsCommandsAndCollectsFinishedRuns) {
   test::TempDir dir;
   const Result printed =
@@ -89,9 +108,10 @@ TEST(ProgramCli, ExperimentPrintsCommandsAndCollectsFinishedRuns) {
   spec.table = 3;
   spec.iterations = 2;
   spec.out = dir / "ex";
-  spec.base.device = "cpu";
-  spec.base.epochs = 1;
-  for (const auto& run : apps::plan_experiment(spec)) {
+  apps::TrainFlags flags;  // as the command line below gives them
+  flags.device = "cpu";
+  flags.epochs = 1;
+  for (const auto& run : apps::plan_experiment(spec, apps::train_recipe(flags))) {
     if (run.loss != "adma") continue;
     apps::RunFolder f(run.settings.out);
     f.write_config(apps::to_json(run.settings), "cuda:0");
@@ -134,9 +154,10 @@ TEST(ProgramCli, SweepCollectsIntoCsvAndPng) {
   apps::SweepSpec spec;
   spec.a_values = {0.24, 0.25};
   spec.out = dir / "sw";
-  spec.base.device = "cpu";
-  spec.base.epochs = 2;
-  for (const auto& run : apps::plan_sweep(spec)) {
+  apps::TrainFlags flags;
+  flags.device = "cpu";
+  flags.epochs = 2;
+  for (const auto& run : apps::plan_sweep(spec, apps::train_recipe(flags))) {
     apps::RunFolder f(run.settings.out);
     for (int e = 1; e <= 2; ++e) {
       apps::EpochMetrics m;

@@ -1,8 +1,11 @@
 // `adma train` flags: the paper's defaults per dataset/optimizer/L2, each bad
-// value refused with the flag's name, and train_args() reproducing a setting.
+// value refused with the flag's name, train_args() reproducing a setting, the
+// library's configs built from the flags, and the one loss-flag table every command uses.
 #include <gtest/gtest.h>
 
-#include "apps/train_flags.h"
+#include "apps/cli/commands.h"
+#include "apps/cli/train_flags.h"
+#include "apps/common/format.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 #include "program_test_util.h"
@@ -38,10 +41,10 @@ std::string error_of(std::vector<std::string> args) {
 TEST(TrainFlags, PaperDefaultsForFashionMnist) {
   const auto s = parse({"--device", "cpu", "--out", "x"});
   EXPECT_EQ(s.dataset, "fashion-mnist");
-  EXPECT_EQ(s.loss, "adma");
+  EXPECT_EQ(s.loss_name(), "adma");
   EXPECT_DOUBLE_EQ(s.loss_params.a, 0.2580);  // Table 1 (Adam, L2)
-  EXPECT_EQ(s.optimizer, "adam");
-  EXPECT_DOUBLE_EQ(s.lr, 1e-3);
+  EXPECT_EQ(s.optimizer.kind, "adam");
+  EXPECT_DOUBLE_EQ(s.optimizer.lr, 1e-3);
   EXPECT_DOUBLE_EQ(s.l2, 1e-4);
   EXPECT_EQ(s.epochs, 75);
   EXPECT_EQ(s.batch, 64);
@@ -54,12 +57,12 @@ TEST(TrainFlags, PaperDefaultsForFashionMnist) {
 
 TEST(TrainFlags, DefaultsFollowDatasetOptimizerAndRegularisation) {
   const auto sgd = parse({"--optimizer", "sgd", "--device", "cpu"});
-  EXPECT_DOUBLE_EQ(sgd.lr, 0.01);             // Keras' SGD default
+  EXPECT_DOUBLE_EQ(sgd.optimizer.lr, 0.01);   // Keras' SGD default
   EXPECT_DOUBLE_EQ(sgd.loss_params.a, 0.2729);  // Table 2
   EXPECT_DOUBLE_EQ(parse({"--l2", "0", "--device", "cpu"}).loss_params.a, 0.2481);  // Table 3
   EXPECT_DOUBLE_EQ(parse({"--l2", "0", "--optimizer", "sgd", "--device", "cpu"}).loss_params.a, 0.2654);  // Table 4
   const auto flowers = parse({"--dataset", "flowers", "--device", "cpu"});
-  EXPECT_DOUBLE_EQ(flowers.lr, 4e-4);
+  EXPECT_DOUBLE_EQ(flowers.optimizer.lr, 4e-4);
   EXPECT_EQ(flowers.epochs, 150);
   const auto cifar = parse({"--dataset", "cifar10", "--device", "cpu", "--augment", "none", "--shift", "0.1"});
   EXPECT_DOUBLE_EQ(cifar.shift, 0.1);
@@ -124,21 +127,41 @@ TEST(TrainFlags, TrainArgsReproduceTheSettings) {
   }
 }
 
-TEST(TrainFlags, OptimizerAndScheduleAsLibrarySpecs) {
-  EXPECT_EQ(apps::optimizer_spec(parse({"--device", "cpu"})), "adam:lr=0.001");
-  EXPECT_EQ(apps::optimizer_spec(parse({"--optimizer", "sgd", "--momentum", "0.9", "--nesterov", "--device", "cpu"})),
-            "sgd:lr=0.01,momentum=0.9,nesterov=true");
-  EXPECT_EQ(apps::schedule_spec(parse({"--device", "cpu"})), "constant");
-  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "step", "--lr-steps", "30,60", "--device", "cpu"})),
-            "step:epochs=30/60,factor=0.1");
-  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "plateau", "--lr-patience", "3", "--device", "cpu"})),
-            "plateau:factor=0.1,patience=3,min_lr=0");
-  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "time", "--lr-decay", "1e-4", "--device", "cpu"})),
-            "time:decay=0.0001");
-  EXPECT_EQ(apps::schedule_spec(parse({"--schedule", "cosine", "--lr-min", "1e-5", "--device", "cpu"})),
-            "cosine:min_lr=1e-05");
+// The settings hold the library's own configs, parsed once from the flags: the same
+// canonical specs the program wrote into checkpoints before (a --resume compares them).
+TEST(TrainFlags, OptimizerAndScheduleAreTheLibrarysConfigs) {
+  using optim::OptimizerConfig;
+  using optim::ScheduleConfig;
+  const auto adam = parse({"--device", "cpu"});
+  EXPECT_EQ(adam.optimizer.spec, OptimizerConfig::parse("adam:lr=0.001").spec);
+  EXPECT_EQ(adam.optimizer.rule, kernels::UpdateRule::Adam);
+  EXPECT_DOUBLE_EQ(adam.optimizer.beta2, 0.999);  // the library's table fills what no flag sets
+  const auto sgd = parse({"--optimizer", "sgd", "--momentum", "0.9", "--nesterov", "--device", "cpu"});
+  EXPECT_EQ(sgd.optimizer.spec, OptimizerConfig::parse("sgd:lr=0.01,momentum=0.9,nesterov=true").spec);
+  EXPECT_DOUBLE_EQ(sgd.optimizer.momentum, 0.9);
+  EXPECT_TRUE(sgd.optimizer.nesterov);
+  EXPECT_EQ(adam.schedule.spec, "constant");
+  const auto step = parse({"--schedule", "step", "--lr-steps", "30,60", "--device", "cpu"});
+  EXPECT_EQ(step.schedule.spec, ScheduleConfig::parse("step:epochs=30/60,factor=0.1").spec);
+  EXPECT_EQ(step.schedule.epochs, (std::vector<int64_t>{30, 60}));
+  const auto plateau = parse({"--schedule", "plateau", "--lr-patience", "3", "--device", "cpu"});
+  EXPECT_EQ(plateau.schedule.spec, ScheduleConfig::parse("plateau:factor=0.1,patience=3,min_lr=0").spec);
+  EXPECT_EQ(plateau.schedule.patience, 3);
+  const auto time = parse({"--schedule", "time", "--lr-decay", "1e-4", "--device", "cpu"});
+  EXPECT_EQ(time.schedule.spec, ScheduleConfig::parse("time:decay=0.0001").spec);
+  EXPECT_EQ(parse({"--schedule", "cosine", "--lr-min", "1e-5", "--device", "cpu"}).schedule.spec,
+            ScheduleConfig::parse("cosine:min_lr=1e-05").spec);
+  EXPECT_EQ(apps::schedule_name(plateau.schedule), "plateau");
   EXPECT_TRUE(contains(error_of({"--schedule", "time"}), "--lr-decay"));
   EXPECT_TRUE(contains(error_of({"--optimizer", "adamw"}), "--l2 with adamw"));
+  EXPECT_TRUE(contains(error_of({"--optimizer", "sgd", "--nesterov"}), "--nesterov needs a --momentum > 0"));
+  // config.json: each block with the parameters of its kind and the canonical spec.
+  const auto j = apps::to_json(sgd);
+  EXPECT_EQ(j["optimizer"]["spec"], sgd.optimizer.spec);
+  EXPECT_EQ(j["optimizer"]["momentum"], 0.9);
+  EXPECT_FALSE(apps::to_json(adam)["optimizer"].contains("momentum"));
+  EXPECT_EQ(apps::to_json(step)["schedule"]["steps"], nlohmann::json({30, 60}));
+  EXPECT_FALSE(apps::to_json(adam)["schedule"].contains("factor"));
 }
 
 TEST(TrainFlags, FinishedOutputFolderIsNotOverwritten) {
@@ -146,6 +169,52 @@ TEST(TrainFlags, FinishedOutputFolderIsNotOverwritten) {
   apps::write_file_checked(dir / "summary.json", "{}");
   const auto s = parse({"--device", "cpu", "--out", dir.path()});
   EXPECT_THROW(apps::check_output_folder(s), Error);
+}
+
+// Every command takes its loss flags from the one table (losses/loss_kind.h): the
+// table's flag names and help, single values in train/experiment/loss, lists of a in
+// sweep and loss-curves; experiment sets a per run (its table's), so it has no --a.
+TEST(LossFlags, EveryCommandDeclaresTheTablesFlags) {
+  CLI::App app;
+  apps::register_train(app);
+  apps::register_experiment(app);
+  apps::register_sweep(app);
+  apps::register_loss(app);
+  apps::register_loss_curves(app);
+  for (const auto& info : losses::kLossParams) {
+    const std::string flag = std::string("--") + info.name;
+    for (const std::string name : {"train", "experiment", "sweep", "loss", "loss-curves"}) {
+      const CLI::Option* o = app.get_subcommand(name)->get_option_no_throw(flag);
+      const bool a = info.param == losses::LossParam::A;
+      if ((name == "experiment" && a) || (name == "loss-curves" && !a)) {
+        EXPECT_EQ(o, nullptr) << name << " " << flag;
+        continue;
+      }
+      ASSERT_NE(o, nullptr) << name << " " << flag;
+      EXPECT_EQ(o->get_description().rfind(info.help, 0), 0u) << name << " " << flag << ": " << o->get_description();
+    }
+  }
+  for (const std::string name : {"train", "loss"})
+    EXPECT_TRUE(contains(app.get_subcommand(name)->get_option("--loss")->get_description(), losses::loss_names()));
+}
+
+TEST(LossFlags, EveryParameterReachesTheSettingsAndTheirArguments) {
+  for (const auto& info : losses::kLossParams) {
+    const double v = info.default_value + 0.5;  // within every parameter's range
+    const auto s = parse({std::string("--") + info.name, apps::exact_number(v), "--device", "cpu"});
+    EXPECT_EQ(s.loss_params[info.param], v) << info.name;
+    EXPECT_EQ(parse(apps::train_args(s)).loss_params[info.param], v) << info.name;
+  }
+  EXPECT_TRUE(contains(error_of({"--gamma", "-1"}), "--gamma: focal loss gamma must be >= 0, got -1"));
+  EXPECT_TRUE(contains(error_of({"--q", "nan"}), "--q: must be finite, got 'nan'"));  // strict numbers, as every NUMBER
+  EXPECT_EQ(apps::loss_param_values(losses::LossParam::A, "0.1,0.2"), (std::vector<double>{0.1, 0.2}));
+  EXPECT_EQ(apps::loss_param_values(losses::LossParam::A, "0.1:0.3:0.1").size(), 3u);
+  try {
+    apps::loss_param_values(losses::LossParam::A, "0.1,-0.5");
+    FAIL() << "a negative a was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_TRUE(contains(e.what(), "--a: Adma scaling factor a must be >= 0, got -0.5")) << e.what();
+  }
 }
 
 TEST(EvaluateFlags, CheckpointMustExist) {

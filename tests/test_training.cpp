@@ -10,10 +10,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apps/files.h"
-#include "apps/run_folder.h"
-#include "apps/subprocess.h"
-#include "apps/training_session.h"
+#include "apps/common/files.h"
+#include "apps/run/run_folder.h"
+#include "apps/common/subprocess.h"
+#include "apps/run/training_session.h"
 #include "core/cuda/runtime.h"
 #include "core/graph/checkpoint.h"
 #include "program_test_util.h"

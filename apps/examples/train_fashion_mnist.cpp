@@ -2,7 +2,7 @@
 // paper's ConvNet learns Fashion-MNIST with the Adma loss (a = 0.2580, Table 1),
 // Adam, L2 1e-4 on the conv kernels and the paper's augmentation, then reports
 // test accuracy and saves a checkpoint. `adma train` does the same with flags,
-// a run folder and a progress bar (apps/run_training.cpp).
+// a run folder and a progress bar (apps/run/run_training.cpp).
 //   build/bin/train_fashion_mnist [training images, 0 = all] [epochs] [cpu|cuda] [folder of the IDX files]
 #include <cstdio>
 #include <string>

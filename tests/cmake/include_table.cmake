@@ -4,6 +4,9 @@
 # room lists the rooms it may include besides itself. Arrows point down only:
 #   core  <-  losses  <-  kernels  <-  layers  <-  models
 #                           ^   ^-- data <- optim <- apps (the program) ; benchmarks
+# apps/ has rooms of its own (apps/README.md): common <- run <- experiment <- cli.
+# Only the command front, apps/cli/, uses CLI11 (a system header, checked apart),
+# and not in cli/parse.* (the CLI-free adma_cli library the fuzz targets link).
 # The backend folders (kernels/cpu, kernels/cpu_fast, kernels/cuda) are private to
 # kernels/: only they, the benchmarks and the tests include their headers.
 # Tests are not checked (they reach into anything they test). The folder graph as it
@@ -11,7 +14,7 @@
 cmake_minimum_required(VERSION 3.16)
 
 set(ROOMS core losses kernels kernels/cpu kernels/cpu_fast kernels/cuda layers data models optim parallel
-          apps apps/cli apps/run apps/experiment apps/examples benchmarks)
+          apps apps/common apps/run apps/experiment apps/cli apps/examples benchmarks)
 set(LIBRARY core losses kernels layers data models optim parallel)
 set(ALLOW_core "")
 set(ALLOW_losses core)
@@ -25,12 +28,13 @@ set(ALLOW_models core losses kernels layers)
 set(ALLOW_optim core kernels data parallel)
 set(ALLOW_parallel core kernels)
 # The program: the library's public headers, never a backend's.
-set(ALLOW_apps ${LIBRARY} apps/cli apps/run apps/experiment)
-set(ALLOW_apps/cli ${LIBRARY} apps apps/run apps/experiment)
-set(ALLOW_apps/run ${LIBRARY} apps)  # the single-run driver knows no flags
-set(ALLOW_apps/experiment ${LIBRARY} apps apps/run)
+set(ALLOW_apps ${LIBRARY})  # apps/ itself keeps no code: it is in the rooms below
+set(ALLOW_apps/common ${LIBRARY})  # files, child processes, figures, text: what every room uses
+set(ALLOW_apps/run ${LIBRARY} apps/common)  # the single-run driver knows no flags
+set(ALLOW_apps/experiment ${LIBRARY} apps/common apps/run)  # many runs read run folders
+set(ALLOW_apps/cli ${LIBRARY} apps/common apps/run apps/experiment)
 set(ALLOW_apps/examples ${LIBRARY})  # written against the library alone
-set(ALLOW_benchmarks ${LIBRARY} kernels/cpu kernels/cpu_fast kernels/cuda apps apps/run)
+set(ALLOW_benchmarks ${LIBRARY} kernels/cpu kernels/cpu_fast kernels/cuda apps/common apps/run)
 
 # The room of a repository path: the longest room that prefixes it ("" if none).
 function(room_of path out)
@@ -61,6 +65,12 @@ set(bad "")
 set(arrows "")
 foreach(f IN LISTS files)
   room_of("${f}" from)
+  if(f MATCHES "^apps/" AND (NOT from STREQUAL "apps/cli" OR f MATCHES "/parse\\."))
+    file(STRINGS "${ROOT}/${f}" cli11 REGEX "^[ \t]*#[ \t]*include[ \t]*<CLI/")
+    if(cli11)
+      string(APPEND bad "\n  ${f} (${from}/) includes CLI11: only the command front, apps/cli/, knows flags")
+    endif()
+  endif()
   file(STRINGS "${ROOT}/${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
   foreach(line IN LISTS lines)
     string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]*)\".*" "\\1" inc "${line}")

@@ -1,11 +1,11 @@
-// libFuzzer target: arbitrary text as the value of a number, integer or matrix
-// flag (apps/parse.h). Each parser must return a finite value within bounds or
+// libFuzzer target: arbitrary text as the value of a number, integer, matrix or
+// range flag (apps/cli/parse.h). Each parser must return a finite value within bounds or
 // throw adma::UsageError; never crash or hit undefined behaviour.
 #include <cmath>
 #include <cstdint>
 #include <string>
 
-#include "apps/parse.h"
+#include "apps/cli/parse.h"
 #include "core/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -31,6 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     (void)adma::apps::parse_ints(text, "--labels");
+  } catch (const adma::UsageError&) {
+  }
+  try {
+    const auto values = adma::apps::parse_range(text, "--a");
+    if (text.find(':') != std::string::npos && values.size() > 10000) __builtin_trap();
+    for (double v : values)
+      if (!std::isfinite(v)) __builtin_trap();
   } catch (const adma::UsageError&) {
   }
   return 0;

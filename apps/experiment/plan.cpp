@@ -1,0 +1,122 @@
+// Planning many runs (see apps/experiment/plan.h).
+#include "apps/experiment/plan.h"
+
+#include "apps/common/files.h"
+#include "apps/common/format.h"
+#include "apps/run/run_folder.h"
+#include "core/error.h"
+
+namespace adma::apps {
+
+namespace {
+
+// The first setting in which `found` differs from `planned` ("epochs: 3 there, 5 now"),
+// or "". A key that one side lacks is not compared: a folder written by another version
+// of adma may name fewer or more settings, and only the ones both name can disagree.
+std::string first_difference(const nlohmann::json& found, const nlohmann::json& planned, const std::string& prefix) {
+  for (const auto& [key, value] : planned.items()) {
+    if (!found.contains(key)) continue;
+    const nlohmann::json& there = found[key];
+    if (value.is_object() && there.is_object()) {
+      const std::string d = first_difference(there, value, prefix + key + ".");
+      if (!d.empty()) return d;
+    } else if (there != value) {
+      return prefix + key + ": " + there.dump() + " there, " + value.dump() + " now";
+    }
+  }
+  return "";
+}
+
+// A finished run's folder was trained with the settings planned now; else the
+// experiment's --out holds another experiment and mixing them would be wrong.
+void check_same_settings(const RunPlan& r) {
+  const std::string path = r.settings.out + "/config.json";
+  if (!file_exists(path)) return;
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    ADMA_THROW(path, ": not valid JSON: ", e.what());
+  }
+  nlohmann::json planned = to_json(r.settings);
+  for (const char* where : {"device_requested", "out", "resume", "data_dir"}) planned.erase(where);
+  const std::string difference = first_difference(config, planned, "");
+  ADMA_CHECK(difference.empty(), r.settings.out, " holds a finished run with other settings (", difference,
+             "); give this experiment another --out");
+}
+
+void check_spec(int iterations, const std::string& out) {
+  ADMA_CHECK(iterations >= 1, "--iterations must be >= 1, got ", iterations);
+  ADMA_CHECK(!out.empty(), "--out: an experiment needs an output folder");
+}
+
+RunPlan make_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
+  RunPlan r;
+  r.settings = recipe.settings(choice);
+  TrainSettings& s = r.settings;
+  s.resume.clear();
+  s.out = run_folder_name(out, s.dataset, s.loss_name(), s.loss_params.a, s.seed);
+  r.train_args = recipe.arguments(s);
+  r.dataset = s.dataset;
+  r.loss = s.loss_name();
+  r.a = s.loss_params.a;
+  r.iteration = iteration;
+  r.finished = run_finished(s.out);
+  if (r.finished) check_same_settings(r);
+  return r;
+}
+
+}  // namespace
+
+std::string run_folder_name(const std::string& out, const std::string& dataset, const std::string& loss, double a,
+                            uint64_t seed) {
+  const std::string name = loss == "adma" ? "adma-a" + exact_number(a) : loss;
+  return out + "/runs/" + dataset + "/" + name + "/seed-" + std::to_string(seed);
+}
+
+std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainRecipe& recipe) {
+  const PaperSetting& t = paper_setting(spec.table);
+  check_spec(spec.iterations, spec.out);
+  ADMA_CHECK(!spec.datasets.empty(), "--datasets: no dataset given");
+  ADMA_CHECK(!spec.losses.empty(), "--losses: no loss given");
+  for (const auto& d : spec.datasets)
+    ADMA_CHECK(find_paper_dataset(d), "--datasets: unknown dataset '", d, "' (one of: ", paper_dataset_names(), ")");
+  for (const auto& l : spec.losses) {
+    try {
+      losses::loss_kind_from_name(l);
+    } catch (const Error& e) {
+      ADMA_THROW("--losses: ", e.what());
+    }
+  }
+  std::vector<RunPlan> plan;
+  for (const auto& dataset : spec.datasets)
+    for (const auto& loss : spec.losses)
+      for (int it = 0; it < spec.iterations; ++it) {
+        RunChoice c;
+        c.dataset = dataset;
+        c.loss = loss;
+        c.optimizer = t.optimizer;
+        c.l2 = t.l2;
+        if (const PaperResult* p = find_paper_result(spec.table, dataset, "adma")) c.a = p->a;
+        c.seed = spec.seed + static_cast<uint64_t>(it);
+        plan.push_back(make_run(c, spec.out, it, recipe));
+      }
+  return plan;
+}
+
+std::vector<RunPlan> plan_sweep(const SweepSpec& spec, const TrainRecipe& recipe) {
+  check_spec(spec.iterations, spec.out);
+  ADMA_CHECK(!spec.a_values.empty(), "--a: no value given");
+  std::vector<RunPlan> plan;
+  for (double a : spec.a_values)
+    for (int it = 0; it < spec.iterations; ++it) {
+      RunChoice c;
+      c.loss = "adma";
+      c.a = a;
+      c.seed = spec.seed + static_cast<uint64_t>(it);
+      plan.push_back(make_run(c, spec.out, it, recipe));
+    }
+  return plan;
+}
+
+}  // namespace adma::apps

@@ -1,0 +1,136 @@
+// TrainingSession: settings -> dataset, ConvNet + fused loss, Trainer, batches.
+#include "apps/run/training_session.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "apps/common/format.h"
+#include "core/cuda/runtime.h"
+#include "core/error.h"
+#include "core/graph/checkpoint.h"
+#include "layers/softmax_loss.h"
+#include "models/convnet.h"
+
+namespace adma::apps {
+
+namespace {
+
+constexpr const char* kTrainArgs = "adma.train_args";
+
+data::BatchOptions batch_options(const TrainSettings& s, int batch, bool training, const data::Normalization& norm) {
+  data::BatchOptions b;
+  b.batch_size = batch;
+  b.shuffle = training;
+  b.seed = s.seed;
+  b.norm = norm;
+  if (training) {
+    b.augment.rotation = static_cast<float>(s.rotation);
+    b.augment.width_shift = b.augment.height_shift = static_cast<float>(s.shift);
+    b.augment.horizontal_flip = s.flip;
+  }
+  return b;
+}
+
+}  // namespace
+
+Device device_of(const std::string& device) {
+  if (device == "cpu") return Device::cpu();
+  ADMA_CHECK(device.rfind("cuda:", 0) == 0, "unknown device '", device, "' (cpu or cuda:N)");
+  return Device::cuda(std::stoi(device.substr(5)));
+}
+
+TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o) : s_(s), train_args_(o.train_args) {
+  if (o.batch) s_.batch = *o.batch;
+  data::LoadOptions lo;
+  lo.dir = s_.data_dir;
+  lo.train_fraction = s_.split;
+  lo.seed = s_.seed;
+  lo.train_limit = s_.train_limit;
+  data_ = data::load_dataset(s_.dataset, lo);
+
+  const data::ImageSet& t = data_.train;
+  g_ = std::make_unique<Graph>(device_of(s_.device), DType::F32, s_.seed);
+  g_->context().allow_tf32 = s_.precision == "tf32";
+  x_ = g_->input("x", Shape{s_.batch, t.channels, t.height, t.width});
+  y_ = g_->labels("y", s_.batch);
+  models::ConvNetOptions net;
+  net.classes = t.classes;
+  net.l2 = s_.l2;
+  if (!o.dropout) std::fill(net.dropout.begin(), net.dropout.end(), 0.0);
+  Value logits = models::build_convnet(*g_, x_, net);
+  layers::SoftmaxLoss::Options lo2;
+  lo2.params = s_.loss_params;
+  lo2.learnable_a = s_.learn_a;
+  // a_lr is a rate; the parameter's rule is a multiplier of the scheduled lr.
+  lo2.a_lr_mult = s_.a_lr / s_.optimizer.lr;
+  lo2.a_min = s_.a_min;
+  lo2.a_max = s_.a_max;
+  loss_ = g_->add<layers::SoftmaxLoss>("loss", {logits, y_}, lo2);
+  g_->build();
+
+  optim::TrainerOptions to;
+  to.optimizer = s_.optimizer;
+  to.schedule = s_.schedule;
+  to.seed = s_.seed;
+  trainer_ = std::make_unique<optim::Trainer>(*g_, x_, y_, loss_, to);
+  make_batches();
+}
+
+void TrainingSession::make_batches() {
+  const Device dev = g_->context().device;
+  train_ = std::make_unique<data::ImageBatches>(data_.train, batch_options(s_, s_.batch, true, data_.norm), dev);
+  held_out_ = std::make_unique<data::ImageBatches>(data_.held_out(), batch_options(s_, s_.batch, false, data_.norm), dev);
+  test_.reset();
+  if (data_.test.size() > 0)
+    test_ = std::make_unique<data::ImageBatches>(data_.test, batch_options(s_, s_.batch, false, data_.norm), dev);
+}
+
+double TrainingSession::current_a() const {
+  if (s_.learn_a)
+    for (const auto& p : g_->parameters())
+      if (p.name == g_->node(loss_).name() + ".a") return p.value.to_host()[0];
+  return s_.loss_params.a;
+}
+
+std::string TrainingSession::backend() const {
+  if (!g_->context().is_cuda())
+    return g_->context().backend == Backend::CpuReference ? "CPU reference kernels (ADMA_CPU_REFERENCE=1)"
+                                                          : "CPU fast path (see adma devices)";
+  // The Trainer captures on CUDA by default: its first step runs eagerly (the capture's
+  // warm-up), every later one replays that CUDA graph.
+  return cuda_rt::versions() +
+         (trainer_->captured() ? ", step replayed as one CUDA graph" : ", step captured as one CUDA graph after its first run") +
+         (s_.precision == "tf32" ? ", TF32" : ", FP32");
+}
+
+void TrainingSession::save(const std::string& path, const optim::EpochMetrics* held_out) const {
+  ADMA_CHECK(!train_args_.empty(), "saving ", path, ": a program checkpoint needs the arguments that rebuild its run");
+  std::map<std::string, std::string> meta;
+  meta[kTrainArgs] = nlohmann::json(train_args_).dump();
+  if (held_out) {
+    meta["adma.val_accuracy"] = significant(held_out->accuracy, 17);
+    meta["adma.val_loss"] = significant(held_out->loss, 17);
+  }
+  trainer_->save(path, data_.norm.tensors(), meta);
+}
+
+void TrainingSession::load(const std::string& path) {
+  const auto norm = data_.norm.tensors();
+  trainer_->load(path, norm);
+  data_.norm = data::Normalization::from_tensors(norm);
+  make_batches();  // the batches normalise with the checkpoint's numbers
+}
+
+std::vector<std::string> checkpoint_train_args(const std::string& path) {
+  const auto meta = read_checkpoint_metadata(path);
+  const auto it = meta.find(kTrainArgs);
+  ADMA_CHECK(it != meta.end(), "checkpoint ", path, " has no '", kTrainArgs,
+             "': it was not written by adma train, so its model and settings are unknown");
+  try {
+    return nlohmann::json::parse(it->second).get<std::vector<std::string>>();
+  } catch (const std::exception& e) {
+    ADMA_THROW("checkpoint ", path, ": '", kTrainArgs, "' is not a JSON list of arguments (", e.what(), ")");
+  }
+}
+
+}  // namespace adma::apps

@@ -1,0 +1,79 @@
+// A training session built from the program's settings: the dataset (data/
+// registry), the paper's ConvNet with its fused loss, the library's Trainer
+// (optim/trainer.h) and the batch sources. `adma train`, `adma evaluate` and the
+// tests build their runs here, so a checkpoint is always read back into the
+// graph it was written from.
+//
+// A checkpoint of the program holds, beside the Trainer's state (weights, batch
+// norm statistics, `a`, optimizer moments, step counter, schedule, epochs done):
+//   data.mean, data.std     the normalisation of the training split
+//   adma.train_args         the `adma train` arguments that rebuild the run (JSON list)
+//   adma.val_accuracy/loss  what training measured on the held-out split for it
+// The random state is (seed, epoch): the library draws each epoch's shuffle,
+// augmentation and dropout streams from them, so a run resumed at an epoch
+// boundary draws what the uninterrupted run drew.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apps/run/train_settings.h"
+#include "data/datasets.h"
+#include "data/image_batches.h"
+#include "optim/trainer.h"
+
+namespace adma::apps {
+
+// "cpu" or "cuda:N" (TrainSettings::device) as a Device.
+Device device_of(const std::string& device);
+
+struct SessionOptions {
+  bool dropout = true;         // false: the ConvNet without its Dropout layers (CPU/CUDA comparisons)
+  std::optional<int> batch;    // override the settings' batch (evaluation)
+  // The `adma train` arguments that rebuild the run, kept in its checkpoints (adma.train_args)
+  // so `adma evaluate` needs only the file. The command front writes them; save() needs them.
+  std::vector<std::string> train_args;
+};
+
+class TrainingSession {
+ public:
+  explicit TrainingSession(const TrainSettings& s, const SessionOptions& o = {});
+
+  const TrainSettings& settings() const { return s_; }
+  data::Dataset& dataset() { return data_; }
+  Graph& graph() { return *g_; }
+  optim::Trainer& trainer() { return *trainer_; }
+  data::ImageBatches& train_batches() { return *train_; }
+  // Validation when the dataset has one, else test (what training reports).
+  data::ImageBatches& held_out_batches() { return *held_out_; }
+  // The test split (empty sets give nullptr).
+  data::ImageBatches* test_batches() { return test_.get(); }
+  // Adma's scaling factor now: the learnable parameter, else the fixed value.
+  double current_a() const;
+  // "CPU reference (OpenBLAS)" or "CUDA (cuDNN ..., CUDA graph)".
+  std::string backend() const;
+
+  // Trainer state + normalisation + the run's arguments and held-out metrics; atomic.
+  void save(const std::string& path, const optim::EpochMetrics* held_out) const;
+  // Restores everything save() wrote (the normalisation too); throws naming the file.
+  void load(const std::string& path);
+
+ private:
+  void make_batches();
+
+  TrainSettings s_;
+  std::vector<std::string> train_args_;
+  data::Dataset data_;
+  std::unique_ptr<Graph> g_;
+  Value x_, y_, loss_;
+  std::unique_ptr<optim::Trainer> trainer_;
+  std::unique_ptr<data::ImageBatches> train_, held_out_, test_;
+};
+
+// The `adma train` arguments a program checkpoint was saved with (adma.train_args);
+// the command front turns them back into settings (apps/cli/train_flags.h).
+std::vector<std::string> checkpoint_train_args(const std::string& path);
+
+}  // namespace adma::apps
