@@ -1,0 +1,33 @@
+// ProcessGroup: rank, device and communicator of one data-parallel run (see process_group.h).
+#include "apps/run/process_group.h"
+
+#include "apps/run/training_session.h"
+#include "core/cuda/runtime.h"
+#include "core/error.h"
+#include "parallel/make_communicator.h"
+
+namespace adma::apps {
+
+ProcessGroup::ProcessGroup(const std::string& device) : launch_(parallel::launch_from_environment()), device_(device) {
+  if (launch_.size == 1) return;
+  if (device_ != "cpu") {
+    const int visible = cuda_rt::device_count();
+    ADMA_CHECK(visible > 0, "rank ", launch_.rank, " of ", launch_.size, " on ", device_,
+               ": no CUDA device is visible to this process (", cuda_rt::no_device_reason(), ")");
+    const int k = device_of(device_).index;
+    device_ = "cuda:" + std::to_string((k + launch_.local_rank) % visible);
+  }
+  comm_ = parallel::make_communicator(device_of(device_));
+  comm_->barrier();
+}
+
+ProcessGroup::~ProcessGroup() = default;
+
+std::string ProcessGroup::describe(int global_batch) const {
+  if (!comm_) return "";
+  return detail::concat(", data parallel over ", launch_.size, " processes (", comm_->name(), ", from ",
+                        launch_.launcher, "), ", global_batch / launch_.size, " of each batch's ", global_batch,
+                        " rows each");
+}
+
+}  // namespace adma::apps
