@@ -4,7 +4,7 @@
 // (on GPUs cuda:local_rank, so the N ranks of a node use N GPUs) and joins the
 // communicator that averages the gradient (parallel/make_communicator.h: MPI on the
 // CPU, NCCL on GPUs). One process (no launcher, or N = 1) joins nothing and trains as
-// before. Rank 0 is the writer: only it writes the run folder, checkpoints and
+// before, unless ADMA_COMMUNICATOR=mpi|nccl asks for that path with one rank. Rank 0 is the writer: only it writes the run folder, checkpoints and
 // progress; the others train silently (docs/cluster.md).
 #pragma once
 #include <memory>
@@ -28,7 +28,7 @@ class ProcessGroup {
   int size() const { return launch_.size; }
   bool writer() const { return launch_.rank == 0; }
   const std::string& device() const { return device_; }
-  // Null for one process (the Trainer then needs none).
+  // Null for one process (the Trainer then needs none), unless ADMA_COMMUNICATOR asked.
   parallel::Communicator* communicator() const { return comm_.get(); }
   // "" for one process, else ", data parallel over 2 processes (mpi, from mpirun), 32 of each batch's 64 rows each".
   std::string describe(int global_batch) const;

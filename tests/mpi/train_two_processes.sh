@@ -5,7 +5,8 @@
 #     (one "adma train:" line, one epoch line per epoch, one summary.json);
 #   - config.json says the run was data parallel over 2 processes;
 #   - --resume works under mpirun: 1 epoch, then --resume to 2 epochs, gives the
-#     metrics of 2 epochs straight, digit for digit (every rank loads the same checkpoint).
+#     metrics of 2 epochs straight, digit for digit (every rank loads the same checkpoint);
+#   - one process through the MPI communicator (ADMA_COMMUNICATOR=mpi) = one plain process.
 # The ConvNet has batch norm (per-process statistics) and dropout (per-rank masks), so
 # it is not compared with one process here: tests/mpi/data_parallel_check.cpp shows the
 # equality on a model without them, and the batch-norm difference.
@@ -43,4 +44,12 @@ cat "$work/resume.log"
 if ! diff <(cut -d, -f1-7 "$work/runs/straight/metrics.csv") <(cut -d, -f1-7 "$work/runs/resumed/metrics.csv"); then
   fail "2 epochs straight and 1 + --resume to 2 differ"
 fi
+# One process through the MPI communicator (ADMA_COMMUNICATOR=mpi, N = 1) = one plain process.
+"$adma" train --dataset fashion-mnist --data-dir "$work/data" --device cpu --seed 7 --epochs 1 --out "$work/plain" \
+  > "$work/plain.log" 2>&1 || { cat "$work/plain.log"; fail "one process"; }
+ADMA_COMMUNICATOR=mpi "$adma" train --dataset fashion-mnist --data-dir "$work/data" --device cpu --seed 7 --epochs 1 \
+  --out "$work/one-rank" > "$work/one-rank.log" 2>&1 || { cat "$work/one-rank.log"; fail "ADMA_COMMUNICATOR=mpi"; }
+grep -q 'data parallel over 1 process (mpi' "$work/one-rank.log" || fail "ADMA_COMMUNICATOR=mpi did not join MPI"
+diff <(cut -d, -f1-7 "$work/plain/metrics.csv") <(cut -d, -f1-7 "$work/one-rank/metrics.csv") ||
+  fail "one rank through MPI differs from one plain process"
 echo "train_two_processes: PASSED (one writer; resumed = straight: $(tail -1 "$work/runs/resumed/metrics.csv" | cut -d, -f1-5))"
