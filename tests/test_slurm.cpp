@@ -3,6 +3,7 @@
 // one task, and failed tasks named in results.md. scripts/slurm-check runs it all on
 // a real one-node Slurm (ctest -L slurm).
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "apps/cli/train_flags.h"
@@ -124,6 +125,62 @@ TEST(Slurm, TaskScriptRunsItsLineAndAFailureIsNamed) {
   EXPECT_TRUE(contains(text_md, "## Failed runs")) << text_md;
   EXPECT_TRUE(contains(text_md, "| " + folder + " | exit 3 job 77_1")) << text_md;
   EXPECT_TRUE(contains(text_md, "adma: error: data/x: no such directory |")) << text_md;
+}
+
+}  // namespace
+}  // namespace adma
+
+namespace adma {
+namespace {
+
+// A stand-in for a Slurm command on PATH: a shell script printing `said`.
+class FakeSlurm {
+ public:
+  FakeSlurm() : old_path_(std::getenv("PATH") ? std::getenv("PATH") : "") {
+    ::setenv("PATH", (dir_.path() + ":" + old_path_).c_str(), 1);
+  }
+  ~FakeSlurm() { ::setenv("PATH", old_path_.c_str(), 1); }
+  void program(const std::string& name, const std::string& said, int status = 0) {
+    const std::string path = dir_ / name;
+    apps::write_file_checked(path, "#!/bin/sh\nprintf '%s' '" + said + "'\nexit " + std::to_string(status) + "\n");
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  }
+
+ private:
+  test::TempDir dir_;
+  std::string old_path_;
+};
+
+TEST(Slurm, SubmitReadsTheJobIdAndARunningJobBlocksTheNextSubmission) {
+  test::TempDir dir;
+  FakeSlurm slurm;
+  auto plan = plan_in(dir / "exp");
+  const auto a = apps::write_slurm_array(dir / "exp", plan, {}, "/opt/adma", dir.path());
+  slurm.program("sbatch", "sbatch: warning: something\n4242;cluster\n");
+  EXPECT_EQ(apps::submit_slurm_array(dir / "exp", a), "4242");
+  EXPECT_EQ(apps::read_file(dir / "exp/slurm/job"), "4242\n");
+  // squeue still lists tasks of 4242: submitting (or rewriting the files) again is refused.
+  slurm.program("squeue", "4242_3 PENDING\n");
+  try {
+    apps::slurm_submit_pending(dir / "exp", plan, {}, "", stderr);
+    FAIL() << "expected a refusal";
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "Slurm job 4242")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "scancel 4242")) << e.what();
+  }
+  // The job has left squeue (empty output, or squeue's "Invalid job id" failure): allowed.
+  slurm.program("squeue", "");
+  EXPECT_NO_THROW(apps::check_no_job_running(dir / "exp"));
+  slurm.program("squeue", "slurm_load_jobs error: Invalid job id specified\n", 1);
+  EXPECT_NO_THROW(apps::check_no_job_running(dir / "exp"));
+  // sbatch's refusal is an error with its words.
+  slurm.program("sbatch", "sbatch: error: invalid partition specified: gpu\n", 1);
+  try {
+    apps::submit_slurm_array(dir / "exp", a);
+    FAIL() << "expected sbatch's error";
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "invalid partition specified: gpu")) << e.what();
+  }
 }
 
 }  // namespace

@@ -174,7 +174,8 @@ namespace adma::apps {
 std::string slurm_submit_pending(const std::string& out, const std::vector<RunPlan>& plan, const SlurmOptions& o,
                                  const std::string& device, std::FILE* log) {
   check_slurm_options(o);
-  if (!o.script_only) check_no_job_running(out);
+  // Even when only writing: the last job's pending tasks read commands.txt when they start.
+  check_no_job_running(out);
   const std::string workdir = std::filesystem::current_path().string();
   const SlurmArray a = write_slurm_array(out, plan, o, self_executable(), workdir, device);
   std::fprintf(log, "%zu runs: %zu finished, %zu to do\n", plan.size(), plan.size() - a.tasks, a.tasks);

@@ -68,7 +68,8 @@ void append_failed_runs(const std::string& md_path, const std::vector<FailedRun>
 
 namespace adma::apps {
 
-// --slurm after planning: refuses while the last job runs (unless script_only), writes
+// --slurm after planning: refuses while the last job runs (its pending tasks read
+// commands.txt when they start, so it is not rewritten under them either), writes
 // the array of pending runs, submits it unless script_only, and reports to `log`.
 // Returns the job id ("" when nothing was submitted).
 std::string slurm_submit_pending(const std::string& out, const std::vector<RunPlan>& plan, const SlurmOptions& o,
