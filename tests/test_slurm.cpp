@@ -140,11 +140,14 @@ class FakeSlurm {
     ::setenv("PATH", (dir_.path() + ":" + old_path_).c_str(), 1);
   }
   ~FakeSlurm() { ::setenv("PATH", old_path_.c_str(), 1); }
+  // Each call appends its arguments, one call per line, to calls(name).
   void program(const std::string& name, const std::string& said, int status = 0) {
     const std::string path = dir_ / name;
-    apps::write_file_checked(path, "#!/bin/sh\nprintf '%s' '" + said + "'\nexit " + std::to_string(status) + "\n");
+    apps::write_file_checked(path, "#!/bin/sh\necho \"$*\" >> '" + calls(name) + "'\nprintf '%s' '" + said +
+                                       "'\nexit " + std::to_string(status) + "\n");
     std::filesystem::permissions(path, std::filesystem::perms::owner_all);
   }
+  std::string calls(const std::string& name) const { return dir_ / (name + ".calls"); }
 
  private:
   test::TempDir dir_;
@@ -157,8 +160,12 @@ TEST(Slurm, SubmitReadsTheJobIdAndARunningJobBlocksTheNextSubmission) {
   auto plan = plan_in(dir / "exp");
   const auto a = apps::write_slurm_array(dir / "exp", plan, {}, "/opt/adma", dir.path());
   slurm.program("sbatch", "sbatch: warning: something\n4242;cluster\n");
-  EXPECT_EQ(apps::submit_slurm_array(dir / "exp", a), "4242");
+  apps::SlurmOptions o;
+  o.max_parallel = 3;
+  EXPECT_EQ(apps::submit_slurm_array(dir / "exp", a, o), std::vector<std::string>{"4242"});
   EXPECT_EQ(apps::read_file(dir / "exp/slurm/job"), "4242\n");
+  EXPECT_EQ(apps::read_file(slurm.calls("sbatch")),
+            "--parsable --array=0-3%3 --export=ALL,ADMA_TASK_OFFSET=0 " + a.script + "\n");
   // squeue still lists tasks of 4242: submitting (or rewriting the files) again is refused.
   slurm.program("squeue", "4242_3 PENDING\n");
   try {
@@ -176,11 +183,44 @@ TEST(Slurm, SubmitReadsTheJobIdAndARunningJobBlocksTheNextSubmission) {
   // sbatch's refusal is an error with its words.
   slurm.program("sbatch", "sbatch: error: invalid partition specified: gpu\n", 1);
   try {
-    apps::submit_slurm_array(dir / "exp", a);
+    apps::submit_slurm_array(dir / "exp", a, {});
     FAIL() << "expected sbatch's error";
   } catch (const Error& e) {
     EXPECT_TRUE(contains(e.what(), "invalid partition specified: gpu")) << e.what();
   }
+}
+
+// More runs than a cluster's MaxArraySize allows in one array: several arrays of the
+// same script, each told where its runs start (ADMA_TASK_OFFSET), and the script
+// takes line offset + index + 1.
+TEST(Slurm, ManyRunsGoInSeveralArrays) {
+  test::TempDir dir;
+  FakeSlurm slurm;
+  auto plan = plan_in(dir / "exp");  // 4 runs
+  apps::SlurmOptions o;
+  o.max_array_size = 3;
+  const auto a = apps::write_slurm_array(dir / "exp", plan, o, "/bin/true", dir.path());
+  EXPECT_TRUE(contains(apps::read_file(a.script), "#SBATCH --array=0-2\n"));
+  slurm.program("sbatch", "77\n");
+  EXPECT_EQ(apps::submit_slurm_array(dir / "exp", a, o), (std::vector<std::string>{"77", "77"}));
+  EXPECT_EQ(apps::read_file(slurm.calls("sbatch")),
+            "--parsable --array=0-2 --export=ALL,ADMA_TASK_OFFSET=0 " + a.script + "\n" +
+                "--parsable --array=0-0 --export=ALL,ADMA_TASK_OFFSET=3 " + a.script + "\n");
+  EXPECT_EQ(apps::read_file(dir / "exp/slurm/job"), "77\n77\n");
+  // Task 0 of the second array runs the 4th run.
+  const std::string bash = apps::find_program("bash");
+  if (bash.empty()) GTEST_SKIP() << "no bash";
+  ::setenv("SLURM_ARRAY_TASK_ID", "0", 1);
+  ::setenv("SLURM_ARRAY_JOB_ID", "78", 1);
+  ::setenv("ADMA_TASK_OFFSET", "3", 1);
+  std::string out;
+  const int status = apps::run_captured({bash, a.script}, dir.path(), &out);
+  ::unsetenv("SLURM_ARRAY_TASK_ID");
+  ::unsetenv("ADMA_TASK_OFFSET");
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_TRUE(apps::file_exists(plan[3].settings.out + "/slurm.status"));
+  EXPECT_FALSE(apps::file_exists(plan[0].settings.out + "/slurm.status"));
+  EXPECT_TRUE(contains(apps::read_file(plan[3].settings.out + "/slurm.status"), "exit 0 job 78_0"));
 }
 
 }  // namespace

@@ -64,9 +64,10 @@ void launch_and_collect(std::vector<RunPlan>& plan, const LaunchOptions& launch,
                         const std::function<WrittenResults(const std::vector<CellStats>&)>& write) {
   if (slurm.enabled && !launch.collect_only) {  // the runs go to Slurm; what is finished is collected now
     // One --devices entry goes on every task's command; Slurm itself hands out GPUs.
-    const std::string job = slurm_submit_pending(out, plan, slurm, launch.devices.empty() ? "" : launch.devices[0], stderr);
+    const std::string device = launch.devices.empty() ? "" : launch.devices[0];
+    const std::vector<std::string> jobs = slurm_submit_pending(out, plan, slurm, device, stderr);
     write(collect_results(plan, table));
-    if (!job.empty()) std::printf("%s\n", job.c_str());
+    for (const auto& job : jobs) std::printf("%s\n", job.c_str());
     return;
   }
   const int failed = launch_runs(plan, launch, stderr);

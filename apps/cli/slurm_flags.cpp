@@ -1,5 +1,6 @@
 // The --slurm flags: a Slurm job array of the pending runs instead of local children.
-//   adma experiment --table 1 --iterations 10 --slurm --slurm-partition gpu --slurm-gpus-per-task 1 --slurm-max-parallel 8
+//   adma experiment --table 1 --iterations 10 --slurm --slurm-partition gpu
+//                   --slurm-gpus-per-task 1 --slurm-max-parallel 8
 #include "apps/cli/slurm_flags.h"
 
 namespace adma::apps {
@@ -14,6 +15,9 @@ void add_slurm_flags(CLI::App* cmd, SlurmOptions& o) {
   cmd->add_option("--slurm-cpus-per-task", o.cpus_per_task, "#SBATCH --cpus-per-task (also the run's threads)")
       ->capture_default_str();
   cmd->add_option("--slurm-max-parallel", o.max_parallel, "tasks running at once: the %K of --array (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--slurm-max-array-size", o.max_array_size,
+                  "tasks per array (the cluster's MaxArraySize - 1); more runs go in several arrays")
       ->capture_default_str();
   // One value per use; a value that starts with '-' needs the '=' form: --slurm-extra=--account=proj.
   cmd->add_option("--slurm-extra", o.extra, "a raw #SBATCH line, repeatable: --slurm-extra=--account=proj")

@@ -2,6 +2,7 @@
 // failed tasks (see apps/experiment/slurm.h).
 #include "apps/experiment/slurm.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -27,6 +28,11 @@ std::string last_line_of(const std::string& path) {
   return nl == std::string::npos ? text : text.substr(nl + 1);
 }
 
+// "0-(n-1)%K": n tasks, K at once.
+std::string array_range(size_t n, const SlurmOptions& o) {
+  return "0-" + std::to_string(n - 1) + (o.max_parallel > 0 ? "%" + std::to_string(o.max_parallel) : "");
+}
+
 std::string absolute(const std::string& path, const std::string& workdir) {
   return !path.empty() && path[0] == '/' ? path : workdir + "/" + path;
 }
@@ -37,6 +43,7 @@ void check_slurm_options(const SlurmOptions& o) {
   ADMA_CHECK(o.gpus_per_task >= 0, "--slurm-gpus-per-task must be >= 0, got ", o.gpus_per_task);
   ADMA_CHECK(o.cpus_per_task >= 1, "--slurm-cpus-per-task must be >= 1, got ", o.cpus_per_task);
   ADMA_CHECK(o.max_parallel >= 0, "--slurm-max-parallel must be >= 0 (0: no limit), got ", o.max_parallel);
+  ADMA_CHECK(o.max_array_size >= 1, "--slurm-max-array-size must be >= 1, got ", o.max_array_size);
   for (const auto& [flag, v] : std::vector<std::pair<std::string, std::string>>{
            {"--slurm-partition", o.partition}, {"--slurm-time", o.time}})
     ADMA_CHECK(v.find_first_of("\n\r ") == std::string::npos, flag, " '", v, "' holds a space or line break");
@@ -54,7 +61,7 @@ std::string slurm_script_text(const std::string& slurm_dir, size_t tasks, const 
     << "# the run folder on line i+1 of folders.txt; its output goes to that folder's train.log and\n"
     << "# its exit status to slurm.status. Submit again (and collect) with the same adma command.\n"
     << "#SBATCH --job-name=adma-runs\n"
-    << "#SBATCH --array=0-" << tasks - 1 << (o.max_parallel > 0 ? "%" + std::to_string(o.max_parallel) : "") << "\n"
+    << "#SBATCH --array=" << array_range(std::min<size_t>(tasks, o.max_array_size), o) << "\n"
     << "#SBATCH --ntasks=1\n"
     << "#SBATCH --cpus-per-task=" << o.cpus_per_task << "\n"
     << "#SBATCH --chdir=" << workdir << "\n"
@@ -64,7 +71,7 @@ std::string slurm_script_text(const std::string& slurm_dir, size_t tasks, const 
   if (o.gpus_per_task > 0) s << "#SBATCH --gpus-per-task=" << o.gpus_per_task << "\n";
   for (const auto& e : o.extra) s << (e.rfind("#SBATCH", 0) == 0 ? e : "#SBATCH " + e) << "\n";
   s << "\nhere=" << shell_quote(slurm_dir) << "\n"
-    << "line=$((SLURM_ARRAY_TASK_ID + 1))\n"
+    << "line=$((SLURM_ARRAY_TASK_ID + ${ADMA_TASK_OFFSET:-0} + 1))  # the offset of this array's first run\n"
     << "folder=$(sed -n \"${line}p\" \"$here/folders.txt\")\n"
     << "command=$(sed -n \"${line}p\" \"$here/commands.txt\")\n"
     << "if [ -z \"$folder\" ] || [ -z \"$command\" ]; then\n"
@@ -112,7 +119,9 @@ SlurmArray write_slurm_array(const std::string& out, const std::vector<RunPlan>&
 void check_no_job_running(const std::string& out) {
   const std::string job_file = out + "/slurm/job";
   if (!file_exists(job_file)) return;
-  const std::string job = trimmed(read_file(job_file));
+  std::string job = trimmed(read_file(job_file));  // ids, one per line
+  for (char& ch : job)
+    if (ch == '\n') ch = ',';
   const std::string squeue = find_program("squeue");
   if (job.empty() || squeue.empty()) return;
   std::string listed;
@@ -124,21 +133,33 @@ void check_no_job_running(const std::string& out) {
              "), collect with --collect-only, or cancel it (scancel ", job, ")");
 }
 
-std::string submit_slurm_array(const std::string& out, const SlurmArray& a) {
+std::vector<std::string> submit_slurm_array(const std::string& out, const SlurmArray& a, const SlurmOptions& o) {
   const std::string sbatch = find_program("sbatch");
   ADMA_CHECK(!sbatch.empty(), "--slurm: sbatch is not on PATH (Debian: slurm-client); ", a.script,
              " is written, submit it where Slurm is, or pass --slurm-script-only");
-  std::string said;
-  const int status = run_captured({sbatch, "--parsable", a.script}, "", &said);
-  said = trimmed(said);
-  ADMA_CHECK(status == 0, "sbatch ", a.script, " failed (exit status ", status, "): ", said);
-  // --parsable prints "JOBID" or "JOBID;CLUSTER" (after any warnings, on its last line).
-  std::string job = said.substr(said.find_last_of('\n') == std::string::npos ? 0 : said.find_last_of('\n') + 1);
-  job = job.substr(0, job.find(';'));
-  ADMA_CHECK(!job.empty() && job.find_first_not_of("0123456789") == std::string::npos, "sbatch ", a.script,
-             " printed no job id: ", said);
-  write_file_atomic(out + "/slurm/job", job + "\n");
-  return job;
+  std::vector<std::string> jobs;
+  std::string recorded;
+  const size_t per_array = static_cast<size_t>(o.max_array_size);
+  for (size_t first = 0; first < a.tasks; first += per_array) {
+    const size_t n = std::min(per_array, a.tasks - first);
+    std::string said;
+    const int status = run_captured({sbatch, "--parsable", "--array=" + array_range(n, o),
+                                     "--export=ALL,ADMA_TASK_OFFSET=" + std::to_string(first), a.script},
+                                    "", &said);
+    said = trimmed(said);
+    ADMA_CHECK(status == 0, "sbatch ", a.script, " (runs ", first + 1, " to ", first + n, ") failed (exit status ",
+               status, "): ", said, jobs.empty() ? "" : "; submitted before it: " + recorded);
+    // --parsable prints "JOBID" or "JOBID;CLUSTER" (after any warnings, on its last line).
+    const size_t nl = said.find_last_of('\n');
+    std::string job = said.substr(nl == std::string::npos ? 0 : nl + 1);
+    job = job.substr(0, job.find(';'));
+    ADMA_CHECK(!job.empty() && job.find_first_not_of("0123456789") == std::string::npos, "sbatch ", a.script,
+               " printed no job id: ", said);
+    jobs.push_back(job);
+    recorded += job + "\n";
+    write_file_atomic(out + "/slurm/job", recorded);  // after each: a later failure leaves the earlier ones known
+  }
+  return jobs;
 }
 
 std::vector<FailedRun> failed_slurm_runs(const std::vector<RunPlan>& plan) {
@@ -171,8 +192,8 @@ void append_failed_runs(const std::string& md_path, const std::vector<FailedRun>
 
 namespace adma::apps {
 
-std::string slurm_submit_pending(const std::string& out, const std::vector<RunPlan>& plan, const SlurmOptions& o,
-                                 const std::string& device, std::FILE* log) {
+std::vector<std::string> slurm_submit_pending(const std::string& out, const std::vector<RunPlan>& plan,
+                                              const SlurmOptions& o, const std::string& device, std::FILE* log) {
   check_slurm_options(o);
   // Even when only writing: the last job's pending tasks read commands.txt when they start.
   check_no_job_running(out);
@@ -181,19 +202,24 @@ std::string slurm_submit_pending(const std::string& out, const std::vector<RunPl
   std::fprintf(log, "%zu runs: %zu finished, %zu to do\n", plan.size(), plan.size() - a.tasks, a.tasks);
   if (a.tasks == 0) {
     std::fprintf(log, "every run is finished: nothing to submit\n");
-    return "";
+    return {};
   }
   if (o.script_only) {
     std::fprintf(log, "wrote %s (%zu array tasks; commands in %s); submit it with: sbatch %s\n", a.script.c_str(),
                  a.tasks, a.commands.c_str(), shell_quote(a.script).c_str());
-    return "";
+    if (a.tasks > static_cast<size_t>(o.max_array_size))
+      std::fprintf(log, "(its #SBATCH --array covers the first %d; adma submits the others as further arrays)\n",
+                   o.max_array_size);
+    return {};
   }
-  const std::string job = submit_slurm_array(out, a);
+  const std::vector<std::string> jobs = submit_slurm_array(out, a, o);
+  std::string ids;
+  for (const auto& j : jobs) ids += (ids.empty() ? "" : ",") + j;
   std::fprintf(log,
-               "submitted Slurm job %s: %zu array task(s) (%s); watch with squeue -j %s, then collect with the same "
-               "command and --collect-only\n",
-               job.c_str(), a.tasks, a.script.c_str(), job.c_str());
-  return job;
+               "submitted Slurm job%s %s: %zu array task(s) (%s); watch with squeue -j %s, then collect with the "
+               "same command and --collect-only\n",
+               jobs.size() == 1 ? "" : "s", ids.c_str(), a.tasks, a.script.c_str(), ids.c_str());
+  return jobs;
 }
 
 }  // namespace adma::apps

@@ -2,10 +2,13 @@
 // task per pending run of a plan (apps/experiment/plan.h). In OUT/slurm/:
 //   experiment.sbatch  #SBATCH --array=0-(N-1)%K; task i runs line i+1 of commands.txt
 //                      in the folder on line i+1 of folders.txt, its output in that run
-//                      folder's train.log (as a local child's), then writes slurm.status
+//                      folder's train.log (as a local child's), then writes slurm.status.
+//                      More runs than --slurm-max-array-size M (Slurm's MaxArraySize is
+//                      1001 by default: indices up to 1000) go in several arrays of the
+//                      same script, array k with ADMA_TASK_OFFSET=k*M in its environment
 //   commands.txt       one `adma train ...` line per pending run (this build's binary)
 //   folders.txt        the run folder of each line
-//   job                the id sbatch gave the last submission
+//   job                the ids sbatch gave the last submission, one per line
 // The runs write their folders in place on the shared file system, so collecting is
 // what it is locally: `--collect-only`, or the same command again (which submits the
 // runs that are still not finished, skipping the others, and refuses while the last
@@ -27,6 +30,7 @@ struct SlurmOptions {
   int gpus_per_task = 0;        // --slurm-gpus-per-task (0: none asked)
   int cpus_per_task = 1;        // --slurm-cpus-per-task
   int max_parallel = 0;         // --slurm-max-parallel: the %K of --array (0: no limit)
+  int max_array_size = 1000;    // --slurm-max-array-size: tasks per array (the cluster's MaxArraySize - 1)
   std::vector<std::string> extra;  // --slurm-extra: raw "#SBATCH ..." lines (the "#SBATCH " may be left out)
 };
 
@@ -51,9 +55,10 @@ std::string slurm_script_text(const std::string& slurm_dir, size_t tasks, const 
 // Refuses while OUT/slurm/job names a job that squeue still lists (resubmitting
 // would run its pending tasks twice). Without squeue on PATH, nothing is checked.
 void check_no_job_running(const std::string& out);
-// Submits with `sbatch --parsable`, records the id in OUT/slurm/job and returns it;
+// Submits with `sbatch --parsable --array=... --export=ALL,ADMA_TASK_OFFSET=...`, one
+// array per o.max_array_size tasks, records the ids in OUT/slurm/job and returns them;
 // throws with sbatch's message when it fails or is not installed.
-std::string submit_slurm_array(const std::string& out, const SlurmArray& array);
+std::vector<std::string> submit_slurm_array(const std::string& out, const SlurmArray& array, const SlurmOptions& o);
 
 struct FailedRun {
   std::string folder, status, last_line;  // status: slurm.status's text, e.g. "exit 1 job 12_3 node n1"
@@ -71,8 +76,8 @@ namespace adma::apps {
 // --slurm after planning: refuses while the last job runs (its pending tasks read
 // commands.txt when they start, so it is not rewritten under them either), writes
 // the array of pending runs, submits it unless script_only, and reports to `log`.
-// Returns the job id ("" when nothing was submitted).
-std::string slurm_submit_pending(const std::string& out, const std::vector<RunPlan>& plan, const SlurmOptions& o,
+// Returns the job ids (none when nothing was submitted).
+std::vector<std::string> slurm_submit_pending(const std::string& out, const std::vector<RunPlan>& plan, const SlurmOptions& o,
                                  const std::string& device, std::FILE* log);
 
 }  // namespace adma::apps

@@ -30,7 +30,8 @@ ProcessGroup::~ProcessGroup() = default;
 
 std::string ProcessGroup::describe(int global_batch) const {
   if (!comm_) return "";
-  return detail::concat(", data parallel over ", launch_.size, launch_.size == 1 ? " process (" : " processes (", comm_->name(), ", from ",
+  const char* processes = launch_.size == 1 ? " process (" : " processes (";
+  return detail::concat(", data parallel over ", launch_.size, processes, comm_->name(), ", from ",
                         launch_.launcher, "), ", global_batch / launch_.size, " of each batch's ", global_batch,
                         " rows each");
 }

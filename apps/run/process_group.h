@@ -4,7 +4,8 @@
 // (on GPUs cuda:local_rank, so the N ranks of a node use N GPUs) and joins the
 // communicator that averages the gradient (parallel/make_communicator.h: MPI on the
 // CPU, NCCL on GPUs). One process (no launcher, or N = 1) joins nothing and trains as
-// before, unless ADMA_COMMUNICATOR=mpi|nccl asks for that path with one rank. Rank 0 is the writer: only it writes the run folder, checkpoints and
+// before, unless ADMA_COMMUNICATOR=mpi|nccl asks for that path with one rank. Rank 0
+// is the writer: only it writes the run folder, checkpoints and
 // progress; the others train silently (docs/cluster.md).
 #pragma once
 #include <memory>

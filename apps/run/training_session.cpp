@@ -39,7 +39,8 @@ Device device_of(const std::string& device) {
   return Device::cuda(std::stoi(device.substr(5)));
 }
 
-TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o) : s_(s), train_args_(o.train_args), comm_(o.communicator) {
+TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o)
+    : s_(s), train_args_(o.train_args), comm_(o.communicator) {
   if (o.batch) s_.batch = *o.batch;
   const data::Shard part = shard();
   ADMA_CHECK(s_.batch % part.count == 0, "--batch ", s_.batch, " is not a multiple of the ", part.count,

@@ -26,7 +26,8 @@ _idx_subset() {
     $cat "$src" | head -c "$hdr" | tail -c +9
     { $cat "$src" || true; } | tail -c +$((hdr + 1)) | head -c $((n * item))
   } > "$dst"
-  [ "$(stat -c %s "$dst")" -eq $((hdr + n * item)) ] || { echo "fashion_subset: $src holds fewer than $n items" >&2; return 1; }
+  [ "$(stat -c %s "$dst")" -eq $((hdr + n * item)) ] ||
+    { echo "fashion_subset: $src holds fewer than $n items" >&2; return 1; }
 }
 
 fashion_subset() {
