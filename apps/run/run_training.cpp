@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "apps/common/files.h"
+#include "apps/run/process_group.h"
 #include "apps/run/progress.h"
 #include "apps/run/train_report.h"
 #include "apps/run/training_session.h"
@@ -31,7 +32,11 @@ int64_t epochs_in(const std::string& checkpoint) {
 
 }  // namespace
 
-void run_training(const TrainSettings& s, const std::vector<std::string>& train_args) {
+void run_training(const TrainSettings& settings, const std::vector<std::string>& train_args) {
+  // mpirun/srun: this process's rank, device and communicator; only rank 0 writes.
+  const ProcessGroup group(settings.device);
+  TrainSettings s = settings;
+  s.device = group.device();
   const std::string last = s.out + "/last.safetensors", best = s.out + "/best.safetensors";
   const int64_t done = s.resume.empty() ? 0 : epochs_in(last);
   ADMA_CHECK(done < s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
@@ -39,19 +44,25 @@ void run_training(const TrainSettings& s, const std::vector<std::string>& train_
 
   SessionOptions options;
   options.train_args = train_args;
+  options.communicator = group.communicator();
   TrainingSession session(s, options);
-  if (!s.resume.empty()) session.load(last);
+  if (!s.resume.empty()) session.load(last);  // every rank the same file
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
+  if (!group.writer()) {  // the same collective steps, nothing written or printed
+    trainer.fit(train, &session.held_out_batches(), s.epochs);
+    return;
+  }
 
   TrainReport report(s, train.batches(), stdout, static_cast<int>(done));
-  report.start(s.device, session.backend());
+  report.start(s.device, session.backend() + group.describe(s.batch));
   double best_acc = -1, seconds = 0;
   for (const auto& row : report.folder().metrics()) {
     best_acc = std::max(best_acc, row.val_accuracy);
     seconds += row.seconds;
   }
-  const bool tty = is_terminal(stdout);
+  // The bar reads the running metrics, a collective call: only for one process.
+  const bool tty = is_terminal(stdout) && group.size() == 1;
   trainer.on_step = [&](const optim::StepInfo& i) {
     if (tty && ((i.batch + 1) % kProgressEvery == 0 || i.batch + 1 == train.batches())) {
       const optim::EpochMetrics m = trainer.running_metrics();
