@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/cuda/runtime.h"
 #include "core/graph/captured_step.h"
 #include "core/graph/graph.h"
 #include "kernels/elementwise.h"
@@ -72,6 +73,26 @@ TEST(CapturedStepGPU, WarmUpRunsOnceThenTheCaptureReplays) {
   s.ctx.synchronize();
   EXPECT_EQ(s.executed(), 4.0);
   EXPECT_EQ(s.host_calls, 2) << "a replay is one graph launch, no host call of the step";
+}
+
+TEST(CapturedStep, CpuCapturesNoGraphSoCountsNoNodes) {
+  CountingStep s(Device::cpu());
+  CapturedStep cs(s.ctx, s.fn());
+  EXPECT_FALSE(cs.node_counts().captured);
+  EXPECT_EQ(cs.node_counts().total(), 0);
+  EXPECT_EQ(cs.node_counts().str(), "not captured");
+  EXPECT_FALSE(cuda_rt::count_graph_nodes(nullptr).captured) << "no graph, nothing counted";
+}
+
+TEST(CapturedStepGPU, CountsTheKernelsOfTheCapturedStep) {
+  ADMA_REQUIRE_GPU();
+  CountingStep s(Device::cuda(0));
+  CapturedStep cs(s.ctx, s.fn());
+  const cuda_rt::GraphNodeCounts& c = cs.node_counts();
+  ASSERT_TRUE(c.captured);
+  EXPECT_EQ(c.kernels, 1) << "one axpy: " << c.str();
+  EXPECT_EQ(c.memsets + c.memcpys + c.other, 0) << c.str();
+  EXPECT_EQ(c.str(), "1 nodes: 1 kernels, 0 memsets, 0 memcpys, 0 other");
 }
 
 void expect_refusal(CapturedStep& cs, const std::string& what) {

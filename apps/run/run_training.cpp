@@ -31,7 +31,7 @@ int64_t epochs_in(const std::string& checkpoint) {
 
 }  // namespace
 
-void run_training(const TrainSettings& s, const std::vector<std::string>& train_args) {
+void run_training(const TrainSettings& s, const std::vector<std::string>& train_args, bool profile) {
   const std::string last = s.out + "/last.safetensors", best = s.out + "/best.safetensors";
   const int64_t done = s.resume.empty() ? 0 : epochs_in(last);
   ADMA_CHECK(done < s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
@@ -75,6 +75,12 @@ void run_training(const TrainSettings& s, const std::vector<std::string>& train_
       session.save(best, &*r.val);
     }
     report.end_epoch(m);
+    if (profile) {  // once, after the first epoch: both steps have been captured by then
+      std::printf("profile: training step (CUDA graph): %s\nprofile: evaluation step (CUDA graph): %s\n",
+                  trainer.train_step_nodes().str().c_str(), trainer.eval_step_nodes().str().c_str());
+      std::fflush(stdout);
+      profile = false;
+    }
     if (m.epoch < s.epochs) report.begin_epoch(m.epoch + 1);
   };
   report.begin_epoch(static_cast<int>(done) + 1);
