@@ -92,7 +92,10 @@ gpu_check_quick() {
   local bin=$BUILD/bin
 
   if run_step "adma devices" 30 "$LOG/devices.log" "$bin/adma" devices; then
-    quick_row "device" "$(grep -m1 -E '^cuda:0:' "$LOG/devices.log" 2>/dev/null | cut -c8- | cut -d, -f1-2 || true)"
+    local dev
+    dev=$(grep -m1 -E '^cuda:0:' "$LOG/devices.log" 2>/dev/null | cut -c8- | cut -d, -f1-2)
+    quick_row "device" "$([ "${DRY:-0}" = 1 ] && echo "dry run" || echo "${dev:-NO cuda:0 (see devices.log)}")"
+    [ "${DRY:-0}" = 1 ] || [ -n "$dev" ] || quick_fail=1
   else
     quick_row "device" "adma devices FAILED"; quick_fail=1
   fi
@@ -115,7 +118,10 @@ gpu_check_quick() {
   # the graph-node count); the whole-network tests stay out (cuDNN's searches are slow under it).
   local SAN filter='*LayerGPU.CudaMatchesCpu/EluBatchNorm2d*:EluBatchNormFusionGPU.*:CapturedStepGPU.CountsTheKernelsOfTheCapturedStep'
   SAN=$(command -v compute-sanitizer || true)
-  [ -z "$SAN" ] && [ -x /usr/local/cuda/bin/compute-sanitizer ] && SAN=/usr/local/cuda/bin/compute-sanitizer
+  local c
+  for c in /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer; do
+    [ -z "$SAN" ] && [ -x "$c" ] && SAN=$c
+  done
   if [ -n "$SAN" ] || [ "${DRY:-0}" = 1 ]; then
     ADMA_REQUIRE_CUDA=1 run_step "memcheck (new kernels)" 90 "$LOG/memcheck-new-kernels.log" \
       "${SAN:-compute-sanitizer}" --tool memcheck --error-exitcode 99 "$bin/test_layers" --gtest_filter="$filter"
