@@ -151,17 +151,17 @@ struct ConvNetStep {
   Values loss_and_grads, logits_eval;
 };
 
-ConvNetStep convnet_step(Device device, bool fused, const Values& xs, const Values& labels) {
+ConvNetStep convnet_step(Device device, DType dtype, bool fused, const Values& xs, const Values& labels) {
   FusedOption option(fused);
   models::ConvNetOptions o;
   o.dropout = {0, 0, 0};
-  Graph g(device, DType::F32, 9);
+  Graph g(device, dtype, 9);
   Value x = g.input("x", Shape{8, 1, 28, 28});
   Value y = g.labels("y", 8);
   Value z = models::build_convnet(g, x, o);
   Value l = g.add<layers::SoftmaxLoss>("loss", {z, y}, layers::SoftmaxLoss::Options{});
   g.build();
-  g.value(x).copy_from(Tensor::from_host(xs, Shape{8, 1, 28, 28}, DType::F32, Device::cpu()));
+  g.value(x).copy_from(Tensor::from_host(xs, Shape{8, 1, 28, 28}, dtype, Device::cpu()));
   g.value(y).copy_from(Tensor::from_host(labels, Shape{8}, DType::I32, Device::cpu()));
   g.zero_grad();
   g.forward();
@@ -179,27 +179,33 @@ ConvNetStep convnet_step(Device device, bool fused, const Values& xs, const Valu
   return s;
 }
 
-void fused_convnet_is_the_same_model(Device device) {
+// `grad_nmse`: in double (CPU) the two models agree to rounding; in float the network
+// amplifies the rounding differences of two summation orders (batch norm over 72
+// values per channel in block 3, at batch 8): up to 5.5e-4 measured between the CPU's
+// two float paths over 40 seeds, so the float bound is loose and the tight ones are
+// the per-layer tests (LayerGPU/EluBatchNorm2d*, EluBatchNormFusionGPU).
+void fused_convnet_is_the_same_model(Device device, DType dtype, double grad_nmse) {
   Rng rng(fresh_seed());
   const Values xs = random_values(rng, 8 * 28 * 28);
   Values labels;
   for (int i = 0; i < 8; ++i) labels.push_back(static_cast<double>(rng.below(10)));
-  const ConvNetStep f = convnet_step(device, true, xs, labels), p = convnet_step(device, false, xs, labels);
+  const ConvNetStep f = convnet_step(device, dtype, true, xs, labels),
+                    p = convnet_step(device, dtype, false, xs, labels);
   EXPECT_EQ(f.params, p.params) << "a checkpoint must move between the fused and the unfused model";
   EXPECT_EQ(f.buffers, p.buffers);
   EXPECT_EQ(std::count(f.kinds.begin(), f.kinds.end(), "EluBatchNorm2d"), 6);
   EXPECT_EQ(std::count(f.kinds.begin(), f.kinds.end(), "Elu"), 0);
   EXPECT_EQ(p.kinds.size(), f.kinds.size() + 6) << "six Elu nodes fewer";
   ASSERT_FALSE(any_nan(f.loss_and_grads));
-  EXPECT_LE(nmse(f.loss_and_grads, p.loss_and_grads), 1e-8) << "loss and parameter gradients";
-  EXPECT_LE(nmse(f.logits_eval, p.logits_eval), 1e-10) << "eval logits after the running statistics' update";
+  EXPECT_LE(nmse(f.loss_and_grads, p.loss_and_grads), grad_nmse) << "loss and parameter gradients";
+  EXPECT_LE(nmse(f.logits_eval, p.logits_eval), grad_nmse) << "eval logits after the running statistics' update";
 }
 
-TEST(ConvNet, FusedEluBatchNormIsTheSameModel) { fused_convnet_is_the_same_model(Device::cpu()); }
+TEST(ConvNet, FusedEluBatchNormIsTheSameModel) { fused_convnet_is_the_same_model(Device::cpu(), DType::F64, 1e-20); }
 
 TEST(ConvNetGPU, FusedEluBatchNormIsTheSameModel) {
   ADMA_REQUIRE_GPU();
-  fused_convnet_is_the_same_model(Device::cuda(0));
+  fused_convnet_is_the_same_model(Device::cuda(0), DType::F32, 5e-3);
 }
 
 // The fused CUDA kernels against the CPU: training forward and backward (as LayerGPU
