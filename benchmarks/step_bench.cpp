@@ -1,8 +1,12 @@
 // step_bench: one training step of the paper's ConvNet (forward, Adma loss,
 // backward; no optimizer yet) on the GPU, eager and replayed as one CUDA graph,
-// at batch 64 and 512, fp32 with and without TF32. CUDA events after warm-up,
-// median of --reps steps. "epoch" = the step time x 60000 / batch (Fashion-MNIST),
-// with no data loading or optimizer: a floor, to compare with DESIGN.md section 4.
+// at batch 64 and 512, fp32 with and without TF32, each with the unfused layers
+// (cuDNN's ELU and batch norm, the default) and with ADMA_FUSED_ELU_BN's fused
+// ELU + batch norm (layers/elu_batchnorm2d.h). CUDA events after warm-up, median of
+// --reps steps; "nodes" is what one replay launches (cudaGraphGetNodes by type:
+// kernels + memsets + memcpys). "epoch" = the step time x 60000 / batch
+// (Fashion-MNIST), with no data loading or optimizer: a floor, to compare with
+// DESIGN.md section 4.
 //   build/bin/step_bench [--reps 100] [--json out.json]
 #include <cuda_runtime.h>
 
@@ -15,6 +19,7 @@
 
 #include "benchmarks/bench_convnet.h"
 #include "benchmarks/gpu_timer.h"
+#include "core/backend_options.h"
 #include "core/cuda/check.h"
 #include "core/graph/captured_step.h"
 
@@ -27,29 +32,39 @@ int main(int argc, char** argv) {
   try {
     Context& ctx = Context::get(Device::cuda(0));
     cudaStream_t s = static_cast<cudaStream_t>(ctx.stream);
-    std::printf("| batch | math | mode | ms/step | epoch-equivalent s |\n|---|---|---|---|---|\n");
+    std::printf("| batch | math | elu+bn | mode | ms/step | epoch-equivalent s | kernels | memsets | memcpys |\n"
+                "|---|---|---|---|---|---|---|---|---|\n");
     std::string json = "[";
+    const bool fused_default = backend_options().fused_elu_bn;
     for (bool tf32 : {false, true})
-      for (int batch : {64, 512}) {
-        ctx.allow_tf32 = tf32;  // read when the conv setups are made, in build()
-        bench::BenchConvNet net = bench::make_bench_convnet(Device::cuda(0), batch);
-        Graph& g = *net.graph;
-        auto step = [&] {
-          g.zero_grad();
-          g.forward();
-          g.backward();
-        };
-        const double eager = 1e-3 * bench::median_us(reps, s, step);
-        CapturedStep cs(g, step);  // one eager warm-up step, then the capture
-        const double graph = 1e-3 * bench::median_us(reps, s, [&] { cs.replay(); });
-        for (auto [mode, ms] : {std::make_pair("eager", eager), std::make_pair("cuda graph", graph)}) {
-          const double epoch = ms * 1e-3 * 60000.0 / batch;
-          std::printf("| %d | %s | %s | %.3f | %.2f |\n", batch, tf32 ? "tf32" : "fp32", mode, ms, epoch);
-          json += std::string(json.size() > 1 ? ", " : "") + "{\"batch\": " + std::to_string(batch) +
-                  ", \"tf32\": " + (tf32 ? "true" : "false") + ", \"mode\": \"" + mode +
-                  "\", \"ms\": " + std::to_string(ms) + "}";
+      for (int batch : {64, 512})
+        for (bool fused : {false, true}) {
+          ctx.allow_tf32 = tf32;  // read when the conv setups are made, in build()
+          backend_options().fused_elu_bn = fused;  // read when the model is built
+          bench::BenchConvNet net = bench::make_bench_convnet(Device::cuda(0), batch);
+          backend_options().fused_elu_bn = fused_default;
+          Graph& g = *net.graph;
+          auto step = [&] {
+            g.zero_grad();
+            g.forward();
+            g.backward();
+          };
+          const double eager = 1e-3 * bench::median_us(reps, s, step);
+          CapturedStep cs(g, step);  // one eager warm-up step, then the capture
+          const double graph = 1e-3 * bench::median_us(reps, s, [&] { cs.replay(); });
+          const cuda_rt::GraphNodeCounts& n = cs.node_counts();
+          for (auto [mode, ms] : {std::make_pair("eager", eager), std::make_pair("cuda graph", graph)}) {
+            const double epoch = ms * 1e-3 * 60000.0 / batch;
+            std::printf("| %d | %s | %s | %s | %.3f | %.2f | %d | %d | %d |\n", batch, tf32 ? "tf32" : "fp32",
+                        fused ? "fused" : "cudnn", mode, ms, epoch, n.kernels, n.memsets, n.memcpys);
+            json += std::string(json.size() > 1 ? ", " : "") + "{\"batch\": " + std::to_string(batch) +
+                    ", \"tf32\": " + (tf32 ? "true" : "false") + ", \"fused_elu_bn\": " +
+                    (fused ? "true" : "false") + ", \"mode\": \"" + mode + "\", \"ms\": " + std::to_string(ms) +
+                    ", \"kernels\": " + std::to_string(n.kernels) + ", \"memsets\": " + std::to_string(n.memsets) +
+                    ", \"memcpys\": " + std::to_string(n.memcpys) + ", \"other_nodes\": " +
+                    std::to_string(n.other) + "}";
+          }
         }
-      }
     json += "]\n";
     if (!json_path.empty()) bench::write_file(json_path, json);
   } catch (const std::exception& e) {

@@ -1,5 +1,5 @@
 // The backends' options from the environment (core/backend_options.h): every
-// ADMA_CPU_* / ADMA_CUDNN_* variable is read here and nowhere else.
+// ADMA_CPU_* / ADMA_CUDNN_* / ADMA_FUSED_* variable is read here and nowhere else.
 #include "core/backend_options.h"
 
 #include <algorithm>
@@ -73,6 +73,7 @@ BackendOptions BackendOptions::from_environment() {
     o.conv_chunk = n;
   }
   read_flag("ADMA_CUDNN_DETERMINISTIC", o.cudnn_deterministic);
+  read_flag("ADMA_FUSED_ELU_BN", o.fused_elu_bn);
   return o;
 }
 
@@ -98,6 +99,9 @@ std::vector<std::string> BackendOptions::describe() const {
       line("ADMA_CUDNN_DETERMINISTIC=" + flag(cudnn_deterministic),
            cudnn_deterministic ? "cuDNN backward convolutions: deterministic algorithms only"
                                : "cuDNN backward convolutions: the fastest found"),
+      line("ADMA_FUSED_ELU_BN=" + flag(fused_elu_bn),
+           fused_elu_bn ? "models fuse ELU + batch norm into one node (layers/elu_batchnorm2d.h)"
+                        : "models build ELU and batch norm as separate nodes (cuDNN's on a GPU)"),
   };
 }
 

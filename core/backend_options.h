@@ -37,6 +37,12 @@ struct BackendOptions {
   // ADMA_CUDNN_DETERMINISTIC=1|0: deterministic cuDNN backward convolution algorithms
   // only. Default: the CMake option of that name (ON).
   bool cudnn_deterministic = true;
+  // ADMA_FUSED_ELU_BN=1|0: models build ELU followed by batch norm as one fused node
+  // (layers/elu_batchnorm2d.h: one kernel forward, one backward, on every backend)
+  // instead of the Elu and BatchNorm2d nodes (cuDNN's on a GPU). Default 0: the
+  // unfused layers stay the default until a GPU run has validated the fused kernels.
+  // Read when a model is built.
+  bool fused_elu_bn = false;
 
   // The defaults, overridden by whatever the environment sets; throws on a bad value.
   static BackendOptions from_environment();

@@ -3,11 +3,13 @@
 
 #include <cmath>
 
+#include "core/backend_options.h"
 #include "layers/batchnorm2d.h"
 #include "layers/conv2d.h"
 #include "layers/dense.h"
 #include "layers/dropout.h"
 #include "layers/elu.h"
+#include "layers/elu_batchnorm2d.h"
 #include "layers/flatten.h"
 #include "layers/leaky_relu.h"
 #include "layers/maxout.h"
@@ -65,12 +67,20 @@ Value build_convnet(Graph& g, Value x, const ConvNetOptions& o) {
   const layers::Conv2dPadding padding =
       o.stride == 1 ? layers::Conv2dPadding("same") : layers::Conv2dPadding((o.kernel - 1) / 2);
   const int64_t pieces = o.activation == Activation::Maxout ? o.maxout_pieces : 1;
+  // ADMA_FUSED_ELU_BN=1: each ELU -> BatchNorm pair is one EluBatchNorm2d node, named and
+  // parametrised as the batch norm (the same model: tests/test_elu_batchnorm2d.cpp).
+  const bool fuse_elu_bn = o.activation == Activation::Elu && o.batchnorm && backend_options().fused_elu_bn;
   for (size_t b = 0; b < o.filters.size(); ++b) {
     const std::string blk = "block" + std::to_string(b + 1) + ".";
     for (int c = 1; c <= 2; ++c) {
       const std::string i = std::to_string(c);
       x = g.add<layers::Conv2d>(blk + "conv" + i, {x},
                                 layers::Conv2d::Options{pieces * o.filters[b], o.kernel, o.stride, padding, true, o.l2});
+      if (fuse_elu_bn) {
+        x = g.add<layers::EluBatchNorm2d>(blk + "bn" + i, {x},
+                                          layers::EluBatchNorm2d::Options{1.0, o.bn_momentum, o.bn_eps});
+        continue;
+      }
       x = activation(g, o, blk, i, x);
       if (o.batchnorm)
         x = g.add<layers::BatchNorm2d>(blk + "bn" + i, {x}, layers::BatchNorm2d::Options{o.bn_momentum, o.bn_eps});

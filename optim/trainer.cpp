@@ -59,6 +59,12 @@ void Trainer::broadcast_buffers() {
 Trainer::~Trainer() = default;
 
 bool Trainer::captured() const { return train_step_ && train_step_->is_graph(); }
+cuda_rt::GraphNodeCounts Trainer::train_step_nodes() const {
+  return train_step_ ? train_step_->node_counts() : cuda_rt::GraphNodeCounts{};
+}
+cuda_rt::GraphNodeCounts Trainer::eval_step_nodes() const {
+  return eval_step_ ? eval_step_->node_counts() : cuda_rt::GraphNodeCounts{};
+}
 
 void Trainer::run_train_step() {
   Context& ctx = g_.context();

@@ -128,6 +128,10 @@ class Trainer {
   Optimizer& optimizer() { return opt_; }
   Graph& graph() { return g_; }
   bool captured() const;  // whether steps replay a CUDA graph
+  // What one replay of the captured training (evaluation) step launches: its CUDA graph's
+  // nodes by type. "not captured" before the first step and on the CPU.
+  cuda_rt::GraphNodeCounts train_step_nodes() const;
+  cuda_rt::GraphNodeCounts eval_step_nodes() const;
   // Whether this process writes the run's files and checkpoints: rank 0 (or the only one).
   bool is_writer() const { return !comm_ || comm_->is_root(); }
   int rank() const { return comm_ ? comm_->rank() : 0; }

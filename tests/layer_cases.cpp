@@ -14,6 +14,7 @@
 #include "layers/dense.h"
 #include "layers/dropout.h"
 #include "layers/elu.h"
+#include "layers/elu_batchnorm2d.h"
 #include "layers/flatten.h"
 #include "layers/global_avg_pool2d.h"
 #include "layers/leaky_relu.h"
@@ -75,6 +76,42 @@ LayerCase relu_case(std::string name, Shape in) {
   lc.reference = [](const std::vector<Values>& x, const Params&) {
     Values y = x[0];
     for (auto& v : y) v = v > 0 ? v : 0.0;
+    return y;
+  };
+  return lc;
+}
+
+// ELU then batch norm in training mode, fused (layers/elu_batchnorm2d.h): the reference
+// is the two definitions one after the other, z = alpha (exp(x) - 1) for x <= 0, then
+// the batch statistics of z per channel.
+LayerCase elu_batchnorm_case(std::string name, Shape in, double alpha) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.min_abs_input = 1e-3;  // ELU's slope jumps at 0 for alpha != 1
+  lc.build = [=](Graph& g, const std::vector<Value>& v) {
+    return g.add<layers::EluBatchNorm2d>(kLayerName, v, layers::EluBatchNorm2d::Options{alpha, 0.9, 1e-3});
+  };
+  lc.reference = [=](const std::vector<Values>& x, const Params& p) {
+    const auto &gamma = p.at(pname("gamma")), &beta = p.at(pname("beta"));
+    const int64_t n = in[0], c = in[1], hw = in.numel() / (n * c);
+    Values z = x[0];
+    for (auto& v : z) v = v > 0 ? v : alpha * (std::exp(v) - 1.0);
+    Values y(z.size());
+    for (int64_t ic = 0; ic < c; ++ic) {
+      double mean = 0, var = 0;
+      for (int64_t in_ = 0; in_ < n; ++in_)
+        for (int64_t i = 0; i < hw; ++i) mean += z[(in_ * c + ic) * hw + i];
+      mean /= static_cast<double>(n * hw);
+      for (int64_t in_ = 0; in_ < n; ++in_)
+        for (int64_t i = 0; i < hw; ++i) var += std::pow(z[(in_ * c + ic) * hw + i] - mean, 2);
+      var /= static_cast<double>(n * hw);
+      for (int64_t in_ = 0; in_ < n; ++in_)
+        for (int64_t i = 0; i < hw; ++i) {
+          const int64_t at = (in_ * c + ic) * hw + i;
+          y[at] = gamma[ic] * (z[at] - mean) / std::sqrt(var + 1e-3) + beta[ic];
+        }
+    }
     return y;
   };
   return lc;
@@ -247,6 +284,7 @@ std::vector<LayerCase> make_cases() {
     };
     cases.push_back(lc);
   }
+  cases.push_back(elu_batchnorm_case("EluBatchNorm2d", Shape{4, 3, 3, 2}, 1.3));
   {  // MaxPool2d, odd size: floor mode drops the last row and column
     LayerCase lc;
     lc.name = "MaxPool2d";
@@ -343,6 +381,8 @@ const std::vector<LayerCase>& large_cases() {
       relu_case("ReluLarge", Shape{64, 32, 17, 19}),
       leaky_relu_case("LeakyReluLarge", Shape{64, 32, 17, 19}, 0.3),
       maxout_case("MaxoutLarge", Shape{32, 48, 13, 11}, 3),
+      // the fused kernels' block-per-channel sums over many warps and grid-stride trips
+      elu_batchnorm_case("EluBatchNorm2dLarge", Shape{64, 32, 17, 19}, 1.0),
       global_avg_pool_case("GlobalAvgPool2dManyPlanes", Shape{64, 96, 7, 7}),
       global_avg_pool_case("GlobalAvgPool2dLargePlanes", Shape{8, 16, 45, 37}),
       maxpool_case("MaxPool2dResNetStem", Shape{8, 16, 56, 56}, 3, 2, 1),

@@ -90,6 +90,16 @@ TEST_F(Training, RunFolderHoldsEverything) {
   EXPECT_EQ(config["device"], "cpu");
 }
 
+// --profile prints what one captured step launches, once, after the first epoch; on
+// the CPU nothing is captured and it says so.
+TEST_F(Training, ProfileSaysWhatOneCapturedStepLaunches) {
+  const Result r = adma(small_run(dir_ / "run", {"--epochs", "2", "--profile"}));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "profile: training step (CUDA graph): not captured\n")) << r.output;
+  EXPECT_TRUE(contains(r.output, "profile: evaluation step (CUDA graph): not captured\n")) << r.output;
+  EXPECT_EQ(r.output.find("profile: training step"), r.output.rfind("profile: training step")) << "printed once";
+}
+
 TEST_F(Training, ResumeGivesTheSameMetricsAsAStraightRun) {
   ASSERT_EQ(adma(small_run(dir_ / "straight", {"--epochs", "2"})).status, 0);
   const Result first = adma(small_run(dir_ / "resumed", {"--epochs", "1"}));
@@ -193,6 +203,23 @@ TEST(TrainingGPU, FirstStepLossMatchesTheCpu) {
     loss[i] = reports[0].train.loss;
   }
   EXPECT_NEAR(loss[1], loss[0], 1e-4) << "cpu " << loss[0] << ", cuda " << loss[1];
+}
+
+// On a GPU, --profile counts the captured steps' nodes: kernels, and at least the one
+// memset of the parameter gradients in the training step.
+TEST(TrainingGPU, ProfileCountsTheCapturedStepsNodes) {
+  ADMA_REQUIRE_GPU();
+  test::TempDir dir;
+  test::write_tiny_fashion(dir / "fashion", 256, 64);
+  const Result r = adma({"train", "--dataset", "fashion-mnist", "--data-dir", dir / "fashion", "--device", "cuda:0",
+                         "--batch", "32", "--epochs", "1", "--out", dir / "run", "--profile"});
+  ASSERT_EQ(r.status, 0) << r.output;
+  const size_t at = r.output.find("profile: training step (CUDA graph): ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const std::string line = r.output.substr(at, r.output.find('\n', at) - at);
+  EXPECT_TRUE(contains(line, " kernels, ")) << line;
+  EXPECT_FALSE(contains(line, "not captured")) << line;
+  EXPECT_FALSE(contains(line, " 0 memsets")) << line;
 }
 
 }  // namespace

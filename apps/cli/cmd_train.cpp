@@ -16,14 +16,19 @@ void register_train(CLI::App& app) {
   auto flags = std::make_shared<TrainFlags>();
   auto* cmd = app.add_subcommand("train", "Train the ConvNet on a dataset with a loss; writes a run folder");
   add_train_flags(cmd, *flags);
-  cmd->callback([flags] {
+  // Not a setting of the run (train_args leaves it out): what the program prints.
+  auto profile = std::make_shared<bool>(false);
+  cmd->add_flag("--profile", *profile,
+                "After the first epoch, print what one captured training step and one evaluation step launch "
+                "(CUDA graph nodes: kernels, memsets, memcpys)");
+  cmd->callback([flags, profile] {
     const TrainSettings s = while_parsing([&] {
       TrainSettings resolved = resolve(*flags);
       check_output_folder(resolved);
       return resolved;
     });
     const std::vector<std::string> args = while_parsing([&] { return train_args(s, false); });
-    selected() = [s, args] { run_training(s, args); };
+    selected() = [s, args, profile = *profile] { run_training(s, args, profile); };
   });
 }
 

@@ -32,7 +32,7 @@ int64_t epochs_in(const std::string& checkpoint) {
 
 }  // namespace
 
-void run_training(const TrainSettings& settings, const std::vector<std::string>& train_args) {
+void run_training(const TrainSettings& settings, const std::vector<std::string>& train_args, bool profile) {
   // mpirun/srun: this process's rank, device and communicator; only rank 0 writes.
   const ProcessGroup group(settings.device);
   TrainSettings s = settings;
@@ -86,6 +86,12 @@ void run_training(const TrainSettings& settings, const std::vector<std::string>&
       session.save(best, &*r.val);
     }
     report.end_epoch(m);
+    if (profile) {  // once, after the first epoch: both steps have been captured by then
+      std::printf("profile: training step (CUDA graph): %s\nprofile: evaluation step (CUDA graph): %s\n",
+                  trainer.train_step_nodes().str().c_str(), trainer.eval_step_nodes().str().c_str());
+      std::fflush(stdout);
+      profile = false;
+    }
     if (m.epoch < s.epochs) report.begin_epoch(m.epoch + 1);
   };
   report.begin_epoch(static_cast<int>(done) + 1);

@@ -11,7 +11,9 @@ namespace adma::apps {
 
 // Trains as `s` says, writing the run folder through TrainReport; its checkpoints keep
 // `train_args`, the `adma train` arguments that rebuild the run. Throws on failure.
-void run_training(const TrainSettings& s, const std::vector<std::string>& train_args);
+// `profile` (adma train --profile) prints, after the first epoch, what one captured
+// training step and one evaluation step launch (CUDA graph nodes by type).
+void run_training(const TrainSettings& s, const std::vector<std::string>& train_args, bool profile = false);
 // Prints the test-split accuracy and loss of checkpoint e.checkpoint, which was trained
 // with `trained` (apps/cli/train_flags.h: checkpoint_settings). Throws on failure.
 void run_evaluation(TrainSettings trained, const EvaluateSettings& e);

@@ -2,6 +2,7 @@
 #include "core/cuda/runtime.h"
 
 #include <cstdio>
+#include <vector>
 
 #include "core/cuda/check.h"
 
@@ -155,9 +156,41 @@ void graph_capture_begin(void* stream) {
   CUDA_CHECK(cudaStreamBeginCapture(static_cast<cudaStream_t>(stream), cudaStreamCaptureModeThreadLocal));
 }
 
-void* graph_capture_end(void* stream) {
+GraphNodeCounts count_graph_nodes(void* graph) {
+  GraphNodeCounts c;
+  if (!graph) return c;
+  cudaGraph_t g = static_cast<cudaGraph_t>(graph);
+  size_t n = 0;
+  CUDA_CHECK(cudaGraphGetNodes(g, nullptr, &n));  // null array: the count only
+  std::vector<cudaGraphNode_t> nodes(n);
+  if (n > 0) CUDA_CHECK(cudaGraphGetNodes(g, nodes.data(), &n));
+  c.captured = true;
+  for (size_t i = 0; i < n; ++i) {
+    cudaGraphNodeType type;
+    CUDA_CHECK(cudaGraphNodeGetType(nodes[i], &type));
+    if (type == cudaGraphNodeTypeKernel)
+      ++c.kernels;
+    else if (type == cudaGraphNodeTypeMemset)
+      ++c.memsets;
+    else if (type == cudaGraphNodeTypeMemcpy)
+      ++c.memcpys;
+    else
+      ++c.other;
+  }
+  return c;
+}
+
+void* graph_capture_end(void* stream, GraphNodeCounts* counts) {
   cudaGraph_t graph = nullptr;
   CUDA_CHECK(cudaStreamEndCapture(static_cast<cudaStream_t>(stream), &graph));
+  if (counts) {
+    try {
+      *counts = count_graph_nodes(graph);
+    } catch (...) {
+      cudaGraphDestroy(graph);
+      throw;
+    }
+  }
   cudaGraphExec_t exec = nullptr;
   cudaError_t err = cudaGraphInstantiate(&exec, graph, 0);
   cudaGraphDestroy(graph);

@@ -51,10 +51,29 @@ void memset_async(void* ptr, int byte, size_t bytes, int device, void* stream);
 void memcpy_sync(void* dst, const void* src, size_t bytes, CopyKind kind, int device, void* stream);
 void stream_synchronize(void* stream);
 
+// What one captured CUDA graph holds, by node type (cudaGraphNodeGetType): the
+// "kernels per step" of issue 18. A graph node is one launch the replay makes, so
+// this is the count to cut. `captured` is false where nothing was captured (a CPU
+// context, a build without CUDA): str() then says "not captured".
+struct GraphNodeCounts {
+  bool captured = false;
+  int kernels = 0, memsets = 0, memcpys = 0, other = 0;  // other: host, event, child-graph... nodes
+  int total() const { return kernels + memsets + memcpys + other; }
+  // "37 nodes: 33 kernels, 4 memsets, 0 memcpys, 0 other" or "not captured".
+  std::string str() const {
+    if (!captured) return "not captured";
+    return std::to_string(total()) + " nodes: " + std::to_string(kernels) + " kernels, " + std::to_string(memsets) +
+           " memsets, " + std::to_string(memcpys) + " memcpys, " + std::to_string(other) + " other";
+  }
+};
+// The nodes of `graph` (a cudaGraph_t) by type; without CUDA: not captured.
+GraphNodeCounts count_graph_nodes(void* graph);
+
 // CUDA graphs: everything queued on `stream` between begin and end becomes one
 // executable graph (thread-local capture mode: a stray synchronous call fails it).
+// `counts`, when given, receives count_graph_nodes of the captured graph.
 void graph_capture_begin(void* stream);
-void* graph_capture_end(void* stream);
+void* graph_capture_end(void* stream, GraphNodeCounts* counts = nullptr);
 void graph_launch(void* exec, void* stream);
 void graph_destroy(void* exec) noexcept;
 

@@ -27,7 +27,7 @@ CapturedStep::CapturedStep(Context& ctx, std::function<void()> step, ModeFn mode
     }
     throw;
   }
-  exec_ = cuda_rt::graph_capture_end(ctx.stream);
+  exec_ = cuda_rt::graph_capture_end(ctx.stream, &counts_);
 }
 
 CapturedStep::~CapturedStep() { cuda_rt::graph_destroy(exec_); }

@@ -26,6 +26,7 @@
 #include <functional>
 
 #include "core/context.h"
+#include "core/cuda/runtime.h"
 #include "core/graph/step_mode.h"
 
 namespace adma {
@@ -48,6 +49,9 @@ class CapturedStep {
   // the mode differs from the one at capture.
   void replay();
   bool is_graph() const { return exec_ != nullptr; }
+  // The captured graph's nodes by type (kernels, memsets, memcpys): what one replay
+  // launches. "not captured" on the CPU.
+  const cuda_rt::GraphNodeCounts& node_counts() const { return counts_; }
 
  private:
   StepMode current() const;
@@ -57,6 +61,7 @@ class CapturedStep {
   ModeFn mode_;
   StepMode captured_;
   void* exec_ = nullptr;  // cudaGraphExec_t
+  cuda_rt::GraphNodeCounts counts_;
 };
 
 }  // namespace adma

@@ -200,19 +200,28 @@ void Graph::plan_grad_clears() {
   }
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
   // Adjacent slots to clear merge into one memset (the alignment padding between
-  // them is unused); a slot that is not cleared ends the run.
+  // them is unused). A slot that is not cleared is written over in forward, after
+  // the clears at its start, so a run may go on across it: clearing it too changes
+  // nothing and saves a memset (one graph node, about 2 us of launch in which the
+  // GPU clears megabytes). Only up to kMaxSkip bytes of such slots are crossed; the
+  // ConvNet's one, the logits' gradient the loss writes, is 2.5 KiB at batch 64, and
+  // crossing it leaves one memset for all activation gradients instead of two.
+  constexpr size_t kMaxSkip = size_t(1) << 20;
   std::vector<std::pair<size_t, size_t>> merged;
   bool extend = false;
+  size_t skipped = 0;  // bytes of not-cleared slots since the last cleared one
   for (const auto& r : runs) {
     if (!r.clear) {
-      extend = false;
+      skipped += r.end - r.begin;
+      if (skipped > kMaxSkip) extend = false;
       continue;
     }
     if (extend)
-      merged.back().second = r.end;
+      merged.back().second = std::max(merged.back().second, r.end);
     else
       merged.emplace_back(r.begin, r.end);
     extend = true;
+    skipped = 0;
   }
   Tensor whole = act_grads_.whole(DType::F32);
   grad_clears_[1].clear();

@@ -117,6 +117,8 @@ class Graph {
   MemoryReport memory() const;
   // Bytes of activation gradients forward() clears in training mode (eval: none).
   size_t grad_clear_bytes(bool training) const;
+  // How many memsets those clears are (adjacent slots merge into one).
+  size_t grad_clear_count(bool training) const { return grad_clears_[training ? 1 : 0].size(); }
   // A table of nodes: name, kind, output shape, parameters; then the memory plan.
   std::string summary() const;
 

@@ -36,7 +36,8 @@ void memcpy_sync(void*, const void*, size_t, CopyKind, int, void*) { absent("cud
 void stream_synchronize(void*) { absent("cuda stream synchronize"); }
 Handles create_handles(int) { absent("cuda context"); }
 void graph_capture_begin(void*) { absent("cuda graph capture"); }
-void* graph_capture_end(void*) { absent("cuda graph capture"); }
+GraphNodeCounts count_graph_nodes(void*) { return {}; }  // nothing captured without CUDA
+void* graph_capture_end(void*, GraphNodeCounts*) { absent("cuda graph capture"); }
 void graph_launch(void*, void*) { absent("cuda graph launch"); }
 void graph_destroy(void*) noexcept {}
 
