@@ -6,6 +6,7 @@
 //   adma evaluate --checkpoint runs/fm-adma/best.safetensors --dataset fashion-mnist
 #include "apps/cli/commands.h"
 #include "apps/cli/flags.h"
+#include "apps/cli/resume_flags.h"
 #include "apps/cli/train_flags.h"
 #include "apps/run/run_training.h"
 #include "core/error.h"
@@ -16,8 +17,9 @@ void register_train(CLI::App& app) {
   auto flags = std::make_shared<TrainFlags>();
   auto* cmd = app.add_subcommand("train", "Train the ConvNet on a dataset with a loss; writes a run folder");
   add_train_flags(cmd, *flags);
-  cmd->callback([flags] {
+  cmd->callback([flags, cmd] {
     const TrainSettings s = while_parsing([&] {
+      if (!flags->resume.empty()) return resume_settings(*cmd, *flags);  // the run's own settings
       TrainSettings resolved = resolve(*flags);
       check_output_folder(resolved);
       return resolved;

@@ -1,15 +1,20 @@
 // `adma train` and `adma evaluate` on the library: a TrainingSession (dataset,
 // ConvNet, Trainer, batches) driven by the Trainer's hooks, with TrainReport
 // writing the run folder and the progress. Checkpoints are written after every
-// epoch, atomically (core/graph/checkpoint.h): last.safetensors always,
-// best.safetensors when the held-out accuracy improved.
+// epoch with one commit point (apps/run/epoch_commit.h): last.safetensors always,
+// carrying the metrics history; metrics.csv and best.safetensors (when the held-out
+// accuracy improved) derived from it. One process writes a folder (apps/run/run_lock.h).
 #include "apps/run/run_training.h"
 
 #include <chrono>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "apps/common/files.h"
+#include "apps/run/epoch_commit.h"
 #include "apps/run/progress.h"
+#include "apps/run/run_lock.h"
 #include "apps/run/train_report.h"
 #include "apps/run/training_session.h"
 #include "core/error.h"
@@ -22,35 +27,32 @@ namespace {
 // Progress every this many steps on a terminal (reading the running metrics synchronises the device).
 constexpr int64_t kProgressEvery = 10;
 
-int64_t epochs_in(const std::string& checkpoint) {
-  const auto meta = read_checkpoint_metadata(checkpoint);
-  const auto it = meta.find("trainer.epoch");
-  ADMA_CHECK(it != meta.end(), "checkpoint ", checkpoint, " holds no training state to resume");
-  return std::stoll(it->second);
-}
-
 }  // namespace
 
 void run_training(const TrainSettings& s, const std::vector<std::string>& train_args) {
-  const std::string last = s.out + "/last.safetensors", best = s.out + "/best.safetensors";
-  const int64_t done = s.resume.empty() ? 0 : epochs_in(last);
-  ADMA_CHECK(done < s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
-             " (ask for more epochs to continue)");
+  const std::string last = s.out + "/last.safetensors";
+  const RunLock lock(s.out);  // one writer per folder, for the whole run
+  remove_temp_files(s.out);   // what a killed writer left behind
+  // A resumed run killed before its first commit has config.json and no checkpoint: it starts over.
+  const bool from_checkpoint = !s.resume.empty() && file_exists(last);
+  const int64_t done = from_checkpoint ? checkpoint_epochs(last) : 0;
+  ADMA_CHECK(done <= s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
+             " (--epochs may only grow)");
 
   SessionOptions options;
   options.train_args = train_args;
   TrainingSession session(s, options);
-  if (!s.resume.empty()) session.load(last);
+  if (from_checkpoint) session.load(last);
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
 
-  TrainReport report(s, train.batches(), stdout, static_cast<int>(done));
-  report.start(s.device, session.backend());
-  double best_acc = -1, seconds = 0;
-  for (const auto& row : report.folder().metrics()) {
-    best_acc = std::max(best_acc, row.val_accuracy);
-    seconds += row.seconds;
-  }
+  TrainReport report(s, train.batches(), stdout);
+  if (from_checkpoint) restore_from_checkpoint(report.folder(), last);
+  report.start(s.device, session.backend(), s.resume.empty() ? &train_args : nullptr);
+  // More epochs for a finished run: it is not finished until they are done.
+  if (done < s.epochs) ::unlink(report.folder().path("summary.json").c_str());
+  double seconds = 0;
+  for (const auto& row : report.folder().metrics()) seconds += row.seconds;
   const bool tty = is_terminal(stdout);
   trainer.on_step = [&](const optim::StepInfo& i) {
     if (tty && ((i.batch + 1) % kProgressEvery == 0 || i.batch + 1 == train.batches())) {
@@ -69,15 +71,11 @@ void run_training(const TrainSettings& s, const std::vector<std::string>& train_
     m.a = session.current_a();
     m.seconds = r.seconds;
     seconds += r.seconds;
-    session.save(last, &*r.val);
-    if (r.val->accuracy > best_acc) {
-      best_acc = r.val->accuracy;
-      session.save(best, &*r.val);
-    }
+    commit_epoch(session, report.folder(), m, *r.val);
     report.end_epoch(m);
     if (m.epoch < s.epochs) report.begin_epoch(m.epoch + 1);
   };
-  report.begin_epoch(static_cast<int>(done) + 1);
+  if (done < s.epochs) report.begin_epoch(static_cast<int>(done) + 1);
   try {
     trainer.fit(train, &session.held_out_batches(), s.epochs);
   } catch (const optim::TrainingDiverged& e) {

@@ -2,6 +2,7 @@
 #include "apps/run/training_session.h"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "apps/common/format.h"
@@ -103,9 +104,10 @@ std::string TrainingSession::backend() const {
          (s_.precision == "tf32" ? ", TF32" : ", FP32");
 }
 
-void TrainingSession::save(const std::string& path, const optim::EpochMetrics* held_out) const {
+void TrainingSession::save(const std::string& path, const optim::EpochMetrics* held_out,
+                           const std::map<std::string, std::string>& extra) const {
   ADMA_CHECK(!train_args_.empty(), "saving ", path, ": a program checkpoint needs the arguments that rebuild its run");
-  std::map<std::string, std::string> meta;
+  std::map<std::string, std::string> meta = extra;
   meta[kTrainArgs] = nlohmann::json(train_args_).dump();
   if (held_out) {
     meta["adma.val_accuracy"] = significant(held_out->accuracy, 17);
@@ -116,7 +118,17 @@ void TrainingSession::save(const std::string& path, const optim::EpochMetrics* h
 
 void TrainingSession::load(const std::string& path) {
   const auto norm = data_.norm.tensors();
-  trainer_->load(path, norm);
+  // (pixel - mean) / std: a std of 0 or below (or not finite) would turn every image into
+  // Inf or flip its sign, and evaluation would report chance accuracy as a result.
+  trainer_->load(path, norm, [&path](const std::vector<NamedTensor>& staged) {
+    for (const auto& t : staged) {
+      const double v = t.value.to_host()[0];
+      ADMA_CHECK(std::isfinite(v), path, ": the normalisation '", t.name, "' is ", v, ", not a finite number");
+      if (t.name == data::Normalization::kStdName)
+        ADMA_CHECK(v > 0, path, ": the normalisation std '", t.name, "' is ", v,
+                   " but must be > 0 (the checkpoint is damaged or was edited)");
+    }
+  });
   data_.norm = data::Normalization::from_tensors(norm);
   make_batches();  // the batches normalise with the checkpoint's numbers
 }
