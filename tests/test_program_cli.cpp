@@ -65,7 +65,7 @@ TEST(ProgramCli, EvaluateExperimentSweepBadFlags) {
   expect_usage_error({"experiment", "--table", "5"}, "Tables 1 to 4, not 5");
   expect_usage_error({"experiment", "--datasets", "mnist,imagenet"}, "unknown dataset 'imagenet'");
   expect_usage_error({"experiment", "--losses", "adma,hinge"}, "unknown loss 'hinge'");
-  expect_usage_error({"experiment", "--iterations", "0"}, "--iterations must be >= 1");
+  expect_usage_error({"experiment", "--iterations", "0"}, "--iterations must be in [1, 1000], got 0");
   expect_usage_error({"experiment", "--jobs", "-1"}, "--jobs must be >= 1");
   expect_usage_error({"sweep", "--a", "0.3:0.2:0.01"}, "ends before it starts");
   expect_usage_error({"sweep", "--a", "-0.1,0.2"}, "must be >= 0");
