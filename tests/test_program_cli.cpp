@@ -38,13 +38,13 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
 TEST(ProgramCli, TrainBadFlagsAreUsageErrors) {
   expect_usage_error({"train", "--lr", "0"}, "--lr must be > 0, got 0");
   expect_usage_error({"train", "--lr", "-1"}, "--lr must be > 0");
-  expect_usage_error({"train", "--batch", "0"}, "--batch must be >= 1, got 0");
+  expect_usage_error({"train", "--batch", "0"}, "--batch: must be in [1, 16777216], got '0'");
   expect_usage_error({"train", "--a", "-0.5"}, "--a");
   expect_usage_error({"train", "--a", "-0.5"}, "must be >= 0");
   expect_usage_error({"train", "--loss", "hinge"}, "unknown loss 'hinge'");
   expect_usage_error({"train", "--optimizer", "rmsprop"}, "unknown optimizer 'rmsprop'");
   expect_usage_error({"train", "--dataset", "imagenet"}, "unknown dataset 'imagenet'");
-  expect_usage_error({"train", "--epochs", "0"}, "--epochs must be >= 1");
+  expect_usage_error({"train", "--epochs", "0"}, "--epochs: must be in [1, 1000000], got '0'");
   expect_usage_error({"train", "--device", "gpu"}, "--device: 'gpu' is not a device");
   expect_usage_error({"train", "--resume", "/nonexistent/run"}, "--resume");
   expect_usage_error({"train", "--no-such-flag"}, "--no-such-flag");
