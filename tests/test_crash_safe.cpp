@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <sstream>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "apps/common/files.h"
@@ -165,6 +166,31 @@ TEST_F(CrashSafe, ResumeRefusesChangedSettingsAndLetsEpochsGrow) {
   ASSERT_EQ(grow.status, 0) << grow.output;
   EXPECT_EQ(apps::read_metrics_csv(out + "/metrics.csv").size(), 2u);
   EXPECT_EQ(apps::read_file(out + "/config.json"), config);
+}
+
+// `adma evaluate --checkpoint F` needs no --dataset (the checkpoint names it), and a
+// checkpoint whose normalisation std was edited to 0 is refused before evaluating.
+TEST_F(CrashSafe, EvaluateTakesTheDatasetFromTheCheckpointAndRefusesAZeroStd) {
+  const std::string out = dir_ / "run";
+  ASSERT_EQ(adma(run(out, "1")).status, 0);
+  const std::string ckpt = out + "/last.safetensors";
+  const Result r = adma({"evaluate", "--checkpoint", ckpt, "--data-dir", data_, "--device", "cpu"});
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "on fashion-mnist test split (32 images")) << r.output;
+
+  std::string bytes = apps::read_file(ckpt);
+  uint64_t n = 0;
+  std::memcpy(&n, bytes.data(), 8);
+  const auto header = nlohmann::json::parse(bytes.substr(8, n));
+  const size_t at = 8 + n + header.at("data.std").at("data_offsets")[0].get<size_t>();
+  const float zero = 0.0f;
+  std::memcpy(&bytes[at], &zero, 4);
+  const std::string edited = dir_ / "edited.safetensors";
+  apps::write_file_checked(edited, bytes);
+  const Result bad = adma({"evaluate", "--checkpoint", edited, "--data-dir", data_, "--device", "cpu"});
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  EXPECT_TRUE(contains(bad.output, "the normalisation std 'data.std' is 0 but must be > 0")) << bad.output;
+  EXPECT_FALSE(contains(bad.output, "accuracy")) << bad.output;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/flags.h"
 #include "apps/cli/loss_flags.h"
+#include "apps/cli/threads.h"
 #include "apps/cli/train_flags.h"
 #include "apps/common/files.h"
 #include "apps/experiment/launch.h"
@@ -35,7 +36,8 @@ std::vector<std::string> split_names(const std::string& text) {
 }
 
 struct LaunchFlags {
-  int jobs = 0;  // 0: one per device of --devices, else 1
+  int jobs = 0;     // 0: one per device of --devices, else 1
+  int threads = 0;  // of each run; 0: cores / jobs on a CPU
   std::string devices;
   bool print_commands = false, collect_only = false;
 };
@@ -46,6 +48,23 @@ void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
   cmd->add_flag("--print-commands", f.print_commands,
                 "print one `adma train` command per pending run (for a cluster scheduler) and start none");
   cmd->add_flag("--collect-only", f.collect_only, "start no run; collect the finished ones into the results");
+  add_threads_flag(cmd, f.threads)->description(
+      "CPU threads of each run (default on a CPU: the cores shared by the --jobs runs at once)");
+}
+
+// Each run's --threads: as given, else on a CPU the cores divided among the runs at
+// once (each would otherwise start a thread per core: --jobs 2 on 2 cores ran 4
+// threads on 2 cores). Not for printed commands, which run on other machines.
+void share_cores(std::vector<RunPlan>& plan, const LaunchOptions& launch, int threads) {
+  if (threads == 0 && !launch.print_commands) {
+    const bool cpu = launch.devices.empty() ? resolve_device("auto", false) == "cpu" : launch.devices[0] == "cpu";
+    if (cpu) threads = std::max(1, usable_cores() / std::max(1, launch.jobs));
+  }
+  if (threads == 0) return;
+  for (RunPlan& r : plan) {
+    r.train_args.push_back("--threads");
+    r.train_args.push_back(std::to_string(threads));
+  }
 }
 
 // The results an experiment or a sweep wrote: the main file (printed) and where all are.
@@ -116,6 +135,7 @@ void register_experiment(CLI::App& app) {
     const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
     auto plan = std::make_shared<std::vector<RunPlan>>(
         while_parsing([&] { return plan_experiment(spec, train_recipe(o->train, !launch.print_commands)); }));
+    share_cores(*plan, launch, o->launch.threads);
     selected() = [spec, plan, launch] {
       launch_and_collect(*plan, launch, spec.table, [&](const std::vector<CellStats>& cells) {
         const std::string md = write_experiment_results(spec.out, spec.table, cells, *plan, stderr);
@@ -156,6 +176,7 @@ void register_sweep(CLI::App& app) {
     const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
     auto plan = std::make_shared<std::vector<RunPlan>>(
         while_parsing([&] { return plan_sweep(spec, train_recipe(o->train, !launch.print_commands)); }));
+    share_cores(*plan, launch, o->launch.threads);
     selected() = [spec, plan, launch] {
       launch_and_collect(*plan, launch, 0, [&](const std::vector<CellStats>& cells) {
         const std::string csv = write_sweep_results(spec.out, cells, stderr);

@@ -7,6 +7,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/flags.h"
 #include "apps/cli/resume_flags.h"
+#include "apps/cli/threads.h"
 #include "apps/cli/train_flags.h"
 #include "apps/run/run_training.h"
 #include "core/error.h"
@@ -15,9 +16,11 @@ namespace adma::apps {
 
 void register_train(CLI::App& app) {
   auto flags = std::make_shared<TrainFlags>();
+  auto threads = std::make_shared<int>(0);
   auto* cmd = app.add_subcommand("train", "Train the ConvNet on a dataset with a loss; writes a run folder");
   add_train_flags(cmd, *flags);
-  cmd->callback([flags, cmd] {
+  add_threads_flag(cmd, *threads);
+  cmd->callback([flags, cmd, threads] {
     const TrainSettings s = while_parsing([&] {
       if (!flags->resume.empty()) return resume_settings(*cmd, *flags);  // the run's own settings
       TrainSettings resolved = resolve(*flags);
@@ -25,18 +28,26 @@ void register_train(CLI::App& app) {
       return resolved;
     });
     const std::vector<std::string> args = while_parsing([&] { return train_args(s, false); });
-    selected() = [s, args] { run_training(s, args); };
+    selected() = [s, args, threads] {
+      apply_threads(*threads);
+      run_training(s, args);
+    };
   });
 }
 
 void register_evaluate(CLI::App& app) {
   auto flags = std::make_shared<EvaluateFlags>();
+  auto threads = std::make_shared<int>(0);
   auto* cmd = app.add_subcommand("evaluate", "Accuracy and loss of a checkpoint on a dataset's test split");
   add_evaluate_flags(cmd, *flags);
-  cmd->callback([flags] {
+  add_threads_flag(cmd, *threads);
+  cmd->callback([flags, threads] {
     const EvaluateSettings s = while_parsing([&] { return resolve(*flags); });
     // The checkpoint's own settings: a file that holds none fails the command (exit 1), not its flags.
-    selected() = [s] { run_evaluation(checkpoint_settings(s.checkpoint), s); };
+    selected() = [s, threads] {
+      apply_threads(*threads);
+      run_evaluation(checkpoint_settings(s.checkpoint), s);
+    };
   });
 }
 

@@ -30,7 +30,6 @@ const FlagForm kForms[] = {
     {"--epochs", Form::Integer, 1, 1000000},
     {"--train-limit", Form::Integer, 0, kMaxInt},
     {"--lr-patience", Form::Integer, 1, 1000000},
-    {"--threads", Form::Integer, 1, 4096},
     {"--lr", Form::Number},
     {"--l2", Form::Number},
     {"--a-lr", Form::Number},

@@ -396,7 +396,7 @@ TrainRecipe train_recipe(const TrainFlags& base, bool local) {
 
 void add_evaluate_flags(CLI::App* cmd, EvaluateFlags& f) {
   cmd->add_option("--checkpoint", f.checkpoint, "a .safetensors file written by adma train")->required();
-  cmd->add_option("--dataset", f.dataset, "dataset: " + dataset_names())->capture_default_str();
+  cmd->add_option("--dataset", f.dataset, "dataset (default: the one the checkpoint was trained on): " + dataset_names());
   cmd->add_option("--data-dir", f.data_dir, "folder of the dataset's files (default: its usual place)");
   cmd->add_option("--split", f.split, "training fraction of image-folder datasets (as in training)")
       ->capture_default_str();
@@ -408,7 +408,7 @@ EvaluateSettings resolve(const EvaluateFlags& f) {
   EvaluateSettings s;
   ADMA_CHECK(file_exists(f.checkpoint), "--checkpoint: '", f.checkpoint, "' is not a file");
   s.checkpoint = f.checkpoint;
-  dataset_or_throw(f.dataset);
+  if (!f.dataset.empty()) dataset_or_throw(f.dataset);
   s.dataset = f.dataset;
   if (!f.data_dir.empty()) ADMA_CHECK(dir_exists(f.data_dir), "--data-dir: '", f.data_dir, "' is not a folder");
   s.data_dir = f.data_dir;

@@ -101,7 +101,7 @@ void run_evaluation(TrainSettings s, const EvaluateSettings& e) {
   TrainingSession session(s, o);
   session.load(e.checkpoint);
   data::ImageBatches* test = session.test_batches();
-  ADMA_CHECK(test, e.dataset, " has no test split");
+  ADMA_CHECK(test, s.dataset, " has no test split");
   const optim::EpochMetrics m = session.trainer().evaluate(*test);
   std::printf("%s on %s test split (%lld images, %s): accuracy %.6f, loss %.6f\n", e.checkpoint.c_str(),
               s.dataset.c_str(), static_cast<long long>(m.examples), s.device.c_str(), m.accuracy, m.loss);

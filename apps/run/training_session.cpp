@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "apps/common/format.h"
@@ -50,6 +51,17 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   data_ = data::load_dataset(s_.dataset, lo);
 
   const data::ImageSet& t = data_.train;
+  // One model takes one input shape: a split of other images would fail deep in the
+  // first batch copy ("copy_from: [64,1,28,28] into [64,1,32,32]"); say it here.
+  auto shape_text = [](const data::ImageSet& set) {
+    return std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" + std::to_string(set.width);
+  };
+  for (const auto& [name, set] : {std::pair<const char*, const data::ImageSet*>{"validation", &data_.val},
+                                  std::pair<const char*, const data::ImageSet*>{"test", &data_.test}})
+    ADMA_CHECK(set->size() == 0 || (set->channels == t.channels && set->height == t.height && set->width == t.width),
+               s_.dataset, ": the ", name, " images are ", shape_text(*set), " (channels x height x width) but the "
+               "training images are ", shape_text(t), "; one model takes one input shape, so every split of ",
+               s_.data_dir.empty() ? std::string("the dataset") : s_.data_dir, " must have the same image size");
   g_ = std::make_unique<Graph>(device_of(s_.device), DType::F32, s_.seed);
   g_->context().allow_tf32 = s_.precision == "tf32";
   x_ = g_->input("x", Shape{s_.batch, t.channels, t.height, t.width});
