@@ -13,6 +13,7 @@
 #include <cstring>
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <nlohmann/json.hpp>
@@ -191,6 +192,39 @@ TEST_F(CrashSafe, EvaluateTakesTheDatasetFromTheCheckpointAndRefusesAZeroStd) {
   EXPECT_EQ(bad.status, 1) << bad.output;
   EXPECT_TRUE(contains(bad.output, "the normalisation std 'data.std' is 0 but must be > 0")) << bad.output;
   EXPECT_FALSE(contains(bad.output, "accuracy")) << bad.output;
+}
+
+// IDX files of `size` x `size` images (noise; labels 0..9) for the generic idx dataset.
+void write_idx(const std::string& dir, int size) {
+  std::filesystem::create_directories(dir);
+  for (const auto& [prefix, n] : {std::pair<const char*, int>{"train", 64}, {"t10k", 32}}) {
+    std::ofstream images(dir + "/" + prefix + "-images-idx3-ubyte", std::ios::binary);
+    std::ofstream labels(dir + "/" + prefix + "-labels-idx1-ubyte", std::ios::binary);
+    test::write_be32(images, 0x803), test::write_be32(images, n), test::write_be32(images, size),
+        test::write_be32(images, size);
+    test::write_be32(labels, 0x801), test::write_be32(labels, n);
+    for (int i = 0; i < n; ++i) {
+      labels.put(char(i % 10));
+      for (int p = 0; p < size * size; ++p) images.put(char((i * 31 + p * 7) % 251));
+    }
+  }
+}
+
+// A checkpoint evaluated on images of another size: said in the user's words, not as
+// the first weight whose shape differs.
+TEST_F(CrashSafe, EvaluateOnImagesOfAnotherSizeSaysSo) {
+  write_idx(dir_ / "idx28", 28);
+  write_idx(dir_ / "idx32", 32);
+  const std::string out = dir_ / "run";
+  const Result trained = adma({"train", "--dataset", "idx", "--data-dir", dir_ / "idx28", "--device", "cpu",
+                               "--epochs", "1", "--batch", "32", "--out", out});
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  const Result r = adma({"evaluate", "--checkpoint", out + "/last.safetensors", "--data-dir", dir_ / "idx32",
+                         "--device", "cpu"});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "was trained on 1x28x28 images (channels x height x width) but the images of " +
+                                     dir_ / "idx32" + " are 1x32x32"))
+      << r.output;
 }
 
 }  // namespace

@@ -18,6 +18,13 @@ namespace adma::apps {
 namespace {
 
 constexpr const char* kTrainArgs = "adma.train_args";
+// The images the model was built for, "CxHxW": an evaluation on images of another size
+// is refused in these words, not by the first layer whose weight shape differs.
+constexpr const char* kInputShape = "adma.input_shape";
+
+std::string shape_text(const data::ImageSet& set) {
+  return std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" + std::to_string(set.width);
+}
 
 data::BatchOptions batch_options(const TrainSettings& s, int batch, bool training, const data::Normalization& norm) {
   data::BatchOptions b;
@@ -53,9 +60,6 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   const data::ImageSet& t = data_.train;
   // One model takes one input shape: a split of other images would fail deep in the
   // first batch copy ("copy_from: [64,1,28,28] into [64,1,32,32]"); say it here.
-  auto shape_text = [](const data::ImageSet& set) {
-    return std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" + std::to_string(set.width);
-  };
   for (const auto& [name, set] : {std::pair<const char*, const data::ImageSet*>{"validation", &data_.val},
                                   std::pair<const char*, const data::ImageSet*>{"test", &data_.test}})
     ADMA_CHECK(set->size() == 0 || (set->channels == t.channels && set->height == t.height && set->width == t.width),
@@ -121,6 +125,7 @@ void TrainingSession::save(const std::string& path, const optim::EpochMetrics* h
   ADMA_CHECK(!train_args_.empty(), "saving ", path, ": a program checkpoint needs the arguments that rebuild its run");
   std::map<std::string, std::string> meta = extra;
   meta[kTrainArgs] = nlohmann::json(train_args_).dump();
+  meta[kInputShape] = shape_text(data_.train);
   if (held_out) {
     meta["adma.val_accuracy"] = significant(held_out->accuracy, 17);
     meta["adma.val_loss"] = significant(held_out->loss, 17);
@@ -129,6 +134,12 @@ void TrainingSession::save(const std::string& path, const optim::EpochMetrics* h
 }
 
 void TrainingSession::load(const std::string& path) {
+  const auto meta = read_checkpoint_metadata(path);
+  const auto shape = meta.find(kInputShape);
+  ADMA_CHECK(shape == meta.end() || shape->second == shape_text(data_.train), path, " was trained on ", shape->second,
+             " images (channels x height x width) but the images of ",
+             s_.data_dir.empty() ? s_.dataset : s_.data_dir, " are ", shape_text(data_.train),
+             "; use it on images of the size it was trained on");
   const auto norm = data_.norm.tensors();
   // (pixel - mean) / std: a std of 0 or below (or not finite) would turn every image into
   // Inf or flip its sign, and evaluation would report chance accuracy as a result.
