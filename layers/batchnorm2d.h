@@ -23,6 +23,7 @@ class BatchNorm2d : public Node {
   BatchNorm2d() = default;
   explicit BatchNorm2d(Options o) : o_(o) {}
   std::string kind() const override { return "BatchNorm2d"; }
+  LayerRole layer_role() const override { return LayerRole::Normalises; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;

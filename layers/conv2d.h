@@ -55,6 +55,7 @@ class Conv2d : public Node {
   };
   explicit Conv2d(Options o) : o_(std::move(o)) {}
   std::string kind() const override { return "Conv2d"; }
+  LayerRole layer_role() const override { return LayerRole::Weights; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;

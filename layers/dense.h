@@ -16,6 +16,7 @@ class Dense : public Node {
   };
   explicit Dense(Options o) : o_(o) {}
   std::string kind() const override { return "Dense"; }
+  LayerRole layer_role() const override { return LayerRole::Weights; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;

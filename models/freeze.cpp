@@ -13,9 +13,8 @@ namespace adma::models {
 
 namespace {
 
-bool is_weight_layer(const Node& n) { return n.kind() == "Conv2d" || n.kind() == "Dense"; }
-bool is_batchnorm(const Node& n) { return n.kind() == "BatchNorm2d"; }
-bool is_input(const Node& n) { return n.kind() == "InputNode"; }
+bool is_weight_layer(const Node& n) { return n.layer_role() == Node::LayerRole::Weights; }
+bool is_normalisation(const Node& n) { return n.layer_role() == Node::LayerRole::Normalises; }
 
 // The node a parameter belongs to: its name up to the last '.' (parameter names have none).
 std::string node_of(const std::string& param) {
@@ -50,11 +49,12 @@ std::vector<ModelLayer> parameterised_layers(const Graph& g) {
     if (is_weight_layer(n)) {
       layer_of[&n] = layers.size();
       layers.push_back({n.name(), {n.name()}});
-    } else if (is_batchnorm(n)) {
-      // Walk up through parameter-free one-input nodes to the weight layer this BN normalises.
+    } else if (is_normalisation(n)) {
+      // Walk up through one-input nodes of no role (activations, pooling, dropout) to the
+      // weight layer this normalisation follows; an input (no inputs) or a join (Add, two)
+      // ends the walk, and the normalisation then counts as a layer of its own.
       const Node* up = &n.input_node(0);
-      while (!is_weight_layer(*up) && !is_batchnorm(*up) && !is_input(*up) && up->kind() != "Add")
-        up = &up->input_node(0);
+      while (up->layer_role() == Node::LayerRole::Other && up->num_inputs() == 1) up = &up->input_node(0);
       auto it = layer_of.find(up);
       if (it != layer_of.end() && layers[it->second].nodes.size() == 1)
         layers[it->second].nodes.push_back(n.name());

@@ -12,12 +12,14 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/flags.h"
 #include "apps/cli/loss_flags.h"
+#include "apps/cli/slurm_flags.h"
 #include "apps/cli/threads.h"
 #include "apps/cli/train_flags.h"
 #include "apps/common/files.h"
 #include "apps/experiment/launch.h"
 #include "apps/experiment/plan.h"
 #include "apps/experiment/results.h"
+#include "apps/experiment/slurm.h"
 #include "core/error.h"
 
 namespace adma::apps {
@@ -40,6 +42,7 @@ struct LaunchFlags {
   int threads = 0;  // of each run; 0: cores / jobs on a CPU
   std::string devices;
   bool print_commands = false, collect_only = false;
+  SlurmOptions slurm;
 };
 
 void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
@@ -48,15 +51,16 @@ void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
   cmd->add_flag("--print-commands", f.print_commands,
                 "print one `adma train` command per pending run (for a cluster scheduler) and start none");
   cmd->add_flag("--collect-only", f.collect_only, "start no run; collect the finished ones into the results");
+  add_slurm_flags(cmd, f.slurm);
   add_threads_flag(cmd, f.threads)->description(
       "CPU threads of each run (default on a CPU: the cores shared by the --jobs runs at once)");
 }
 
 // Each run's --threads: as given, else on a CPU the cores divided among the runs at
 // once (each would otherwise start a thread per core: --jobs 2 on 2 cores ran 4
-// threads on 2 cores). Not for printed commands, which run on other machines.
-void share_cores(std::vector<RunPlan>& plan, const LaunchOptions& launch, int threads) {
-  if (threads == 0 && !launch.print_commands) {
+// threads on 2 cores). Not for runs elsewhere (printed commands, Slurm).
+void share_cores(std::vector<RunPlan>& plan, const LaunchOptions& launch, int threads, bool here) {
+  if (threads == 0 && here) {
     const bool cpu = launch.devices.empty() ? resolve_device("auto", false) == "cpu" : launch.devices[0] == "cpu";
     if (cpu) threads = std::max(1, usable_cores() / std::max(1, launch.jobs));
   }
@@ -74,11 +78,24 @@ struct WrittenResults {
 
 // After planning: start (or print) the pending runs, collect every finished one, write
 // the results, and fail (exit 1) when a run failed, after the others are written.
-void launch_and_collect(std::vector<RunPlan>& plan, const LaunchOptions& launch, int table,
+void launch_and_collect(std::vector<RunPlan>& plan, const LaunchOptions& launch, const SlurmOptions& slurm,
+                        const std::string& out, int table,
                         const std::function<WrittenResults(const std::vector<CellStats>&)>& write) {
+  if (slurm.enabled && !launch.collect_only) {  // the runs go to Slurm; what is finished is collected now
+    // One --devices entry goes on every task's command; Slurm itself hands out GPUs.
+    const std::string device = launch.devices.empty() ? "" : launch.devices[0];
+    const std::vector<std::string> jobs = slurm_submit_pending(out, plan, slurm, device, stderr);
+    write(collect_results(plan, table));
+    for (const auto& job : jobs) std::printf("%s\n", job.c_str());
+    return;
+  }
   const int failed = launch_runs(plan, launch, stderr);
   if (launch.print_commands) return;
   const WrittenResults r = write(collect_results(plan, table));
+  const std::vector<FailedRun> failed_tasks = failed_slurm_runs(plan);  // of an earlier --slurm
+  if (r.main.size() > 3 && r.main.compare(r.main.size() - 3, 3, ".md") == 0) append_failed_runs(r.main, failed_tasks);
+  for (const auto& f : failed_tasks)
+    std::fprintf(stderr, "FAILED   %s (%s): %s\n", f.folder.c_str(), f.status.c_str(), f.last_line.c_str());
   std::printf("%s%s", read_file(r.main).c_str(), r.main_end.c_str());
   std::fprintf(stderr, "results: %s\n", r.listing.c_str());
   ADMA_CHECK(failed == 0, failed, " of the runs failed (each folder's train.log says why); ", r.main,
@@ -89,14 +106,19 @@ LaunchOptions resolve_launch(const LaunchFlags& f) {
   LaunchOptions o;
   ADMA_CHECK(f.jobs >= 0, "--jobs must be >= 1, got ", f.jobs);
   ADMA_CHECK(!(f.print_commands && f.collect_only), "--print-commands and --collect-only exclude each other");
+  ADMA_CHECK(!(f.print_commands && f.slurm.enabled), "--print-commands and --slurm exclude each other");
+  ADMA_CHECK(f.slurm.enabled || !f.slurm.script_only, "--slurm-script-only needs --slurm");
+  check_slurm_options(f.slurm);
   o.print_commands = f.print_commands;
   o.collect_only = f.collect_only;
   for (const auto& d : split_names(f.devices)) {
     // Printed commands may run elsewhere: only devices to be used here must exist here.
-    const std::string name = resolve_device(d, !f.print_commands);
+    const std::string name = resolve_device(d, !f.print_commands && !f.slurm.enabled);
     ADMA_CHECK(name != "cpu" || split_names(f.devices).size() == 1, "--devices: cpu cannot be mixed with GPUs");
     o.devices.push_back(name);
   }
+  ADMA_CHECK(!f.slurm.enabled || o.devices.size() <= 1, "--slurm takes one --devices entry at most (",
+             f.devices, "): Slurm gives each task its GPUs (--slurm-gpus-per-task)");
   o.jobs = f.jobs > 0 ? f.jobs : std::max<int>(1, static_cast<int>(o.devices.size()));
   return o;
 }
@@ -133,11 +155,12 @@ void register_experiment(CLI::App& app) {
     spec.out = o->out.empty() ? "experiments/table" + std::to_string(o->table) : o->out;
     spec.seed = o->seed;
     const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
+    const bool here = !launch.print_commands && !o->launch.slurm.enabled;  // runs elsewhere: no device check
     auto plan = std::make_shared<std::vector<RunPlan>>(
-        while_parsing([&] { return plan_experiment(spec, train_recipe(o->train, !launch.print_commands)); }));
-    share_cores(*plan, launch, o->launch.threads);
-    selected() = [spec, plan, launch] {
-      launch_and_collect(*plan, launch, spec.table, [&](const std::vector<CellStats>& cells) {
+        while_parsing([&] { return plan_experiment(spec, train_recipe(o->train, here)); }));
+    share_cores(*plan, launch, o->launch.threads, here);
+    selected() = [spec, plan, launch, slurm = o->launch.slurm] {
+      launch_and_collect(*plan, launch, slurm, spec.out, spec.table, [&](const std::vector<CellStats>& cells) {
         const std::string md = write_experiment_results(spec.out, spec.table, cells, *plan, stderr);
         return WrittenResults{md, "\n", md + ", " + spec.out + "/results.csv, " + spec.out + "/learning-curves.png"};
       });
@@ -174,11 +197,12 @@ void register_sweep(CLI::App& app) {
     spec.out = o->out.empty() ? "sweeps/" + o->train.dataset : o->out;
     spec.seed = o->seed;
     const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
+    const bool here = !launch.print_commands && !o->launch.slurm.enabled;  // runs elsewhere: no device check
     auto plan = std::make_shared<std::vector<RunPlan>>(
-        while_parsing([&] { return plan_sweep(spec, train_recipe(o->train, !launch.print_commands)); }));
-    share_cores(*plan, launch, o->launch.threads);
-    selected() = [spec, plan, launch] {
-      launch_and_collect(*plan, launch, 0, [&](const std::vector<CellStats>& cells) {
+        while_parsing([&] { return plan_sweep(spec, train_recipe(o->train, here)); }));
+    share_cores(*plan, launch, o->launch.threads, here);
+    selected() = [spec, plan, launch, slurm = o->launch.slurm] {
+      launch_and_collect(*plan, launch, slurm, spec.out, 0, [&](const std::vector<CellStats>& cells) {
         const std::string csv = write_sweep_results(spec.out, cells, stderr);
         return WrittenResults{csv, "", csv + ", " + spec.out + "/sweep.png"};
       });

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "apps/common/files.h"
 #include "apps/run/epoch_commit.h"
+#include "apps/run/process_group.h"
 #include "apps/run/progress.h"
 #include "apps/run/run_lock.h"
 #include "apps/run/train_report.h"
@@ -29,10 +31,17 @@ constexpr int64_t kProgressEvery = 10;
 
 }  // namespace
 
-void run_training(const TrainSettings& s, const std::vector<std::string>& train_args) {
+void run_training(const TrainSettings& settings, const std::vector<std::string>& train_args) {
+  // mpirun/srun: this process's rank, device and communicator; only rank 0 writes.
+  const ProcessGroup group(settings.device);
+  TrainSettings s = settings;
+  s.device = group.device();
   const std::string last = s.out + "/last.safetensors";
-  const RunLock lock(s.out);  // one writer per folder, for the whole run
-  remove_temp_files(s.out);   // what a killed writer left behind
+  std::optional<RunLock> lock;
+  if (group.writer()) {
+    lock.emplace(s.out);       // one writer per folder, for the whole run
+    remove_temp_files(s.out);  // what a killed writer left behind
+  }
   // A resumed run killed before its first commit has config.json and no checkpoint: it starts over.
   const bool from_checkpoint = !s.resume.empty() && file_exists(last);
   const int64_t done = from_checkpoint ? checkpoint_epochs(last) : 0;
@@ -41,19 +50,25 @@ void run_training(const TrainSettings& s, const std::vector<std::string>& train_
 
   SessionOptions options;
   options.train_args = train_args;
+  options.communicator = group.communicator();
   TrainingSession session(s, options);
-  if (from_checkpoint) session.load(last);
+  if (from_checkpoint) session.load(last);  // every rank the same file
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
+  if (!group.writer()) {  // the same collective steps, nothing written or printed
+    trainer.fit(train, &session.held_out_batches(), s.epochs);
+    return;
+  }
 
   TrainReport report(s, train.batches(), stdout);
   if (from_checkpoint) restore_from_checkpoint(report.folder(), last);
-  report.start(s.device, session.backend(), s.resume.empty() ? &train_args : nullptr);
+  report.start(s.device, session.backend() + group.describe(s.batch), s.resume.empty() ? &train_args : nullptr);
   // More epochs for a finished run: it is not finished until they are done.
   if (done < s.epochs) ::unlink(report.folder().path("summary.json").c_str());
   double seconds = 0;
   for (const auto& row : report.folder().metrics()) seconds += row.seconds;
-  const bool tty = is_terminal(stdout);
+  // The bar reads the running metrics, a collective call: only for one process.
+  const bool tty = is_terminal(stdout) && group.size() == 1;
   trainer.on_step = [&](const optim::StepInfo& i) {
     if (tty && ((i.batch + 1) % kProgressEvery == 0 || i.batch + 1 == train.batches())) {
       const optim::EpochMetrics m = trainer.running_metrics();

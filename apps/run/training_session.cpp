@@ -48,8 +48,13 @@ Device device_of(const std::string& device) {
   return Device::cuda(std::stoi(device.substr(5)));
 }
 
-TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o) : s_(s), train_args_(o.train_args) {
+TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o)
+    : s_(s), train_args_(o.train_args), comm_(o.communicator) {
   if (o.batch) s_.batch = *o.batch;
+  const data::Shard part = shard();
+  ADMA_CHECK(s_.batch % part.count == 0, "--batch ", s_.batch, " is not a multiple of the ", part.count,
+             " processes: each takes batch/N rows of every batch");
+  const int rows = s_.batch / part.count;  // this rank's rows of each batch
   data::LoadOptions lo;
   lo.dir = s_.data_dir;
   lo.train_fraction = s_.split;
@@ -68,8 +73,8 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
                s_.data_dir.empty() ? std::string("the dataset") : s_.data_dir, " must have the same image size");
   g_ = std::make_unique<Graph>(device_of(s_.device), DType::F32, s_.seed);
   g_->context().allow_tf32 = s_.precision == "tf32";
-  x_ = g_->input("x", Shape{s_.batch, t.channels, t.height, t.width});
-  y_ = g_->labels("y", s_.batch);
+  x_ = g_->input("x", Shape{rows, t.channels, t.height, t.width});
+  y_ = g_->labels("y", rows);
   models::ConvNetOptions net;
   net.classes = t.classes;
   net.l2 = s_.l2;
@@ -89,17 +94,27 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   to.optimizer = s_.optimizer;
   to.schedule = s_.schedule;
   to.seed = s_.seed;
+  to.communicator = comm_;
   trainer_ = std::make_unique<optim::Trainer>(*g_, x_, y_, loss_, to);
   make_batches();
 }
 
+data::Shard TrainingSession::shard() const {
+  return comm_ ? data::Shard{comm_->rank(), comm_->size()} : data::Shard{};
+}
+
 void TrainingSession::make_batches() {
   const Device dev = g_->context().device;
-  train_ = std::make_unique<data::ImageBatches>(data_.train, batch_options(s_, s_.batch, true, data_.norm), dev);
-  held_out_ = std::make_unique<data::ImageBatches>(data_.held_out(), batch_options(s_, s_.batch, false, data_.norm), dev);
+  // Every split is sharded: each rank evaluates its rows too, and the Trainer sums the counts.
+  auto options = [&](bool training) {
+    data::BatchOptions b = batch_options(s_, s_.batch, training, data_.norm);
+    b.shard = shard();
+    return b;
+  };
+  train_ = std::make_unique<data::ImageBatches>(data_.train, options(true), dev);
+  held_out_ = std::make_unique<data::ImageBatches>(data_.held_out(), options(false), dev);
   test_.reset();
-  if (data_.test.size() > 0)
-    test_ = std::make_unique<data::ImageBatches>(data_.test, batch_options(s_, s_.batch, false, data_.norm), dev);
+  if (data_.test.size() > 0) test_ = std::make_unique<data::ImageBatches>(data_.test, options(false), dev);
 }
 
 double TrainingSession::current_a() const {

@@ -35,6 +35,9 @@ struct SessionOptions {
   // The `adma train` arguments that rebuild the run, kept in its checkpoints (adma.train_args)
   // so `adma evaluate` needs only the file. The command front writes them; save() needs them.
   std::vector<std::string> train_args;
+  // Data parallelism (apps/run/process_group.h): this rank trains on its shard, batch/N
+  // rows of every batch of `batch`, and the Trainer averages the gradient over the ranks.
+  parallel::Communicator* communicator = nullptr;
 };
 
 class TrainingSession {
@@ -65,9 +68,11 @@ class TrainingSession {
 
  private:
   void make_batches();
+  data::Shard shard() const;
 
   TrainSettings s_;
   std::vector<std::string> train_args_;
+  parallel::Communicator* comm_;
   data::Dataset data_;
   std::unique_ptr<Graph> g_;
   Value x_, y_, loss_;

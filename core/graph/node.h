@@ -74,11 +74,18 @@ class Node {
   // The node as a loss (core/graph/loss_node.h), or null: how the training loop finds
   // its per-sample losses and correct count without knowing any loss class.
   virtual LossNode* as_loss() { return nullptr; }
+  // What the node is to layer counting (models/freeze.h: the paper's "top 5 layers"): a
+  // weight layer (a convolution, a dense map) is one parameterised layer, and a
+  // normalisation joins the weight layer it follows. So the rule reads roles, not names,
+  // and a new layer says what it is where it is declared.
+  enum class LayerRole { Other, Weights, Normalises };
+  virtual LayerRole layer_role() const { return LayerRole::Other; }
 
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }
   DType out_dtype() const { return out_dtype_; }
   const Node& input_node(int i) const { return *inputs_.at(static_cast<size_t>(i)); }
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
   bool requires_grad() const { return requires_grad_; }
   int64_t num_params() const;
 

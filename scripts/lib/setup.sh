@@ -12,7 +12,9 @@ ADMA_OPTIONAL_PACKAGES=(libmatio-dev)
 # What the tests labelled `torch` compare with (tests/torch/compare_models.py, PyTorch 1.13
 # CPU in Debian's /usr/bin/python3): installed by scripts/test only, best effort; without
 # them those tests skip, saying so, unless ADMA_REQUIRE_TORCH=1 makes that a failure.
-ADMA_TEST_PACKAGES=(python3-torch python3-torchvision)
+# slurm-wlm and munge: the one-node cluster of scripts/slurm-check (ctest label `slurm`,
+# which skips without them unless ADMA_REQUIRE_SLURM=1, as .ci/run sets it).
+ADMA_TEST_PACKAGES=(python3-torch python3-torchvision slurm-wlm munge)
 
 adma_install_packages() {
   local want=("${ADMA_PACKAGES[@]}" "$@") missing=()
@@ -50,7 +52,7 @@ adma_install_test_packages() {
   local p saved=("${ADMA_PACKAGES[@]}")
   ADMA_PACKAGES=()
   for p in "${ADMA_TEST_PACKAGES[@]}"; do
-    adma_install_packages "$p" 2>/dev/null || echo "adma: test package $p not installed (the torch tests will skip)"
+    adma_install_packages "$p" 2>/dev/null || echo "adma: test package $p not installed (the tests that need it will skip)"
   done
   ADMA_PACKAGES=("${saved[@]}")
   return 0
