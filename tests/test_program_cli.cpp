@@ -38,13 +38,13 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
 TEST(ProgramCli, TrainBadFlagsAreUsageErrors) {
   expect_usage_error({"train", "--lr", "0"}, "--lr must be > 0, got 0");
   expect_usage_error({"train", "--lr", "-1"}, "--lr must be > 0");
-  expect_usage_error({"train", "--batch", "0"}, "--batch must be >= 1, got 0");
+  expect_usage_error({"train", "--batch", "0"}, "--batch: must be in [1, 16777216], got '0'");
   expect_usage_error({"train", "--a", "-0.5"}, "--a");
   expect_usage_error({"train", "--a", "-0.5"}, "must be >= 0");
   expect_usage_error({"train", "--loss", "hinge"}, "unknown loss 'hinge'");
   expect_usage_error({"train", "--optimizer", "rmsprop"}, "unknown optimizer 'rmsprop'");
   expect_usage_error({"train", "--dataset", "imagenet"}, "unknown dataset 'imagenet'");
-  expect_usage_error({"train", "--epochs", "0"}, "--epochs must be >= 1");
+  expect_usage_error({"train", "--epochs", "0"}, "--epochs: must be in [1, 1000000], got '0'");
   expect_usage_error({"train", "--device", "gpu"}, "--device: 'gpu' is not a device");
   expect_usage_error({"train", "--resume", "/nonexistent/run"}, "--resume");
   expect_usage_error({"train", "--no-such-flag"}, "--no-such-flag");
@@ -65,7 +65,7 @@ TEST(ProgramCli, EvaluateExperimentSweepBadFlags) {
   expect_usage_error({"experiment", "--table", "5"}, "Tables 1 to 4, not 5");
   expect_usage_error({"experiment", "--datasets", "mnist,imagenet"}, "unknown dataset 'imagenet'");
   expect_usage_error({"experiment", "--losses", "adma,hinge"}, "unknown loss 'hinge'");
-  expect_usage_error({"experiment", "--iterations", "0"}, "--iterations must be >= 1");
+  expect_usage_error({"experiment", "--iterations", "0"}, "--iterations must be in [1, 1000], got 0");
   expect_usage_error({"experiment", "--jobs", "-1"}, "--jobs must be >= 1");
   expect_usage_error({"sweep", "--a", "0.3:0.2:0.01"}, "ends before it starts");
   expect_usage_error({"sweep", "--a", "-0.1,0.2"}, "must be >= 0");

@@ -220,10 +220,12 @@ TEST(TrainReport, HooksWriteTheRunFolderAndOneLinePerEpoch) {
   ASSERT_NE(out, nullptr);
   {
     apps::TrainReport report(s, 10, out);
-    report.start("cpu", "CPU reference (OpenBLAS)");
+    const std::vector<std::string> args = {"--epochs", "2"};
+    report.start("cpu", "CPU reference (OpenBLAS)", &args);
     for (int e = 1; e <= 2; ++e) {
       report.begin_epoch(e);
       for (int i = 1; i <= 10; ++i) report.step(i, 0.5, 0.8);
+      report.folder().append_epoch(epoch(e, 0.8 + 0.05 * e));  // what commit_epoch does after its commit
       report.end_epoch(epoch(e, 0.8 + 0.05 * e));
     }
     const auto summary = report.finish(12.0);
@@ -237,6 +239,7 @@ TEST(TrainReport, HooksWriteTheRunFolderAndOneLinePerEpoch) {
   EXPECT_TRUE(contains(text, "final validation accuracy 0.9000 (best 0.9000 at epoch 2)")) << text;
   const auto config = nlohmann::json::parse(apps::read_file(dir / "run/config.json"));
   EXPECT_EQ(config["backend"], "CPU reference (OpenBLAS)");
+  EXPECT_EQ(config["train_args"], nlohmann::json({"--epochs", "2"}));
   EXPECT_EQ(config["loss"]["name"], "adma");
   EXPECT_EQ(config["optimizer"]["lr"], 1e-3);
   EXPECT_EQ(apps::read_metrics_csv(dir / "run/metrics.csv").size(), 2u);

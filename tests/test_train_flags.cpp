@@ -74,7 +74,7 @@ TEST(TrainFlags, DefaultsFollowDatasetOptimizerAndRegularisation) {
 TEST(TrainFlags, BadValuesNameTheFlag) {
   EXPECT_TRUE(contains(error_of({"--lr", "0"}), "--lr must be > 0, got 0"));
   EXPECT_TRUE(contains(error_of({"--lr", "-0.1"}), "--lr must be > 0"));
-  EXPECT_TRUE(contains(error_of({"--batch", "0"}), "--batch must be >= 1, got 0"));
+  EXPECT_TRUE(contains(error_of({"--batch", "0"}), "--batch: must be in [1, 16777216], got '0'"));
   // The loss table's words (kernels/ or losses/), with the flag named.
   EXPECT_TRUE(contains(error_of({"--a", "-1"}), "--a")) << error_of({"--a", "-1"});
   EXPECT_TRUE(contains(error_of({"--a", "-1"}), "must be >= 0, got -1")) << error_of({"--a", "-1"});
@@ -82,7 +82,7 @@ TEST(TrainFlags, BadValuesNameTheFlag) {
   EXPECT_TRUE(contains(error_of({"--optimizer", "rmsprop"}), "unknown optimizer 'rmsprop' (one of: sgd, adam, adamw)"));
   EXPECT_TRUE(contains(error_of({"--dataset", "imagenet"}), "unknown dataset 'imagenet'"));
   EXPECT_TRUE(contains(error_of({"--model", "resnet"}), "unknown model 'resnet'"));
-  EXPECT_TRUE(contains(error_of({"--epochs", "0"}), "--epochs must be >= 1"));
+  EXPECT_TRUE(contains(error_of({"--epochs", "0"}), "--epochs: must be in [1, 1000000], got '0'"));
   EXPECT_TRUE(contains(error_of({"--l2", "-1e-4"}), "--l2 must be >= 0"));
   EXPECT_TRUE(contains(error_of({"--momentum", "0.9"}), "--momentum is an SGD setting"));
   EXPECT_TRUE(contains(error_of({"--optimizer", "sgd", "--momentum", "1"}), "--momentum must be in [0, 1)"));

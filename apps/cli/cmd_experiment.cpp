@@ -13,6 +13,7 @@
 #include "apps/cli/flags.h"
 #include "apps/cli/loss_flags.h"
 #include "apps/cli/slurm_flags.h"
+#include "apps/cli/threads.h"
 #include "apps/cli/train_flags.h"
 #include "apps/common/files.h"
 #include "apps/experiment/launch.h"
@@ -37,7 +38,8 @@ std::vector<std::string> split_names(const std::string& text) {
 }
 
 struct LaunchFlags {
-  int jobs = 0;  // 0: one per device of --devices, else 1
+  int jobs = 0;     // 0: one per device of --devices, else 1
+  int threads = 0;  // of each run; 0: cores / jobs on a CPU
   std::string devices;
   bool print_commands = false, collect_only = false;
   SlurmOptions slurm;
@@ -50,6 +52,23 @@ void add_launch_flags(CLI::App* cmd, LaunchFlags& f) {
                 "print one `adma train` command per pending run (for a cluster scheduler) and start none");
   cmd->add_flag("--collect-only", f.collect_only, "start no run; collect the finished ones into the results");
   add_slurm_flags(cmd, f.slurm);
+  add_threads_flag(cmd, f.threads)->description(
+      "CPU threads of each run (default on a CPU: the cores shared by the --jobs runs at once)");
+}
+
+// Each run's --threads: as given, else on a CPU the cores divided among the runs at
+// once (each would otherwise start a thread per core: --jobs 2 on 2 cores ran 4
+// threads on 2 cores). Not for runs elsewhere (printed commands, Slurm).
+void share_cores(std::vector<RunPlan>& plan, const LaunchOptions& launch, int threads, bool here) {
+  if (threads == 0 && here) {
+    const bool cpu = launch.devices.empty() ? resolve_device("auto", false) == "cpu" : launch.devices[0] == "cpu";
+    if (cpu) threads = std::max(1, usable_cores() / std::max(1, launch.jobs));
+  }
+  if (threads == 0) return;
+  for (RunPlan& r : plan) {
+    r.train_args.push_back("--threads");
+    r.train_args.push_back(std::to_string(threads));
+  }
 }
 
 // The results an experiment or a sweep wrote: the main file (printed) and where all are.
@@ -139,6 +158,7 @@ void register_experiment(CLI::App& app) {
     const bool here = !launch.print_commands && !o->launch.slurm.enabled;  // runs elsewhere: no device check
     auto plan = std::make_shared<std::vector<RunPlan>>(
         while_parsing([&] { return plan_experiment(spec, train_recipe(o->train, here)); }));
+    share_cores(*plan, launch, o->launch.threads, here);
     selected() = [spec, plan, launch, slurm = o->launch.slurm] {
       launch_and_collect(*plan, launch, slurm, spec.out, spec.table, [&](const std::vector<CellStats>& cells) {
         const std::string md = write_experiment_results(spec.out, spec.table, cells, *plan, stderr);
@@ -180,6 +200,7 @@ void register_sweep(CLI::App& app) {
     const bool here = !launch.print_commands && !o->launch.slurm.enabled;  // runs elsewhere: no device check
     auto plan = std::make_shared<std::vector<RunPlan>>(
         while_parsing([&] { return plan_sweep(spec, train_recipe(o->train, here)); }));
+    share_cores(*plan, launch, o->launch.threads, here);
     selected() = [spec, plan, launch, slurm = o->launch.slurm] {
       launch_and_collect(*plan, launch, slurm, spec.out, 0, [&](const std::vector<CellStats>& cells) {
         const std::string csv = write_sweep_results(spec.out, cells, stderr);

@@ -70,6 +70,8 @@ void register_loss_curves(CLI::App& app) {
   cmd->add_option("--plot", o->plot, "also draw the curves into this PNG with gnuplot, F.csv and F.gp beside it (empty: no plot)");
   add_number(cmd, "--ymax", o->ymax, "top of the plot's loss axis (> 0)", Sign::Positive);
   cmd->callback([o] {
+    // Before any output: a bad --plot must not follow the whole CSV on standard output.
+    if (!o->plot.empty()) as_usage([&] { check_figure_path(o->plot); });
     selected() = [o] {
       const auto as = loss_param_values(losses::LossParam::A, o->a);
       ADMA_USAGE_CHECK(int64_t{o->points} * o->classes <= kMaxCurveValues, "--points x --classes is ",

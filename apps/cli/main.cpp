@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/threads.h"
 #include "apps/common/format.h"
 #include "apps/common/version.h"
 #include "core/error.h"
@@ -46,6 +48,7 @@ std::string subcommand_list(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  adma::apps::use_passive_openmp_wait(argv);  // idle OpenMP threads sleep (apps/cli/threads.h)
   CLI::App app{"adma: train and study the Adma flexible loss (C++17/CUDA)"};
   app.name("adma");
   app.require_subcommand(1);
@@ -92,6 +95,11 @@ int main(int argc, char** argv) {
     adma::apps::run_selected(app);
   } catch (const adma::UsageError& e) {
     return finish(fail(kExitUsage, adma::describe(e)));
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The standard library's "filesystem error: directory iterator cannot open directory: ..."
+    // in the user's words: the path first, then the system's reason.
+    const std::string path = e.path1().empty() ? std::string() : e.path1().string() + ": ";
+    return finish(fail(kExitError, "cannot access " + path + e.code().message()));
   } catch (const std::exception& e) {
     return finish(fail(kExitError, adma::describe(e)));
   }

@@ -8,6 +8,7 @@
 
 #include "apps/cli/flags.h"
 #include "apps/cli/parse.h"
+#include "apps/cli/strict_flags.h"
 #include "apps/common/files.h"
 #include "apps/common/format.h"
 #include "apps/experiment/paper_tables.h"
@@ -194,6 +195,7 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which) {
   cmd->add_option("--train-limit", f.train_limit, "use only the first N training images (0 = all)")
       ->capture_default_str();
   cmd->add_option("--precision", f.precision, "fp32, or tf32 (CUDA: TF32 tensor cores)")->capture_default_str();
+  check_train_flag_values(cmd);  // strict text for every value (apps/cli/strict_flags.h)
 }
 
 TrainSettings resolve(const TrainFlags& f, bool local) {
@@ -230,6 +232,10 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
   const double kind_lr = optim::OptimizerConfig::parse(f.optimizer).lr;
   const double lr = f.lr.value_or(f.optimizer != "sgd" && d.lr > 0 ? d.lr : kind_lr);
   ADMA_CHECK(std::isfinite(lr) && lr > 0, "--lr must be > 0, got ", lr);
+  // The L2 term's gradient 2 l2 w moves each kernel weight by 2 lr l2 w per plain step: at
+  // 1 or more the decay alone overshoots zero and the weights flip sign and grow.
+  ADMA_CHECK(2 * lr * s.l2 < 1, "--l2 ", s.l2, " is too large for --lr ", lr, ": a step would scale the conv kernels by 1 - 2 lr l2 = ",
+             1 - 2 * lr * s.l2, "; --l2 must be below 1 / (2 lr) = ", 1 / (2 * lr));
   ADMA_CHECK(f.momentum >= 0 && f.momentum < 1, "--momentum must be in [0, 1), got ", f.momentum);
   ADMA_CHECK(f.momentum == 0 || f.optimizer == "sgd", "--momentum is an SGD setting; the optimizer is ", f.optimizer);
   ADMA_CHECK(!f.nesterov || f.optimizer == "sgd", "--nesterov is an SGD setting; the optimizer is ", f.optimizer);
@@ -390,7 +396,7 @@ TrainRecipe train_recipe(const TrainFlags& base, bool local) {
 
 void add_evaluate_flags(CLI::App* cmd, EvaluateFlags& f) {
   cmd->add_option("--checkpoint", f.checkpoint, "a .safetensors file written by adma train")->required();
-  cmd->add_option("--dataset", f.dataset, "dataset: " + dataset_names())->capture_default_str();
+  cmd->add_option("--dataset", f.dataset, "dataset (default: the one the checkpoint was trained on): " + dataset_names());
   cmd->add_option("--data-dir", f.data_dir, "folder of the dataset's files (default: its usual place)");
   cmd->add_option("--split", f.split, "training fraction of image-folder datasets (as in training)")
       ->capture_default_str();
@@ -402,7 +408,7 @@ EvaluateSettings resolve(const EvaluateFlags& f) {
   EvaluateSettings s;
   ADMA_CHECK(file_exists(f.checkpoint), "--checkpoint: '", f.checkpoint, "' is not a file");
   s.checkpoint = f.checkpoint;
-  dataset_or_throw(f.dataset);
+  if (!f.dataset.empty()) dataset_or_throw(f.dataset);
   s.dataset = f.dataset;
   if (!f.data_dir.empty()) ADMA_CHECK(dir_exists(f.data_dir), "--data-dir: '", f.data_dir, "' is not a folder");
   s.data_dir = f.data_dir;

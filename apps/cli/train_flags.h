@@ -78,7 +78,7 @@ const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& schedule_names();
 
 struct EvaluateFlags {
-  std::string checkpoint, dataset = "fashion-mnist", data_dir, device = "auto";
+  std::string checkpoint, dataset, data_dir, device = "auto";  // dataset "": the checkpoint's
   double split = 0.8;
   int batch = 256;
 };

@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "apps/common/fault.h"
 #include "core/error.h"
 
 namespace adma::apps {
@@ -49,19 +51,59 @@ void write_file_checked(const std::string& path, const std::string& contents) {
   write_all(path, contents, false, path);
 }
 
+std::string temp_name(const std::string& path) {
+  // pid + counter: two processes (or two writes of one) never share a temporary file.
+  static std::atomic<unsigned long> counter{0};
+  return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter);
+}
+
 void write_file_atomic(const std::string& path, const std::string& contents) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = temp_name(path);
   try {
     write_all(tmp, contents, true, path);
   } catch (...) {
     ::unlink(tmp.c_str());
     throw;
   }
+  fault_point("tmp:" + file_name(path));
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string why = errno_text();
     ::unlink(tmp.c_str());
     ADMA_THROW("cannot write ", path, ": rename from ", tmp, ": ", why);
   }
+}
+
+void replace_file(const std::string& from, const std::string& to) {
+  ADMA_CHECK(::rename(from.c_str(), to.c_str()) == 0, "cannot write ", to, ": rename from ", from, ": ",
+             errno_text());
+}
+
+void link_file_atomic(const std::string& from, const std::string& to) {
+  const std::string tmp = temp_name(to);
+  if (::link(from.c_str(), tmp.c_str()) != 0) {
+    // A file system without hard links: a copy, still renamed into place.
+    write_file_atomic(to, read_file(from));
+    return;
+  }
+  fault_point("tmp:" + file_name(to));
+  if (::rename(tmp.c_str(), to.c_str()) != 0) {
+    const std::string why = errno_text();
+    ::unlink(tmp.c_str());
+    ADMA_THROW("cannot write ", to, ": rename from ", tmp, ": ", why);
+  }
+}
+
+int remove_temp_files(const std::string& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code type_ec;
+    if (name.find(".tmp.") == std::string::npos || !it->is_regular_file(type_ec)) continue;
+    if (::unlink(it->path().c_str()) == 0) ++removed;
+  }
+  ADMA_CHECK(!ec, "cannot list folder ", dir, ": ", ec.message());
+  return removed;
 }
 
 std::string read_file(const std::string& path) {

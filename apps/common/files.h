@@ -1,7 +1,9 @@
 // Checked file output for run folders: every write is verified (a full disk
 // fails loudly, naming the file), and a file another process may read while it
-// changes (metrics.csv, summary.json, results.*) is written to NAME.tmp and then
-// renamed over NAME, so a reader sees the old or the new file, never half of one.
+// changes (metrics.csv, summary.json, results.*) is written to NAME.tmp.PID.N (unique
+// per process and write) and then renamed over NAME, so a reader sees the old or the
+// new file, never half of one; a kill leaves at most a NAME.tmp.* behind, which
+// remove_temp_files() clears (the run folder's owner does, on start and resume).
 #pragma once
 #include <string>
 
@@ -9,6 +11,15 @@ namespace adma::apps {
 
 // Writes `contents` to `path` atomically (tmp file in the same folder, fsync, rename).
 void write_file_atomic(const std::string& path, const std::string& contents);
+// A fresh temporary name beside `path`: PATH.tmp.PID.N.
+std::string temp_name(const std::string& path);
+// rename(from, to), checked.
+void replace_file(const std::string& from, const std::string& to);
+// Makes `to` the same file as `from` (a hard link renamed into place; a copy where the
+// file system has no links): `to` keeps these bytes when `from` is later replaced.
+void link_file_atomic(const std::string& from, const std::string& to);
+// Deletes the temporary files (*.tmp.*) a killed writer left in `dir`; returns how many.
+int remove_temp_files(const std::string& dir);
 // Writes `contents` to `path` directly, checking every step (for files nobody reads early).
 void write_file_checked(const std::string& path, const std::string& contents);
 // The whole file; throws naming the file when it cannot be read.

@@ -185,12 +185,16 @@ std::string figure_script(const Figure& fig, const std::string& png_name, const 
   return gp.str();
 }
 
-PlotFiles write_figure(const std::string& png_path, const Figure& fig) {
+void check_figure_path(const std::string& png_path) {
   // F.png names its companions F.csv and F.gp: without the extension they would land
   // beside whatever the path names (`--plot /dev/full` would write into /dev).
   ADMA_USAGE_CHECK(png_path.size() > 4 && png_path.compare(png_path.size() - 4, 4, ".png") == 0,
                    "a figure's file must end in .png (its CSV and gnuplot script go beside it), got '",
                    png_path, "'");
+}
+
+PlotFiles write_figure(const std::string& png_path, const Figure& fig) {
+  check_figure_path(png_path);
   PlotFiles f;
   f.png = png_path;
   const std::string stem = without_extension(png_path);

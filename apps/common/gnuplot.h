@@ -48,6 +48,9 @@ struct PlotFiles {
 // program named by $ADMA_GNUPLOT, else `gnuplot` on $PATH). Throws when a file
 // cannot be written or gnuplot fails (with gnuplot's own message).
 PlotFiles write_figure(const std::string& png_path, const Figure& fig);
+// The check write_figure makes of its path first (a UsageError unless it ends in .png),
+// for commands that check their flags before any output.
+void check_figure_path(const std::string& png_path);
 
 // The pieces, for tests and for callers that want only the text.
 std::string figure_csv(const Figure& fig);

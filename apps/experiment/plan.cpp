@@ -1,6 +1,8 @@
 // Planning many runs (see apps/experiment/plan.h).
 #include "apps/experiment/plan.h"
 
+#include <map>
+
 #include "apps/common/files.h"
 #include "apps/common/format.h"
 #include "apps/run/run_folder.h"
@@ -46,8 +48,27 @@ void check_same_settings(const RunPlan& r) {
 }
 
 void check_spec(int iterations, const std::string& out) {
-  ADMA_CHECK(iterations >= 1, "--iterations must be >= 1, got ", iterations);
+  ADMA_CHECK(iterations >= 1 && iterations <= kMaxIterations, "--iterations must be in [1, ", kMaxIterations,
+             "], got ", iterations);
   ADMA_CHECK(!out.empty(), "--out: an experiment needs an output folder");
+}
+
+// Checked before the plan is built: each planned run costs a resolve() and a folder.
+void check_run_count(size_t runs, const std::string& product) {
+  ADMA_CHECK(runs <= static_cast<size_t>(kMaxPlannedRuns), product, " is ", runs, " runs, over the limit of ",
+             kMaxPlannedRuns, "; plan fewer runs at once");
+}
+
+// Two planned runs with one folder would write it at once (or the second would find the
+// first's summary.json and count as finished): a repeated value in a list.
+void check_distinct(const std::vector<RunPlan>& plan, const std::string& lists) {
+  std::map<std::string, size_t> first;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const auto [it, fresh] = first.emplace(plan[i].settings.out, i);
+    ADMA_CHECK(fresh, "planned runs ", it->second + 1, " and ", i + 1, " are the same run (", plan[i].dataset, ", ",
+               plan[i].loss, plan[i].loss == "adma" ? ", a = " + exact_number(plan[i].a) : std::string(), ", seed ",
+               plan[i].settings.seed, ", folder ", plan[i].settings.out, "): give each value of ", lists, " once");
+  }
 }
 
 RunPlan make_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
@@ -88,6 +109,8 @@ std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainReci
       ADMA_THROW("--losses: ", e.what());
     }
   }
+  check_run_count(spec.datasets.size() * spec.losses.size() * static_cast<size_t>(spec.iterations),
+                  "--datasets x --losses x --iterations");
   std::vector<RunPlan> plan;
   for (const auto& dataset : spec.datasets)
     for (const auto& loss : spec.losses)
@@ -101,12 +124,14 @@ std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainReci
         c.seed = spec.seed + static_cast<uint64_t>(it);
         plan.push_back(make_run(c, spec.out, it, recipe));
       }
+  check_distinct(plan, "--datasets and --losses");
   return plan;
 }
 
 std::vector<RunPlan> plan_sweep(const SweepSpec& spec, const TrainRecipe& recipe) {
   check_spec(spec.iterations, spec.out);
   ADMA_CHECK(!spec.a_values.empty(), "--a: no value given");
+  check_run_count(spec.a_values.size() * static_cast<size_t>(spec.iterations), "--a values x --iterations");
   std::vector<RunPlan> plan;
   for (double a : spec.a_values)
     for (int it = 0; it < spec.iterations; ++it) {
@@ -116,6 +141,7 @@ std::vector<RunPlan> plan_sweep(const SweepSpec& spec, const TrainRecipe& recipe
       c.seed = spec.seed + static_cast<uint64_t>(it);
       plan.push_back(make_run(c, spec.out, it, recipe));
     }
+  check_distinct(plan, "--a");
   return plan;
 }
 

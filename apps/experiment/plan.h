@@ -47,6 +47,11 @@ struct RunPlan {
 std::string run_folder_name(const std::string& out, const std::string& dataset, const std::string& loss, double a,
                             uint64_t seed);
 
+// Bounds on planned work, checked before any run is planned: iterations per choice and
+// runs in one plan. Two planned runs with the same folder (a value given twice) are refused.
+constexpr int kMaxIterations = 1000;
+constexpr int kMaxPlannedRuns = 10000;
+
 struct ExperimentSpec {
   int table = 1;
   std::vector<std::string> datasets = {"fashion-mnist"};

@@ -42,7 +42,11 @@ std::string metrics_csv(const std::vector<EpochMetrics>& rows) {
 }
 
 std::vector<EpochMetrics> read_metrics_csv(const std::string& path) {
-  std::istringstream in(read_file(path));
+  return parse_metrics_csv(read_file(path), path);
+}
+
+std::vector<EpochMetrics> parse_metrics_csv(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   std::string line;
   ADMA_CHECK(std::getline(in, line) && line == kMetricsHeader, path, ": line 1 is not the metrics header '",
              kMetricsHeader, "'");
@@ -136,6 +140,13 @@ void RunFolder::resume_metrics(int epochs_done) {
   ADMA_CHECK(static_cast<int>(rows.size()) >= epochs_done, path("metrics.csv"), " has ", rows.size(),
              " epochs but the checkpoint was saved after epoch ", epochs_done);
   rows.resize(static_cast<size_t>(epochs_done));
+  rows_ = std::move(rows);
+  write_file_atomic(path("metrics.csv"), metrics_csv(rows_));
+}
+
+void RunFolder::restore(std::vector<EpochMetrics> rows) {
+  for (size_t i = 0; i < rows.size(); ++i)
+    ADMA_CHECK(rows[i].epoch == static_cast<int>(i) + 1, "metrics: epoch ", rows[i].epoch, " out of order");
   rows_ = std::move(rows);
   write_file_atomic(path("metrics.csv"), metrics_csv(rows_));
 }

@@ -3,7 +3,8 @@
 // experiment` and `adma sweep`:
 //   config.json   every setting, the code version, the device (at the start)
 //   metrics.csv   epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,a,seconds
-//                 (one row per finished epoch; rewritten atomically after each)
+//                 (one row per finished epoch; rewritten atomically after each from
+//                 the history last.safetensors carries: apps/run/epoch_commit.h)
 //   summary.json  final_val_accuracy, best_val_accuracy, first_epoch_val_accuracy,
 //                 seconds, device, epochs, best_epoch (at the end: its presence
 //                 means "this run is finished")
@@ -38,6 +39,8 @@ extern const char* const kMetricsHeader;
 std::string metrics_csv(const std::vector<EpochMetrics>& rows);
 // Parses metrics.csv; every error names the file and the line.
 std::vector<EpochMetrics> read_metrics_csv(const std::string& path);
+// The same from text (a checkpoint keeps the history as metrics.csv's text); errors name `path`.
+std::vector<EpochMetrics> parse_metrics_csv(const std::string& text, const std::string& path);
 nlohmann::json summary_json(const RunSummary& s);
 // Parses summary.json; a missing key or a non-number names the file and the key.
 RunSummary read_summary_json(const std::string& path);
@@ -56,6 +59,8 @@ class RunFolder {
   // For --resume: keeps the rows of metrics.csv up to `epochs_done` (a checkpoint
   // saved after that epoch) and drops later ones, which the resumed run redoes.
   void resume_metrics(int epochs_done);
+  // For --resume from a checkpoint that carries the history: these rows, and metrics.csv rewritten from them.
+  void restore(std::vector<EpochMetrics> rows);
   // Adds epoch m (which must be the next one) and rewrites metrics.csv.
   void append_epoch(const EpochMetrics& m);
   const std::vector<EpochMetrics>& metrics() const { return rows_; }

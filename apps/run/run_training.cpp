@@ -1,16 +1,22 @@
 // `adma train` and `adma evaluate` on the library: a TrainingSession (dataset,
 // ConvNet, Trainer, batches) driven by the Trainer's hooks, with TrainReport
 // writing the run folder and the progress. Checkpoints are written after every
-// epoch, atomically (core/graph/checkpoint.h): last.safetensors always,
-// best.safetensors when the held-out accuracy improved.
+// epoch with one commit point (apps/run/epoch_commit.h): last.safetensors always,
+// carrying the metrics history; metrics.csv and best.safetensors (when the held-out
+// accuracy improved) derived from it. One process writes a folder (apps/run/run_lock.h).
 #include "apps/run/run_training.h"
 
 #include <chrono>
+#include <unistd.h>
+
 #include <cstdio>
+#include <optional>
 
 #include "apps/common/files.h"
+#include "apps/run/epoch_commit.h"
 #include "apps/run/process_group.h"
 #include "apps/run/progress.h"
+#include "apps/run/run_lock.h"
 #include "apps/run/train_report.h"
 #include "apps/run/training_session.h"
 #include "core/error.h"
@@ -23,13 +29,6 @@ namespace {
 // Progress every this many steps on a terminal (reading the running metrics synchronises the device).
 constexpr int64_t kProgressEvery = 10;
 
-int64_t epochs_in(const std::string& checkpoint) {
-  const auto meta = read_checkpoint_metadata(checkpoint);
-  const auto it = meta.find("trainer.epoch");
-  ADMA_CHECK(it != meta.end(), "checkpoint ", checkpoint, " holds no training state to resume");
-  return std::stoll(it->second);
-}
-
 }  // namespace
 
 void run_training(const TrainSettings& settings, const std::vector<std::string>& train_args, bool profile) {
@@ -37,16 +36,23 @@ void run_training(const TrainSettings& settings, const std::vector<std::string>&
   const ProcessGroup group(settings.device);
   TrainSettings s = settings;
   s.device = group.device();
-  const std::string last = s.out + "/last.safetensors", best = s.out + "/best.safetensors";
-  const int64_t done = s.resume.empty() ? 0 : epochs_in(last);
-  ADMA_CHECK(done < s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
-             " (ask for more epochs to continue)");
+  const std::string last = s.out + "/last.safetensors";
+  std::optional<RunLock> lock;
+  if (group.writer()) {
+    lock.emplace(s.out);       // one writer per folder, for the whole run
+    remove_temp_files(s.out);  // what a killed writer left behind
+  }
+  // A resumed run killed before its first commit has config.json and no checkpoint: it starts over.
+  const bool from_checkpoint = !s.resume.empty() && file_exists(last);
+  const int64_t done = from_checkpoint ? checkpoint_epochs(last) : 0;
+  ADMA_CHECK(done <= s.epochs, "--resume: ", last, " already holds ", done, " epochs and --epochs is ", s.epochs,
+             " (--epochs may only grow)");
 
   SessionOptions options;
   options.train_args = train_args;
   options.communicator = group.communicator();
   TrainingSession session(s, options);
-  if (!s.resume.empty()) session.load(last);  // every rank the same file
+  if (from_checkpoint) session.load(last);  // every rank the same file
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
   if (!group.writer()) {  // the same collective steps, nothing written or printed
@@ -54,13 +60,13 @@ void run_training(const TrainSettings& settings, const std::vector<std::string>&
     return;
   }
 
-  TrainReport report(s, train.batches(), stdout, static_cast<int>(done));
-  report.start(s.device, session.backend() + group.describe(s.batch));
-  double best_acc = -1, seconds = 0;
-  for (const auto& row : report.folder().metrics()) {
-    best_acc = std::max(best_acc, row.val_accuracy);
-    seconds += row.seconds;
-  }
+  TrainReport report(s, train.batches(), stdout);
+  if (from_checkpoint) restore_from_checkpoint(report.folder(), last);
+  report.start(s.device, session.backend() + group.describe(s.batch), s.resume.empty() ? &train_args : nullptr);
+  // More epochs for a finished run: it is not finished until they are done.
+  if (done < s.epochs) ::unlink(report.folder().path("summary.json").c_str());
+  double seconds = 0;
+  for (const auto& row : report.folder().metrics()) seconds += row.seconds;
   // The bar reads the running metrics, a collective call: only for one process.
   const bool tty = is_terminal(stdout) && group.size() == 1;
   trainer.on_step = [&](const optim::StepInfo& i) {
@@ -80,11 +86,7 @@ void run_training(const TrainSettings& settings, const std::vector<std::string>&
     m.a = session.current_a();
     m.seconds = r.seconds;
     seconds += r.seconds;
-    session.save(last, &*r.val);
-    if (r.val->accuracy > best_acc) {
-      best_acc = r.val->accuracy;
-      session.save(best, &*r.val);
-    }
+    commit_epoch(session, report.folder(), m, *r.val);
     report.end_epoch(m);
     if (profile) {  // once, after the first epoch: both steps have been captured by then
       std::printf("profile: training step (CUDA graph): %s\nprofile: evaluation step (CUDA graph): %s\n",
@@ -94,7 +96,7 @@ void run_training(const TrainSettings& settings, const std::vector<std::string>&
     }
     if (m.epoch < s.epochs) report.begin_epoch(m.epoch + 1);
   };
-  report.begin_epoch(static_cast<int>(done) + 1);
+  if (done < s.epochs) report.begin_epoch(static_cast<int>(done) + 1);
   try {
     trainer.fit(train, &session.held_out_batches(), s.epochs);
   } catch (const optim::TrainingDiverged& e) {
@@ -120,7 +122,7 @@ void run_evaluation(TrainSettings s, const EvaluateSettings& e) {
   TrainingSession session(s, o);
   session.load(e.checkpoint);
   data::ImageBatches* test = session.test_batches();
-  ADMA_CHECK(test, e.dataset, " has no test split");
+  ADMA_CHECK(test, s.dataset, " has no test split");
   const optim::EpochMetrics m = session.trainer().evaluate(*test);
   std::printf("%s on %s test split (%lld images, %s): accuracy %.6f, loss %.6f\n", e.checkpoint.c_str(),
               s.dataset.c_str(), static_cast<long long>(m.examples), s.device.c_str(), m.accuracy, m.loss);

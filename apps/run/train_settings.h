@@ -50,7 +50,7 @@ struct TrainSettings {
 // What `adma evaluate` needs beside the settings the checkpoint was trained with.
 struct EvaluateSettings {
   std::string checkpoint;
-  std::string dataset = "fashion-mnist";
+  std::string dataset;  // "": the one the checkpoint was trained on
   std::string data_dir;
   double split = 0.8;
   int batch = 256;

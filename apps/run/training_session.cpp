@@ -2,6 +2,8 @@
 #include "apps/run/training_session.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "apps/common/format.h"
@@ -16,6 +18,13 @@ namespace adma::apps {
 namespace {
 
 constexpr const char* kTrainArgs = "adma.train_args";
+// The images the model was built for, "CxHxW": an evaluation on images of another size
+// is refused in these words, not by the first layer whose weight shape differs.
+constexpr const char* kInputShape = "adma.input_shape";
+
+std::string shape_text(const data::ImageSet& set) {
+  return std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" + std::to_string(set.width);
+}
 
 data::BatchOptions batch_options(const TrainSettings& s, int batch, bool training, const data::Normalization& norm) {
   data::BatchOptions b;
@@ -54,6 +63,14 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   data_ = data::load_dataset(s_.dataset, lo);
 
   const data::ImageSet& t = data_.train;
+  // One model takes one input shape: a split of other images would fail deep in the
+  // first batch copy ("copy_from: [64,1,28,28] into [64,1,32,32]"); say it here.
+  for (const auto& [name, set] : {std::pair<const char*, const data::ImageSet*>{"validation", &data_.val},
+                                  std::pair<const char*, const data::ImageSet*>{"test", &data_.test}})
+    ADMA_CHECK(set->size() == 0 || (set->channels == t.channels && set->height == t.height && set->width == t.width),
+               s_.dataset, ": the ", name, " images are ", shape_text(*set), " (channels x height x width) but the "
+               "training images are ", shape_text(t), "; one model takes one input shape, so every split of ",
+               s_.data_dir.empty() ? std::string("the dataset") : s_.data_dir, " must have the same image size");
   g_ = std::make_unique<Graph>(device_of(s_.device), DType::F32, s_.seed);
   g_->context().allow_tf32 = s_.precision == "tf32";
   x_ = g_->input("x", Shape{rows, t.channels, t.height, t.width});
@@ -118,10 +135,12 @@ std::string TrainingSession::backend() const {
          (s_.precision == "tf32" ? ", TF32" : ", FP32");
 }
 
-void TrainingSession::save(const std::string& path, const optim::EpochMetrics* held_out) const {
+void TrainingSession::save(const std::string& path, const optim::EpochMetrics* held_out,
+                           const std::map<std::string, std::string>& extra) const {
   ADMA_CHECK(!train_args_.empty(), "saving ", path, ": a program checkpoint needs the arguments that rebuild its run");
-  std::map<std::string, std::string> meta;
+  std::map<std::string, std::string> meta = extra;
   meta[kTrainArgs] = nlohmann::json(train_args_).dump();
+  meta[kInputShape] = shape_text(data_.train);
   if (held_out) {
     meta["adma.val_accuracy"] = significant(held_out->accuracy, 17);
     meta["adma.val_loss"] = significant(held_out->loss, 17);
@@ -130,8 +149,24 @@ void TrainingSession::save(const std::string& path, const optim::EpochMetrics* h
 }
 
 void TrainingSession::load(const std::string& path) {
+  const auto meta = read_checkpoint_metadata(path);
+  const auto shape = meta.find(kInputShape);
+  ADMA_CHECK(shape == meta.end() || shape->second == shape_text(data_.train), path, " was trained on ", shape->second,
+             " images (channels x height x width) but the images of ",
+             s_.data_dir.empty() ? s_.dataset : s_.data_dir, " are ", shape_text(data_.train),
+             "; use it on images of the size it was trained on");
   const auto norm = data_.norm.tensors();
-  trainer_->load(path, norm);
+  // (pixel - mean) / std: a std of 0 or below (or not finite) would turn every image into
+  // Inf or flip its sign, and evaluation would report chance accuracy as a result.
+  trainer_->load(path, norm, [&path](const std::vector<NamedTensor>& staged) {
+    for (const auto& t : staged) {
+      const double v = t.value.to_host()[0];
+      ADMA_CHECK(std::isfinite(v), path, ": the normalisation '", t.name, "' is ", v, ", not a finite number");
+      if (t.name == data::Normalization::kStdName)
+        ADMA_CHECK(v > 0, path, ": the normalisation std '", t.name, "' is ", v,
+                   " but must be > 0 (the checkpoint is damaged or was edited)");
+    }
+  });
   data_.norm = data::Normalization::from_tensors(norm);
   make_batches();  // the batches normalise with the checkpoint's numbers
 }

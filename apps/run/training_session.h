@@ -58,9 +58,12 @@ class TrainingSession {
   // "CPU reference (OpenBLAS)" or "CUDA (cuDNN ..., CUDA graph)".
   std::string backend() const;
 
-  // Trainer state + normalisation + the run's arguments and held-out metrics; atomic.
-  void save(const std::string& path, const optim::EpochMetrics* held_out) const;
-  // Restores everything save() wrote (the normalisation too); throws naming the file.
+  // Trainer state + normalisation + the run's arguments and held-out metrics (+ `extra`
+  // metadata, e.g. the metrics history); atomic.
+  void save(const std::string& path, const optim::EpochMetrics* held_out,
+            const std::map<std::string, std::string>& extra = {}) const;
+  // Restores everything save() wrote (the normalisation too, refused unless its std is
+  // finite and > 0); throws naming the file, and then nothing has changed.
   void load(const std::string& path);
 
  private:
