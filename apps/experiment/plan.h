@@ -10,6 +10,7 @@
 // user's other train flags (apps/cli/train_flags.h: train_recipe()).
 #pragma once
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ namespace adma::apps {
 struct RunChoice {
   std::optional<std::string> dataset, loss, optimizer;
   std::optional<double> a, l2;  // a unset: the flags' default (the paper's for dataset, optimizer and L2)
+  std::map<std::string, std::string> model_options;  // model table options over the flags' (ablations)
   uint64_t seed = 1;
 };
 

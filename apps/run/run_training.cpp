@@ -41,6 +41,8 @@ void run_training(const TrainSettings& s, const std::vector<std::string>& train_
   options.train_args = train_args;
   TrainingSession session(s, options);
   if (!s.resume.empty()) session.load(last);
+  else if (!s.weights.empty()) std::printf("%s\n", session.load_pretrained().c_str());
+  std::fputs(session.training_report().c_str(), stdout);
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
 
