@@ -50,7 +50,9 @@ void check_spec(int iterations, const std::string& out) {
   ADMA_CHECK(!out.empty(), "--out: an experiment needs an output folder");
 }
 
-RunPlan make_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
+}  // namespace
+
+RunPlan plan_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
   RunPlan r;
   r.settings = recipe.settings(choice);
   TrainSettings& s = r.settings;
@@ -65,8 +67,6 @@ RunPlan make_run(const RunChoice& choice, const std::string& out, int iteration,
   if (r.finished) check_same_settings(r);
   return r;
 }
-
-}  // namespace
 
 std::string run_folder_name(const std::string& out, const std::string& dataset, const std::string& loss, double a,
                             uint64_t seed) {
@@ -99,7 +99,7 @@ std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainReci
         c.l2 = t.l2;
         if (const PaperResult* p = find_paper_result(spec.table, dataset, "adma")) c.a = p->a;
         c.seed = spec.seed + static_cast<uint64_t>(it);
-        plan.push_back(make_run(c, spec.out, it, recipe));
+        plan.push_back(plan_run(c, spec.out, it, recipe));
       }
   return plan;
 }
@@ -114,7 +114,7 @@ std::vector<RunPlan> plan_sweep(const SweepSpec& spec, const TrainRecipe& recipe
       c.loss = "adma";
       c.a = a;
       c.seed = spec.seed + static_cast<uint64_t>(it);
-      plan.push_back(make_run(c, spec.out, it, recipe));
+      plan.push_back(plan_run(c, spec.out, it, recipe));
     }
   return plan;
 }

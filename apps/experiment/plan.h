@@ -42,7 +42,12 @@ struct RunPlan {
   TrainSettings settings;               // complete; settings.out is the run's folder
   std::vector<std::string> train_args;  // the `adma train` arguments of the run, without --device
   bool finished = false;                // its folder holds a summary.json
+  std::string variant;                  // ablations: the model option it studies, "activation=relu"
 };
+
+// One run: the recipe's settings for `choice`, in run_folder_name(out, ...); a finished
+// folder must hold the same settings (else it belongs to another experiment: refused).
+RunPlan plan_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe);
 
 // The folder of one run below `out`: runs/DATASET/LOSS/seed-S, with LOSS
 // "adma-a0.258" for Adma (its a in the name, so a sweep's runs differ).
