@@ -79,14 +79,14 @@ std::string kind_of(const std::string& model) { return model.substr(0, model.fin
 
 // The flags as the user gave them, for messages: "--model convnet --activation bogus".
 std::string given_flags(const std::string& model, const ModelFlags& f) {
-  std::string s = "--model " + model;
-  for (const auto& [param, value] : f.options) s += " " + option_flag(param) + " " + value;
+  std::string s = model == "convnet" && !f.options.empty() ? "" : "--model " + model;
+  for (const auto& [param, value] : f.options) s += (s.empty() ? "" : " ") + option_flag(param) + " " + value;
   return s;
 }
 
 // The model on a [1, C, H, W] input of the dataset's shape, planned (not allocated), with
 // the training rules the flags ask for: what the run will build, checked before any work.
-void dry_build(const TrainSettings& s, const Spec& spec, const data::DatasetInfo& d) {
+void dry_build(const TrainSettings& s, const Spec& spec, const data::DatasetInfo& d, const std::string& flags) {
   if (d.height == 0 || d.classes == 0) return;  // the files decide: checked when the run builds it
   Graph g(Device::cpu());
   const auto chw = models::input_chw(spec, d.channels, d.height, d.width);
@@ -94,7 +94,7 @@ void dry_build(const TrainSettings& s, const Spec& spec, const data::DatasetInfo
   try {
     models::build(g, x, spec, d.classes);
   } catch (const Error& e) {
-    ADMA_THROW("--model ", s.model, " on ", d.name, "'s ", d.channels, "x", d.height, "x", d.width,
+    ADMA_THROW(flags, " on ", d.name, "'s ", d.channels, "x", d.height, "x", d.width,
                " images: ", e.what());
   }
   std::shared_ptr<const models::TrainSelection> sel;
@@ -189,7 +189,7 @@ void resolve_model(const std::string& model, const ModelFlags& f, bool local, Tr
   if (!s.weights.empty() && local && s.resume.empty())
     ADMA_CHECK(file_exists(s.weights), "--weights: '", s.weights, "' is not a file");
   spec.args["l2"] = exact_number(s.l2);
-  dry_build(s, spec, data::find_dataset(s.dataset));
+  dry_build(s, spec, data::find_dataset(s.dataset), given_flags(model, f));
 }
 
 std::vector<std::string> model_args(const TrainSettings& s) {

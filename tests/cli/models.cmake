@@ -9,9 +9,9 @@ adma_cli_test(models_table 0 "convnet +298,858 +7 .*resnet34 +21,289,802 +37 .*r
               -- ${_M} models)
 adma_cli_test(help_train_model_flags 0 "--model TEXT=convnet.*--activation .*--dropout LIST.*--batchnorm on\\|off.*--input-size VALUE +model option \\(resnet34, resnet18: default 32\\): side the images are resized to.*49x the work.*--weights.*--train-top.*--train-only"
               -- ${_M} train --help)
-adma_cli_test(train_model_unknown 2 "^adma: error: --model: unknown model 'vgg16' \\(one of: convnet, resnet34, resnet18\\); see adma models"
+adma_cli_test(train_model_unknown 2 "^adma: error: --model: unknown model 'vgg16' \\(one of: convnet, resnet34, resnet18\\)$<SEMICOLON> see adma models"
               -- ${_M} train ${_CPU} --model vgg16)
-adma_cli_test(train_model_bad_activation 2 "^adma: error: --model convnet --activation swish: model 'convnet': activation must be elu, relu, leaky-relu\\[:alpha\\] or maxout\\[:pieces\\], got 'swish'"
+adma_cli_test(train_model_bad_activation 2 "^adma: error: --activation swish: model 'convnet': activation must be elu, relu, leaky-relu\\[:alpha\\] or maxout\\[:pieces\\], got 'swish'"
               -- ${_M} train ${_CPU} --activation swish)
 adma_cli_test(train_model_bad_leaky_slope 2 "--activation leaky-relu:x: model 'convnet': alpha must be a number, got 'x'"
               -- ${_M} train ${_CPU} --activation leaky-relu:x)
@@ -51,7 +51,7 @@ adma_cli_test(experiment_ablation_option_given 2 "^adma: error: --kernel: --abla
               -- ${_M} experiment --ablation kernel --kernel 5 --print-commands)
 adma_cli_test(experiment_ablation_bad_variant 2 "--ablation activation, activation=tanh: .*activation must be"
               -- ${_M} experiment --ablation activation --variants elu,tanh --print-commands --out ${CMAKE_CURRENT_BINARY_DIR}/ablation-bad)
-adma_cli_test(experiment_ablation_not_convnet 2 "--ablation: the ablations are the ConvNet's; --model is resnet34"
+adma_cli_test(experiment_ablation_not_convnet 2 "--ablation: the ablations are the ConvNet's$<SEMICOLON> --model is resnet34"
               -- ${_M} experiment --ablation kernel --model resnet34 --print-commands)
 adma_cli_test(experiment_resnet_defaults 0 "16 runs: .*--dataset mnist --model resnet34 --weights /elsewhere/r34.safetensors --train-top 5 .*--dataset cifar100 --model resnet34 .*--out experiments/resnet34-table1/runs/cifar100/"
               -- ${_M} experiment --model resnet34 --weights /elsewhere/r34.safetensors --epochs 1 --print-commands)
