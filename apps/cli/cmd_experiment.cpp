@@ -16,6 +16,7 @@
 #include "apps/cli/threads.h"
 #include "apps/cli/train_flags.h"
 #include "apps/common/files.h"
+#include "apps/cli/experiment_models.h"
 #include "apps/experiment/launch.h"
 #include "apps/experiment/plan.h"
 #include "apps/experiment/results.h"
@@ -132,27 +133,52 @@ void register_experiment(CLI::App& app) {
     uint64_t seed = 1;
     TrainFlags train;
     LaunchFlags launch;
+    ModelStudyFlags study;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("experiment", "Reproduce a table of the paper: many runs, results.md beside the paper");
-  cmd->add_option("--table", o->table, "1: Adam + L2, 2: SGD + L2, 3: Adam, 4: SGD")->capture_default_str();
+  cmd->add_option("--table", o->table, "1: Adam + L2, 2: SGD + L2, 3: Adam, 4: SGD (optimizer, L2 and a)")
+      ->capture_default_str();
   cmd->add_option("--datasets", o->datasets, "comma-separated: " + paper_dataset_names())->capture_default_str();
   cmd->add_option("--losses", o->losses, "comma-separated losses (each with the table's a)")->capture_default_str();
   cmd->add_option("--iterations", o->iterations, "runs per dataset and loss (seeds seed, seed+1, ...)")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the first iteration")->capture_default_str();
-  cmd->add_option("--out", o->out, "output folder (default experiments/tableN)");
+  cmd->add_option("--out", o->out,
+                  "output folder (default experiments/tableN; experiments/MODEL-tableN for another model; "
+                  "experiments/ablation-STUDY)");
   add_launch_flags(cmd, o->launch);
   add_train_flags(cmd, o->train, TrainFlagSet{false});
-  cmd->callback([o] {
+  add_model_study_flags(cmd, o->study);
+  cmd->callback([o, cmd] {
     while_parsing(
         [&] { ADMA_CHECK(o->table >= 1 && o->table <= 4, "--table: the paper has Tables 1 to 4, not ", o->table); });
+    // --model resnet34 --weights F: the paper's four datasets and the top 5 layers by default.
+    while_parsing([&] { apply_model_study_defaults(cmd, o->datasets, o->train); });
+    if (!o->study.ablation.empty()) {
+      const AblationSpec spec = while_parsing([&] {
+        return ablation_spec(o->study, o->table, split_names(o->datasets), split_names(o->losses), o->iterations,
+                             o->seed, o->out, o->train);
+      });
+      const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
+      const bool here = !launch.print_commands && !o->launch.slurm.enabled;  // runs elsewhere: no device check
+      auto plan = std::make_shared<std::vector<RunPlan>>(
+          while_parsing([&] { return plan_ablations(spec, train_recipe(o->train, here)); }));
+      share_cores(*plan, launch, o->launch.threads, here);
+      selected() = [spec, plan, launch, slurm = o->launch.slurm] {
+        launch_and_collect(*plan, launch, slurm, spec.out, 0, [&](const std::vector<CellStats>&) {
+          const std::string md = write_ablation_results(spec, *plan, stderr);
+          return WrittenResults{md, "\n", md + ", " + spec.out + "/results.csv, " + spec.out + "/learning-curves.png"};
+        });
+      };
+      return;
+    }
     ExperimentSpec spec;
     spec.table = o->table;
     spec.datasets = split_names(o->datasets);
     spec.losses = split_names(o->losses);
     spec.iterations = o->iterations;
-    spec.out = o->out.empty() ? "experiments/table" + std::to_string(o->table) : o->out;
+    spec.out = o->out.empty() ? experiment_out(o->table, o->train) : o->out;
     spec.seed = o->seed;
     const LaunchOptions launch = while_parsing([&] { return resolve_launch(o->launch); });
     const bool here = !launch.print_commands && !o->launch.slurm.enabled;  // runs elsewhere: no device check
@@ -160,8 +186,12 @@ void register_experiment(CLI::App& app) {
         while_parsing([&] { return plan_experiment(spec, train_recipe(o->train, here)); }));
     share_cores(*plan, launch, o->launch.threads, here);
     selected() = [spec, plan, launch, slurm = o->launch.slurm] {
-      launch_and_collect(*plan, launch, slurm, spec.out, spec.table, [&](const std::vector<CellStats>& cells) {
-        const std::string md = write_experiment_results(spec.out, spec.table, cells, *plan, stderr);
+      const bool convnet = plan->empty() || plan->front().settings.model.rfind("convnet", 0) == 0;
+      // The paper's tables are the ConvNet's: another model is compared with its Section 5 numbers.
+      const int table = convnet ? spec.table : 0;
+      launch_and_collect(*plan, launch, slurm, spec.out, table, [&](std::vector<CellStats> cells) {
+        if (!convnet) add_model_paper_results(plan->front().settings.model, cells);
+        const std::string md = write_experiment_results(spec.out, table, cells, *plan, stderr);
         return WrittenResults{md, "\n", md + ", " + spec.out + "/results.csv, " + spec.out + "/learning-curves.png"};
       });
     };

@@ -15,6 +15,7 @@ void register_evaluate(CLI::App& app);
 void register_experiment(CLI::App& app);
 void register_sweep(CLI::App& app);
 void register_datasets(CLI::App& app);
+void register_models(CLI::App& app);
 
 // The callback of the chosen subcommand, set during registration.
 inline std::function<void()>& selected() {

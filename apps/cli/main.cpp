@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   adma::apps::register_experiment(app);
   adma::apps::register_sweep(app);
   adma::apps::register_datasets(app);
+  adma::apps::register_models(app);
 
   // An unknown subcommand: say so and list the real ones (CLI11 would only say
   // "argument not expected").

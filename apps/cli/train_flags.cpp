@@ -164,7 +164,7 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which) {
   }
   add_loss_flags(cmd, f.loss, loss_flags);
   cmd->add_option("--data-dir", f.data_dir, "folder of the dataset's files (default: its usual place)");
-  cmd->add_option("--model", f.model, "model: convnet (the paper's)")->capture_default_str();
+  add_model_flags(cmd, f.model, f.model_flags);
   cmd->add_flag("--learn-a", f.learn_a, "train Adma's a as a parameter");
   cmd->add_option("--a-lr", f.a_lr, "learning rate of a (with --learn-a)")->capture_default_str();
   cmd->add_option("--a-min", f.a_min, "lower clamp of a (with --learn-a)")->capture_default_str();
@@ -205,9 +205,6 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
   s.data_dir = f.data_dir;
   if (!s.data_dir.empty() && local)
     ADMA_CHECK(dir_exists(s.data_dir), "--data-dir: '", s.data_dir, "' is not a folder");
-  ADMA_CHECK(f.model == "convnet", "--model: unknown model '", f.model, "' (one of: convnet)");
-  s.model = f.model;
-
   ADMA_CHECK(is_member(f.optimizer, optimizer_names()), "--optimizer: unknown optimizer '", f.optimizer,
              "' (one of: ", join(optimizer_names()), ")");
   s.l2 = f.l2.value_or(1e-4);
@@ -294,6 +291,7 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
   } else if (s.out.empty()) {
     s.out = "runs/" + s.dataset + "-" + s.loss_name() + "-" + utc_now("%Y%m%d-%H%M%S");
   }
+  resolve_model(f.model, f.model_flags, local, s);  // after --l2, --dataset and --resume
   return s;
 }
 
@@ -313,7 +311,7 @@ std::vector<std::string> train_args(const TrainSettings& s, bool with_device) {
     a.push_back(v);
   };
   if (!s.data_dir.empty()) add("--data-dir", s.data_dir);
-  if (s.model != def.model) add("--model", s.model);
+  for (const std::string& m : model_args(s)) a.push_back(m);
   add("--loss", s.loss_name());
   for (const auto& info : losses::kLossParams) {
     const double v = s.loss_params[info.param];
@@ -385,6 +383,7 @@ TrainRecipe train_recipe(const TrainFlags& base, bool local) {
     if (c.optimizer) f.optimizer = *c.optimizer;
     if (c.a) f.loss[losses::LossParam::A] = *c.a;
     if (c.l2) f.l2 = *c.l2;
+    for (const auto& [option, value] : c.model_options) f.model_flags.options[option] = value;
     f.seed = c.seed;
     f.resume.clear();
     f.out.clear();

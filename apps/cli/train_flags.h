@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "apps/cli/loss_flags.h"
+#include "apps/cli/model_flags.h"
 #include "apps/experiment/plan.h"
 #include "apps/run/train_settings.h"
 
@@ -25,6 +26,7 @@ namespace adma::apps {
 struct TrainFlags {
   std::string dataset = "fashion-mnist", data_dir, model = "convnet", optimizer = "adam";
   LossFlags loss;  // --loss and the loss table's parameter flags; --a unset: the paper's
+  ModelFlags model_flags;  // the model table's option flags, --weights, --train-top, --train-only
   std::optional<double> lr, l2, rotation, shift, split;
   std::optional<bool> flip;
   std::optional<int> epochs;

@@ -44,6 +44,12 @@ const PaperDataset* find_paper_dataset(const std::string& name);
 const PaperResult* find_paper_result(int table, const std::string& dataset, const std::string& loss);
 // Table t's setting; throws for t outside 1..4.
 const PaperSetting& paper_setting(int table);
+// Section 5's other model: "ResNet-34 with pretrained weights, only the top 5 layers
+// trained", with Adma; the paper gives errors (MNIST 0.025 %, Fashion-MNIST about 6.5 %,
+// CIFAR-10 about 9 %, CIFAR-100 about 38 %), kept as accuracies (table 0, a 0: not stated).
+// nullptr for another model, dataset or loss.
+const PaperResult* find_model_paper_result(const std::string& model, const std::string& dataset,
+                                           const std::string& loss);
 // The losses every table compares, in the paper's column order.
 const std::vector<std::string>& paper_losses();
 // "mnist, fashion-mnist, ..." for messages.

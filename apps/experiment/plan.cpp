@@ -47,6 +47,8 @@ void check_same_settings(const RunPlan& r) {
              "); give this experiment another --out");
 }
 
+}  // namespace
+
 void check_spec(int iterations, const std::string& out) {
   ADMA_CHECK(iterations >= 1 && iterations <= kMaxIterations, "--iterations must be in [1, ", kMaxIterations,
              "], got ", iterations);
@@ -71,7 +73,7 @@ void check_distinct(const std::vector<RunPlan>& plan, const std::string& lists) 
   }
 }
 
-RunPlan make_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
+RunPlan plan_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
   RunPlan r;
   r.settings = recipe.settings(choice);
   TrainSettings& s = r.settings;
@@ -86,8 +88,6 @@ RunPlan make_run(const RunChoice& choice, const std::string& out, int iteration,
   if (r.finished) check_same_settings(r);
   return r;
 }
-
-}  // namespace
 
 std::string run_folder_name(const std::string& out, const std::string& dataset, const std::string& loss, double a,
                             uint64_t seed) {
@@ -122,7 +122,7 @@ std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainReci
         c.l2 = t.l2;
         if (const PaperResult* p = find_paper_result(spec.table, dataset, "adma")) c.a = p->a;
         c.seed = spec.seed + static_cast<uint64_t>(it);
-        plan.push_back(make_run(c, spec.out, it, recipe));
+        plan.push_back(plan_run(c, spec.out, it, recipe));
       }
   check_distinct(plan, "--datasets and --losses");
   return plan;
@@ -139,7 +139,7 @@ std::vector<RunPlan> plan_sweep(const SweepSpec& spec, const TrainRecipe& recipe
       c.loss = "adma";
       c.a = a;
       c.seed = spec.seed + static_cast<uint64_t>(it);
-      plan.push_back(make_run(c, spec.out, it, recipe));
+      plan.push_back(plan_run(c, spec.out, it, recipe));
     }
   check_distinct(plan, "--a");
   return plan;

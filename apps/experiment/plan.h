@@ -10,6 +10,7 @@
 // user's other train flags (apps/cli/train_flags.h: train_recipe()).
 #pragma once
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ namespace adma::apps {
 struct RunChoice {
   std::optional<std::string> dataset, loss, optimizer;
   std::optional<double> a, l2;  // a unset: the flags' default (the paper's for dataset, optimizer and L2)
+  std::map<std::string, std::string> model_options;  // model table options over the flags' (ablations)
   uint64_t seed = 1;
 };
 
@@ -40,7 +42,12 @@ struct RunPlan {
   TrainSettings settings;               // complete; settings.out is the run's folder
   std::vector<std::string> train_args;  // the `adma train` arguments of the run, without --device
   bool finished = false;                // its folder holds a summary.json
+  std::string variant;                  // ablations: the model option it studies, "activation=relu"
 };
+
+// One run: the recipe's settings for `choice`, in run_folder_name(out, ...); a finished
+// folder must hold the same settings (else it belongs to another experiment: refused).
+RunPlan plan_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe);
 
 // The folder of one run below `out`: runs/DATASET/LOSS/seed-S, with LOSS
 // "adma-a0.258" for Adma (its a in the name, so a sweep's runs differ).
@@ -51,6 +58,12 @@ std::string run_folder_name(const std::string& out, const std::string& dataset, 
 // runs in one plan. Two planned runs with the same folder (a value given twice) are refused.
 constexpr int kMaxIterations = 1000;
 constexpr int kMaxPlannedRuns = 10000;
+// --iterations in [1, kMaxIterations] and a non-empty --out.
+void check_spec(int iterations, const std::string& out);
+// `runs` (the product of the lists, named in `product`) at most kMaxPlannedRuns.
+void check_run_count(size_t runs, const std::string& product);
+// No two planned runs share a folder; `lists` names the flags whose values repeat.
+void check_distinct(const std::vector<RunPlan>& plan, const std::string& lists);
 
 struct ExperimentSpec {
   int table = 1;

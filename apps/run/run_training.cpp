@@ -52,7 +52,13 @@ void run_training(const TrainSettings& settings, const std::vector<std::string>&
   options.train_args = train_args;
   options.communicator = group.communicator();
   TrainingSession session(s, options);
-  if (from_checkpoint) session.load(last);  // every rank the same file
+  if (from_checkpoint) {
+    session.load(last);  // every rank the same file
+  } else if (!s.weights.empty()) {
+    const std::string loaded = session.load_pretrained();
+    if (group.writer()) std::printf("%s\n", loaded.c_str());
+  }
+  if (group.writer()) std::fputs(session.training_report().c_str(), stdout);
   optim::Trainer& trainer = session.trainer();
   data::ImageBatches& train = session.train_batches();
   if (!group.writer()) {  // the same collective steps, nothing written or printed

@@ -1,6 +1,8 @@
 // TrainSettings as config.json writes it.
 #include "apps/run/train_settings.h"
 
+#include "apps/run/model_settings.h"
+
 namespace adma::apps {
 
 namespace {
@@ -47,11 +49,15 @@ nlohmann::json schedule_json(const optim::ScheduleConfig& c) {
 
 std::string schedule_name(const optim::ScheduleConfig& c) { return c.spec.substr(0, c.spec.find(':')); }
 
+std::string TrainSettings::normalization() const {
+  return !weights.empty() && model.rfind("resnet", 0) == 0 ? "imagenet" : "zscore";
+}
+
 nlohmann::json to_json(const TrainSettings& s) {
   nlohmann::json loss = {{"name", s.loss_name()}, {"learn_a", s.learn_a}, {"a_lr", s.a_lr},
                          {"a_min", s.a_min},      {"a_max", s.a_max}};
   for (const auto& info : losses::kLossParams) loss[info.name] = s.loss_params[info.param];
-  return {
+  nlohmann::json j = {
       {"dataset", s.dataset},
       {"data_dir", s.data_dir},
       {"split", s.split},
@@ -69,6 +75,8 @@ nlohmann::json to_json(const TrainSettings& s) {
       {"out", s.out},
       {"resume", s.resume},
   };
+  add_model_json(s, j);
+  return j;
 }
 
 }  // namespace adma::apps

@@ -25,7 +25,12 @@ struct TrainSettings {
   double shift = 0;               // fraction of width/height, U(-s, s)
   bool flip = false;              // horizontal flip with p = 0.5
   // model and loss
+  // The model table's spec with the options given ("convnet", "convnet:activation=relu",
+  // "resnet34:input_size=64"; models/registry.h); its l2 is `l2` below.
   std::string model = "convnet";
+  std::string weights;     // pretrained weights loaded strictly before a fresh run ("" = none)
+  int64_t train_top = 0;   // > 0: only the top N parameterised layers train (models/freeze.h)
+  std::string train_only;  // or only the parameters matching these glob patterns
   double l2 = 1e-4;                // Keras l2(lambda) on every conv kernel (ConvNetOptions::l2); 0 = none
   losses::LossParams loss_params;  // the loss kind and its a, base, q, epsilon, gamma
   bool learn_a = false;            // Adma: train `a` as a parameter
@@ -45,6 +50,10 @@ struct TrainSettings {
 
   // The loss table's name of loss_params.kind: "adma", "cce", ...
   std::string loss_name() const { return losses::loss_name(loss_params.kind); }
+  // How the batches normalise the model's input: "imagenet" (per channel, ImageNet's
+  // mean/std, what torchvision's weights expect) for a ResNet with --weights, else
+  // "zscore" (one mean/std of the training split).
+  std::string normalization() const;
 };
 
 // What `adma evaluate` needs beside the settings the checkpoint was trained with.

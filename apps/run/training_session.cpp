@@ -1,4 +1,4 @@
-// TrainingSession: settings -> dataset, ConvNet + fused loss, Trainer, batches.
+// TrainingSession: settings -> dataset, model (+ weights, freezing) + fused loss, Trainer, batches.
 #include "apps/run/training_session.h"
 
 #include <algorithm>
@@ -7,11 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/common/format.h"
+#include "apps/run/model_settings.h"
 #include "core/cuda/runtime.h"
 #include "core/error.h"
 #include "core/graph/checkpoint.h"
 #include "layers/softmax_loss.h"
-#include "models/convnet.h"
+#include "models/freeze.h"
+#include "models/registry.h"
+#include "models/weights.h"
 
 namespace adma::apps {
 
@@ -61,6 +64,7 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   lo.seed = s_.seed;
   lo.train_limit = s_.train_limit;
   data_ = data::load_dataset(s_.dataset, lo);
+  if (s_.normalization() == "imagenet") channel_norm_ = data::ChannelNormalization::imagenet();
 
   const data::ImageSet& t = data_.train;
   // One model takes one input shape: a split of other images would fail deep in the
@@ -73,13 +77,13 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
                s_.data_dir.empty() ? std::string("the dataset") : s_.data_dir, " must have the same image size");
   g_ = std::make_unique<Graph>(device_of(s_.device), DType::F32, s_.seed);
   g_->context().allow_tf32 = s_.precision == "tf32";
-  x_ = g_->input("x", Shape{rows, t.channels, t.height, t.width});
+  // The model of the table (models/registry.h) on its input: the images as they are for
+  // the ConvNet; 3 x input_size^2 for a ResNet (the batches repeat and resize to it).
+  spec_ = model_spec(s_, o.dropout);
+  input_chw_ = models::input_chw(spec_, t.channels, t.height, t.width);
+  x_ = g_->input("x", Shape{rows, input_chw_[0], input_chw_[1], input_chw_[2]});
   y_ = g_->labels("y", rows);
-  models::ConvNetOptions net;
-  net.classes = t.classes;
-  net.l2 = s_.l2;
-  if (!o.dropout) std::fill(net.dropout.begin(), net.dropout.end(), 0.0);
-  Value logits = models::build_convnet(*g_, x_, net);
+  Value logits = models::build(*g_, x_, spec_, t.classes);
   layers::SoftmaxLoss::Options lo2;
   lo2.params = s_.loss_params;
   lo2.learnable_a = s_.learn_a;
@@ -88,7 +92,11 @@ TrainingSession::TrainingSession(const TrainSettings& s, const SessionOptions& o
   lo2.a_min = s_.a_min;
   lo2.a_max = s_.a_max;
   loss_ = g_->add<layers::SoftmaxLoss>("loss", {logits, y_}, lo2);
+  // Freezing is decided before the plan: a frozen parameter gets no gradient buffer.
+  if (s_.train_top > 0) selection_ = models::train_top(*g_, s_.train_top);
+  else if (!s_.train_only.empty()) selection_ = models::train_only(*g_, s_.train_only);
   g_->build();
+  if (selection_) models::check_selection(*selection_);
 
   optim::TrainerOptions to;
   to.optimizer = s_.optimizer;
@@ -106,15 +114,25 @@ data::Shard TrainingSession::shard() const {
 void TrainingSession::make_batches() {
   const Device dev = g_->context().device;
   // Every split is sharded: each rank evaluates its rows too, and the Trainer sums the counts.
-  auto options = [&](bool training) {
-    data::BatchOptions b = batch_options(s_, s_.batch, training, data_.norm);
+  // The model's input when it differs from the images (a ResNet's 3 x input_size^2), and
+  // the per-channel normalisation when pretrained weights expect ImageNet's.
+  auto options_for = [&](int batch, bool training) {
+    data::BatchOptions b = batch_options(s_, batch, training, data_.norm);
+    const data::ImageSet& t = data_.train;
+    if (input_chw_ != std::vector<int64_t>{t.channels, t.height, t.width}) {
+      b.out_channels = static_cast<int32_t>(input_chw_[0]);
+      b.out_height = static_cast<int32_t>(input_chw_[1]);
+      b.out_width = static_cast<int32_t>(input_chw_[2]);
+    }
+    b.channel_norm = channel_norm_;
     b.shard = shard();
     return b;
   };
-  train_ = std::make_unique<data::ImageBatches>(data_.train, options(true), dev);
-  held_out_ = std::make_unique<data::ImageBatches>(data_.held_out(), options(false), dev);
+  train_ = std::make_unique<data::ImageBatches>(data_.train, options_for(s_.batch, true), dev);
+  held_out_ = std::make_unique<data::ImageBatches>(data_.held_out(), options_for(s_.batch, false), dev);
   test_.reset();
-  if (data_.test.size() > 0) test_ = std::make_unique<data::ImageBatches>(data_.test, options(false), dev);
+  if (data_.test.size() > 0)
+    test_ = std::make_unique<data::ImageBatches>(data_.test, options_for(s_.batch, false), dev);
 }
 
 double TrainingSession::current_a() const {
@@ -145,7 +163,30 @@ void TrainingSession::save(const std::string& path, const optim::EpochMetrics* h
     meta["adma.val_accuracy"] = significant(held_out->accuracy, 17);
     meta["adma.val_loss"] = significant(held_out->loss, 17);
   }
-  trainer_->save(path, data_.norm.tensors(), meta);
+  meta["adma.normalization"] = s_.normalization();
+  trainer_->save(path, extra_tensors(), meta);
+}
+
+std::vector<NamedTensor> TrainingSession::extra_tensors() const {
+  std::vector<NamedTensor> t = data_.norm.tensors();
+  if (!channel_norm_.empty())
+    for (NamedTensor& c : channel_norm_tensors(channel_norm_)) t.push_back(std::move(c));
+  return t;
+}
+
+std::string TrainingSession::load_pretrained() {
+  ADMA_CHECK(!s_.weights.empty(), "load_pretrained: the run has no --weights");
+  models::WeightsOptions wo;
+  wo.classifier = models::classifier(spec_);
+  try {
+    return models::load_weights(*g_, s_.weights, wo).message;
+  } catch (const Error& e) {
+    ADMA_THROW("--weights: ", e.what());
+  }
+}
+
+std::string TrainingSession::training_report() const {
+  return selection_ ? models::training_report(*g_, *selection_) : std::string();
 }
 
 void TrainingSession::load(const std::string& path) {
@@ -155,19 +196,20 @@ void TrainingSession::load(const std::string& path) {
              " images (channels x height x width) but the images of ",
              s_.data_dir.empty() ? s_.dataset : s_.data_dir, " are ", shape_text(data_.train),
              "; use it on images of the size it was trained on");
-  const auto norm = data_.norm.tensors();
+  const auto extra = extra_tensors();
   // (pixel - mean) / std: a std of 0 or below (or not finite) would turn every image into
   // Inf or flip its sign, and evaluation would report chance accuracy as a result.
-  trainer_->load(path, norm, [&path](const std::vector<NamedTensor>& staged) {
-    for (const auto& t : staged) {
-      const double v = t.value.to_host()[0];
-      ADMA_CHECK(std::isfinite(v), path, ": the normalisation '", t.name, "' is ", v, ", not a finite number");
-      if (t.name == data::Normalization::kStdName)
-        ADMA_CHECK(v > 0, path, ": the normalisation std '", t.name, "' is ", v,
-                   " but must be > 0 (the checkpoint is damaged or was edited)");
-    }
+  trainer_->load(path, extra, [&path](const std::vector<NamedTensor>& staged) {
+    for (const auto& t : staged)
+      for (const double v : t.value.to_host()) {
+        ADMA_CHECK(std::isfinite(v), path, ": the normalisation '", t.name, "' holds ", v, ", not a finite number");
+        if (t.name == data::Normalization::kStdName || t.name.find("std") != std::string::npos)
+          ADMA_CHECK(v > 0, path, ": the normalisation std '", t.name, "' holds ", v,
+                     " but must be > 0 (the checkpoint is damaged or was edited)");
+      }
   });
-  data_.norm = data::Normalization::from_tensors(norm);
+  data_.norm = data::Normalization::from_tensors(extra);
+  if (!channel_norm_.empty()) channel_norm_ = channel_norm_from(extra);
   make_batches();  // the batches normalise with the checkpoint's numbers
 }
 

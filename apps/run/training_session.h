@@ -1,5 +1,6 @@
 // A training session built from the program's settings: the dataset (data/
-// registry), the paper's ConvNet with its fused loss, the library's Trainer
+// registry), the model of the table (models/registry.h: the paper's ConvNet and its
+// ablations, ResNet-34; pretrained weights and freezing) with its fused loss, the library's Trainer
 // (optim/trainer.h) and the batch sources. `adma train`, `adma evaluate` and the
 // tests build their runs here, so a checkpoint is always read back into the
 // graph it was written from.
@@ -7,6 +8,8 @@
 // A checkpoint of the program holds, beside the Trainer's state (weights, batch
 // norm statistics, `a`, optimizer moments, step counter, schedule, epochs done):
 //   data.mean, data.std     the normalisation of the training split
+//   data.channel_mean/std   with ImageNet's per-channel normalisation (a ResNet with
+//                           --weights), those numbers too; adma.normalization names which
 //   adma.train_args         the `adma train` arguments that rebuild the run (JSON list)
 //   adma.val_accuracy/loss  what training measured on the held-out split for it
 // The random state is (seed, epoch): the library draws each epoch's shuffle,
@@ -20,8 +23,10 @@
 #include <vector>
 
 #include "apps/run/train_settings.h"
+#include "core/spec.h"
 #include "data/datasets.h"
 #include "data/image_batches.h"
+#include "models/freeze.h"
 #include "optim/trainer.h"
 
 namespace adma::apps {
@@ -65,16 +70,27 @@ class TrainingSession {
   // Restores everything save() wrote (the normalisation too, refused unless its std is
   // finite and > 0); throws naming the file, and then nothing has changed.
   void load(const std::string& path);
+  // A fresh run with --weights: loads them strictly (models/weights.h), the classifier
+  // replaced for the dataset's classes; returns what was loaded, in words.
+  std::string load_pretrained();
+  // With --train-top / --train-only: which parameters train and how many ("" otherwise).
+  std::string training_report() const;
 
  private:
   void make_batches();
   data::Shard shard() const;
+  // The normalisation(s) a checkpoint carries beside the Trainer's state.
+  std::vector<NamedTensor> extra_tensors() const;
 
   TrainSettings s_;
   std::vector<std::string> train_args_;
   parallel::Communicator* comm_;
   data::Dataset data_;
   std::unique_ptr<Graph> g_;
+  Spec spec_;                       // the model built (models/registry.h)
+  std::vector<int64_t> input_chw_;  // its input [C, H, W]
+  data::ChannelNormalization channel_norm_;  // non-empty: ImageNet's, per channel
+  std::shared_ptr<const models::TrainSelection> selection_;  // freezing, if any
   Value x_, y_, loss_;
   std::unique_ptr<optim::Trainer> trainer_;
   std::unique_ptr<data::ImageBatches> train_, held_out_, test_;
