@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "apps/cli/flags.h"
 #include "apps/cli/parse.h"
@@ -213,6 +214,16 @@ TrainSettings resolve(const TrainFlags& f, bool local) {
   s.loss_params = f.loss.resolved();  // "unknown loss 'x' (one of: ...)"
   if (!f.loss[losses::LossParam::A]) s.loss_params.a = paper_a(s.dataset, f.optimizer, s.l2);
   with_flag_names([&] { losses::validate(s.loss_params); });  // "--a: Adma scaling factor a must be >= 0, got -1"
+  if (s.loss_params.kind == losses::LossKind::Adma) {
+    // The step computes in float32: the loss reaches b - 1 and |dL/dlog p_y| reaches
+    // a ln(b) b (at p_y = 1; losses/adma.h), so b max(1, a ln b) past float's largest value
+    // makes the first step Inf. `adma loss` (double) may go further; training may not.
+    const double b = s.loss_params.base, a = s.loss_params.a;
+    const double peak = b * std::max(1.0, a * std::log(b));
+    ADMA_CHECK(peak < std::numeric_limits<float>::max(), "--base ", b, " with --a ", a,
+               ": the loss and its gradient reach b max(1, a ln b) = ", peak, ", past float32's largest value ",
+               std::numeric_limits<float>::max(), " that training computes in; use a smaller --base");
+  }
   s.learn_a = f.learn_a;
   s.a_lr = f.a_lr, s.a_min = f.a_min, s.a_max = f.a_max;
   if (s.learn_a) {

@@ -202,9 +202,9 @@ void TrainingSession::load(const std::string& path) {
   trainer_->load(path, extra, [&path](const std::vector<NamedTensor>& staged) {
     for (const auto& t : staged)
       for (const double v : t.value.to_host()) {
-        ADMA_CHECK(std::isfinite(v), path, ": the normalisation '", t.name, "' holds ", v, ", not a finite number");
+        ADMA_CHECK(std::isfinite(v), path, ": the normalisation '", t.name, "' is ", v, ", not a finite number");
         if (t.name == data::Normalization::kStdName || t.name.find("std") != std::string::npos)
-          ADMA_CHECK(v > 0, path, ": the normalisation std '", t.name, "' holds ", v,
+          ADMA_CHECK(v > 0, path, ": the normalisation std '", t.name, "' is ", v,
                      " but must be > 0 (the checkpoint is damaged or was edited)");
       }
   });
