@@ -1,6 +1,10 @@
 // `adma experiment` / `adma sweep` bookkeeping: the plan of runs and their
 // folders, skipping finished runs, ranges of a, child processes over devices,
 // and the results collected from run folders (written here as fixtures).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "apps/cli/train_flags.h"
@@ -238,6 +242,41 @@ TEST(RunJobs, ParallelChildrenLogsStatusesAndDevices) {
   const auto bad = apps::run_jobs({{{"/nonexistent/adma", "train"}, dir / "bad.log"}}, 1, {});
   EXPECT_EQ(bad, (std::vector<int>{127}));
   EXPECT_TRUE(contains(apps::read_file(dir / "bad.log"), "cannot run /nonexistent/adma"));
+}
+
+TEST(RunJobs, ChildrenEndWithTheirParent) {
+  // An experiment killed with SIGKILL (no handler can run) takes its runs with it.
+  test::TempDir dir;
+  const std::string pid_file = dir / "child.pid";
+  const pid_t experiment = ::fork();
+  ASSERT_GE(experiment, 0);
+  if (experiment == 0) {
+    apps::run_jobs({{{"/bin/sh", "-c", "echo $$ > " + pid_file + ".tmp; mv " + pid_file + ".tmp " + pid_file +
+                                          "; exec sleep 60"},
+                     dir / "child.log"}},
+                   1, {});
+    ::_exit(0);
+  }
+  pid_t child = 0;
+  for (int i = 0; i < 500 && child == 0; ++i) {
+    if (apps::file_exists(pid_file)) child = std::stoi(apps::read_file(pid_file));
+    ::usleep(10000);
+  }
+  ASSERT_GT(child, 0) << "the run never started";
+  ::kill(experiment, SIGKILL);
+  ::waitpid(experiment, nullptr, 0);
+  bool gone = false;
+  for (int i = 0; i < 500 && !gone; ++i) {  // up to 5 s; the child is reparented and reaped by init
+    try {  // gone, or a zombie (a container's init may not reap it)
+      gone = ::kill(child, 0) != 0 ||
+             apps::read_file("/proc/" + std::to_string(child) + "/stat").find(") Z") != std::string::npos;
+    } catch (const Error&) {
+      gone = true;  // /proc/PID vanished between the two calls
+    }
+    ::usleep(10000);
+  }
+  if (!gone) ::kill(child, SIGKILL);
+  EXPECT_TRUE(gone) << "run " << child << " outlived its experiment";
 }
 
 }  // namespace

@@ -3,11 +3,13 @@
 #include "apps/common/subprocess.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <climits>
 #include <cstring>
 #include <map>
@@ -132,12 +134,19 @@ std::vector<int> run_jobs(const std::vector<Job>& jobs, int parallel, const std:
       const int log = ::open(jobs[i].log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       ADMA_CHECK(log >= 0, "cannot write the log ", jobs[i].log, ": ", std::strerror(errno));
       const auto args = c_argv(argv);
+      const pid_t parent = ::getpid();
       const pid_t pid = ::fork();
       if (pid < 0) {
         ::close(log);
         ADMA_THROW("cannot start ", argv[0], ": fork: ", std::strerror(errno));
       }
       if (pid == 0) {
+        // A run ends with its experiment (killed, or out of time): no orphan goes on
+        // training unseen and holding its folder's lock; the folder resumes, since a run
+        // folder survives a kill at any instant. Linux sends SIGTERM when the parent dies
+        // (kept across exec); a parent that died before prctl is caught by getppid.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(127);
         ::dup2(log, 1);
         ::dup2(log, 2);
         const int null_in = ::open("/dev/null", O_RDONLY);
