@@ -8,8 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "apps/common/files.h"
+#include "apps/common/subprocess.h"
 #include "core/rng.h"
 
 namespace adma::test {
@@ -83,5 +86,24 @@ inline void write_tiny_fashion(const std::string& dir, int train, int test) {
   write("train", train);
   write("t10k", test);
 }
+
+#ifdef ADMA_EXE
+// The adma program run as a user runs it (ADMA_EXE, this build's binary) in folder `cwd`
+// ("" = here) with `env` set for it: its exit status and what it printed (stdout and
+// stderr together).
+struct ProgramResult {
+  int status;
+  std::string output;
+};
+inline ProgramResult run_adma(std::vector<std::string> args, const std::string& cwd = "",
+                              const std::vector<std::pair<std::string, std::string>>& env = {}) {
+  args.insert(args.begin(), ADMA_EXE);
+  for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+  ProgramResult r;
+  r.status = apps::run_captured(args, cwd, &r.output);
+  for (const auto& [k, v] : env) ::unsetenv(k.c_str());
+  return r;
+}
+#endif
 
 }  // namespace adma::test

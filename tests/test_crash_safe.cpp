@@ -34,19 +34,11 @@ namespace {
 
 using test::contains;
 
-struct Result {
-  int status;
-  std::string output;
-};
+using Result = test::ProgramResult;
 
 // Runs adma with `env` set for it (and unset after).
 Result adma(std::vector<std::string> args, const std::vector<std::pair<std::string, std::string>>& env = {}) {
-  args.insert(args.begin(), ADMA_EXE);
-  for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-  Result r;
-  r.status = apps::run_captured(args, "", &r.output);
-  for (const auto& [k, v] : env) ::unsetenv(k.c_str());
-  return r;
+  return test::run_adma(std::move(args), "", env);
 }
 
 // The tensors of a safetensors file: the bytes after its header (the header holds the

@@ -28,17 +28,9 @@ namespace {
 
 using test::contains;
 
-struct Result {
-  int status;
-  std::string output;
-};
+using Result = test::ProgramResult;
 
-Result adma(std::vector<std::string> args) {
-  args.insert(args.begin(), ADMA_EXE);
-  Result r;
-  r.status = apps::run_captured(args, "", &r.output);
-  return r;
-}
+Result adma(std::vector<std::string> args) { return test::run_adma(std::move(args)); }
 
 apps::TrainSettings parse(std::vector<std::string> args, bool local = true) {
   CLI::App app;

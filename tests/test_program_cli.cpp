@@ -17,17 +17,9 @@ namespace {
 
 using test::contains;
 
-struct Result {
-  int status;
-  std::string output;
-};
+using Result = test::ProgramResult;
 
-Result adma(std::vector<std::string> args, const std::string& cwd = "") {
-  args.insert(args.begin(), ADMA_EXE);
-  Result r;
-  r.status = apps::run_captured(args, cwd, &r.output);
-  return r;
-}
+Result adma(std::vector<std::string> args, const std::string& cwd = "") { return test::run_adma(std::move(args), cwd); }
 
 void expect_usage_error(const std::vector<std::string>& args, const std::string& words) {
   const Result r = adma(args);
