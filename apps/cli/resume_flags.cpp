@@ -12,21 +12,9 @@ namespace adma::apps {
 
 namespace {
 
-// Parses `args` (after `adma train`) into flags, as the program does.
-TrainFlags parse_args(std::vector<std::string> args) {
-  CLI::App app;
-  auto* cmd = app.add_subcommand("train");
-  TrainFlags f;
-  add_train_flags(cmd, f);
-  args.insert(args.begin(), "train");
-  std::reverse(args.begin(), args.end());  // CLI11 takes argv reversed in a vector
-  app.parse(args);
-  return f;
-}
-
 TrainSettings settings_of(const std::vector<std::string>& args, const std::string& dir) {
   try {
-    return resolve(parse_args(args), /*local=*/false);
+    return resolve(parse_train_args(args), /*local=*/false);
   } catch (const CLI::ParseError& e) {
     ADMA_THROW("--resume ", dir, ": the run's training arguments do not parse (", e.what(), ")");
   }
@@ -106,7 +94,7 @@ TrainSettings resume_settings(const CLI::App& cmd, const TrainFlags& given) {
     }
     TrainSettings changed;
     try {
-      changed = resolve(parse_args(args), /*local=*/false);
+      changed = resolve(parse_train_args(args), /*local=*/false);
     } catch (const std::exception& e) {
       throw UsageError(std::string(e.what()));
     }

@@ -96,7 +96,9 @@ std::string schedule_spec(const TrainFlags& f, const std::vector<int>& steps) {
   return "constant";
 }
 
-// Parses `args` (after `adma train`) into flags, as the program does.
+
+}  // namespace
+
 TrainFlags parse_train_args(std::vector<std::string> args) {
   CLI::App app;
   auto* cmd = app.add_subcommand("train");
@@ -107,8 +109,6 @@ TrainFlags parse_train_args(std::vector<std::string> args) {
   app.parse(args);
   return f;
 }
-
-}  // namespace
 
 // The names of optim/kinds.h's tables.
 const std::vector<std::string>& optimizer_names() {

@@ -50,6 +50,8 @@ struct TrainFlagSet {
   bool run_identity = true;  // --dataset --loss --a --optimizer --l2 --seed --out --resume --device
 };
 void add_train_flags(CLI::App* cmd, TrainFlags& f, TrainFlagSet which = {});
+// Parses `args` (the words after `adma train`) into flags, as the program does.
+TrainFlags parse_train_args(std::vector<std::string> args);
 
 // Validates and fills every default; the optimizer and schedule become the library's
 // configs here, once. Throws adma::Error naming the flag. `local`: the run will happen
