@@ -79,7 +79,7 @@ const AblationStudy& find_ablation(const std::string& name) {
 }
 
 std::vector<RunPlan> plan_ablations(const AblationSpec& spec, const TrainRecipe& recipe) {
-  const PaperSetting& t = paper_setting(spec.table);
+  paper_setting(spec.table);  // an unknown table fails here, before anything is planned
   ADMA_CHECK(!spec.studies.empty(), "--ablation: no study given (one of: ", ablation_names(), ")");
   ADMA_CHECK(spec.values.empty() || spec.studies.size() == 1, "--variants: give them for one --ablation at a time");
   check_spec(spec.iterations, spec.out);
@@ -94,13 +94,7 @@ std::vector<RunPlan> plan_ablations(const AblationSpec& spec, const TrainRecipe&
       for (const auto& dataset : spec.datasets)
         for (const auto& loss : spec.losses)
           for (int it = 0; it < spec.iterations; ++it) {
-            RunChoice c;
-            c.dataset = dataset;
-            c.loss = loss;
-            c.optimizer = t.optimizer;
-            c.l2 = t.l2;
-            if (const PaperResult* p = find_paper_result(spec.table, dataset, "adma")) c.a = p->a;
-            c.seed = spec.seed + static_cast<uint64_t>(it);
+            RunChoice c = table_choice(spec.table, dataset, loss, spec.seed + static_cast<uint64_t>(it));
             c.model_options[study.option] = value;
             RunPlan r;
             try {

@@ -73,6 +73,18 @@ void check_distinct(const std::vector<RunPlan>& plan, const std::string& lists) 
   }
 }
 
+RunChoice table_choice(int table, const std::string& dataset, const std::string& loss, uint64_t seed) {
+  const PaperSetting& t = paper_setting(table);
+  RunChoice c;
+  c.dataset = dataset;
+  c.loss = loss;
+  c.optimizer = t.optimizer;
+  c.l2 = t.l2;
+  if (const PaperResult* p = find_paper_result(table, dataset, "adma")) c.a = p->a;
+  c.seed = seed;
+  return c;
+}
+
 RunPlan plan_run(const RunChoice& choice, const std::string& out, int iteration, const TrainRecipe& recipe) {
   RunPlan r;
   r.settings = recipe.settings(choice);
@@ -96,7 +108,7 @@ std::string run_folder_name(const std::string& out, const std::string& dataset, 
 }
 
 std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainRecipe& recipe) {
-  const PaperSetting& t = paper_setting(spec.table);
+  paper_setting(spec.table);  // an unknown table fails here, before anything is planned
   check_spec(spec.iterations, spec.out);
   ADMA_CHECK(!spec.datasets.empty(), "--datasets: no dataset given");
   ADMA_CHECK(!spec.losses.empty(), "--losses: no loss given");
@@ -115,13 +127,7 @@ std::vector<RunPlan> plan_experiment(const ExperimentSpec& spec, const TrainReci
   for (const auto& dataset : spec.datasets)
     for (const auto& loss : spec.losses)
       for (int it = 0; it < spec.iterations; ++it) {
-        RunChoice c;
-        c.dataset = dataset;
-        c.loss = loss;
-        c.optimizer = t.optimizer;
-        c.l2 = t.l2;
-        if (const PaperResult* p = find_paper_result(spec.table, dataset, "adma")) c.a = p->a;
-        c.seed = spec.seed + static_cast<uint64_t>(it);
+        const RunChoice c = table_choice(spec.table, dataset, loss, spec.seed + static_cast<uint64_t>(it));
         plan.push_back(plan_run(c, spec.out, it, recipe));
       }
   check_distinct(plan, "--datasets and --losses");

@@ -28,6 +28,9 @@ struct RunChoice {
   uint64_t seed = 1;
 };
 
+// One run of paper Table `table` (its optimizer, L2 and Adma's a for `dataset`).
+RunChoice table_choice(int table, const std::string& dataset, const std::string& loss, uint64_t seed);
+
 struct TrainRecipe {
   // The complete settings of one run: the user's train flags with `choice` (any `out` is replaced).
   std::function<TrainSettings(const RunChoice& choice)> settings;
