@@ -10,6 +10,7 @@
 #   loss_bench                                               90 s
 #   benchmarks/pytorch/step_bench.py (torch with CUDA only)  120 s
 #   adma train --profile, one short epoch per ELU+BN path    2 x 60 s (Fashion-MNIST files only)
+#   runs packed on the GPU: 1, 2, 4, 8 trainings at once     4 x 45 s (Fashion-MNIST files only)
 # and ONE summary table last. Data: the tests write their own; the training rows need
 # Fashion-MNIST's four .gz files in .gpu-data/fashion-mnist (an ignored folder the device
 # tool carries when named in `carry`) or /usr/share/datasets/fashion-mnist; without them
@@ -59,6 +60,24 @@ fashion_mnist_dir() {
     fi
   done
   return 1
+}
+
+# pack_rate BIN DEVICE DATA N LOG: N `adma train` runs at once on DEVICE (two epochs of
+# 12800 images each, the paper recipe otherwise); prints "aggregate epoch-2 images/s, the
+# slowest run's" (epoch 2: the start-up, cuDNN's algorithm search and the graph capture
+# are in epoch 1), or returns non-zero. The logs stay in LOG/pack-N/.
+pack_rate() {
+  local bin=$1 device=$2 data=$3 n=$4 dir=$5/pack-$4 k pids=() rc=0
+  rm -rf "$dir" && mkdir -p "$dir"
+  for k in $(seq 1 "$n"); do
+    "$bin/adma" train --dataset fashion-mnist --data-dir "$data" --device "$device" --epochs 2 \
+      --train-limit 12800 --seed "$k" --out "$dir/run$k" >"$dir/run$k.log" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${pids[@]}"; do wait "$k" || rc=1; done
+  [ "$rc" = 0 ] || return 1
+  cat "$dir"/run*.log | awk '/^epoch 2\/2:/ { r = $(NF - 1) + 0; sum += r; if (min == "" || r < min) min = r; n++ }
+    END { if (n == 0) exit 1; printf "%.0f img/s in all, slowest run %.0f\n", sum, min }' "n=$n"
 }
 
 gpu_check_quick() {
@@ -204,6 +223,25 @@ gpu_check_quick() {
     done
   else
     quick_row "train --profile" "skipped: no Fashion-MNIST .gz files (copy them into .gpu-data/fashion-mnist, carry it)"
+  fi
+
+  # Runs packed on one GPU (issue 18, item 4): N trainings of this small model at once;
+  # the best aggregate N is what `adma experiment --jobs N --devices cuda:0` should use.
+  if data=$(fashion_mnist_dir); then
+    local n rate
+    for n in 1 2 4 8; do
+      if [ "${DRY:-0}" = 1 ]; then
+        printf '[dry-run] %-40s (limit %3d s) pack_rate %s cuda:0 %s %s %s\n' "packed runs N=$n" 45 "$bin" "$data" "$n" "$LOG"
+        quick_row "packed runs on cuda:0, N=$n" "dry run"
+      elif rate=$(timeout 45 bash -c "$(declare -f pack_rate); pack_rate '$bin' cuda:0 '$data' $n '$LOG'"); then
+        quick_row "packed runs on cuda:0, N=$n" "$rate"
+      else
+        quick_row "packed runs on cuda:0, N=$n" "FAILED or timed out (see $LOG/pack-$n/)"; quick_fail=1
+        break
+      fi
+    done
+  else
+    quick_row "packed runs" "skipped: no Fashion-MNIST .gz files (copy them into .gpu-data/fashion-mnist, carry it)"
   fi
 
   if [ "${DRY:-0}" != 1 ]; then
