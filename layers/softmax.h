@@ -8,9 +8,7 @@ namespace adma::layers {
 
 class Softmax : public Node {
  public:
-  struct Options {};  // softmax over dim 1 has no settings; kept so every layer reads alike
-  Softmax() = default;
-  explicit Softmax(Options o) : o_(o) {}
+  Softmax() = default;  // softmax over dim 1 has no settings
   std::string kind() const override { return "Softmax"; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
@@ -18,7 +16,6 @@ class Softmax : public Node {
   void backward(Context& ctx) override;
 
  private:
-  Options o_;
   kernels::SoftmaxSetup setup_;
 };
 
