@@ -17,7 +17,8 @@
 // Unfused, a training step moves z through memory four times (ELU writes it, batch norm
 // reads it twice, ELU's backward reads it) and launches ELU and batch norm apart, each
 // way; fused, forward is one kernel (statistics and apply per channel) and backward one.
-// CPU reference: plain loops, sums in double. Fast CPU: the reference serves. CUDA:
+// CPU reference: plain loops, sums in double. Fast CPU: batch norm's fast loops over a
+// vector ELU, z kept in y or on the stack (kernels/cpu_fast/elu_batchnorm2d.cpp). CUDA:
 // own kernels, one block per channel (kernels/cuda/elu_batchnorm2d.cu).
 #pragma once
 #include <initializer_list>
@@ -47,10 +48,15 @@ void elu_batchnorm2d_backward(Context& ctx, const EluBatchNorm2dSetup& s, const 
                               Tensor& dgamma, Tensor& dbeta);
 }  // namespace cpu
 namespace cpu_fast {
-using cpu::elu_batchnorm2d_setup_init;
-using cpu::elu_batchnorm2d_forward_train;
-using cpu::elu_batchnorm2d_forward_eval;
-using cpu::elu_batchnorm2d_backward;
+void elu_batchnorm2d_setup_init(Context& ctx, EluBatchNorm2dSetup& s);
+void elu_batchnorm2d_forward_train(Context& ctx, const EluBatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,
+                                   const Tensor& beta, Tensor& running_mean, Tensor& running_var, Tensor& save_mean,
+                                   Tensor& save_invstd, Tensor& y);
+void elu_batchnorm2d_forward_eval(Context& ctx, const EluBatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,
+                                  const Tensor& beta, const Tensor& running_mean, const Tensor& running_var, Tensor& y);
+void elu_batchnorm2d_backward(Context& ctx, const EluBatchNorm2dSetup& s, const Tensor& x, const Tensor& dy,
+                              const Tensor& gamma, const Tensor& save_mean, const Tensor& save_invstd, Tensor& dx,
+                              Tensor& dgamma, Tensor& dbeta);
 }  // namespace cpu_fast
 namespace cuda {
 void elu_batchnorm2d_setup_init(Context& ctx, EluBatchNorm2dSetup& s);

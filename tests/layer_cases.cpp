@@ -84,40 +84,6 @@ LayerCase relu_case(std::string name, Shape in) {
 // ELU then batch norm in training mode, fused (layers/elu_batchnorm2d.h): the reference
 // is the two definitions one after the other, z = alpha (exp(x) - 1) for x <= 0, then
 // the batch statistics of z per channel.
-LayerCase elu_batchnorm_case(std::string name, Shape in, double alpha) {
-  LayerCase lc;
-  lc.name = std::move(name);
-  lc.inputs = {in};
-  lc.min_abs_input = 1e-3;  // ELU's slope jumps at 0 for alpha != 1
-  lc.build = [=](Graph& g, const std::vector<Value>& v) {
-    return g.add<layers::EluBatchNorm2d>(kLayerName, v, layers::EluBatchNorm2d::Options{alpha, 0.9, 1e-3});
-  };
-  lc.reference = [=](const std::vector<Values>& x, const Params& p) {
-    const auto &gamma = p.at(pname("gamma")), &beta = p.at(pname("beta"));
-    const int64_t n = in[0], c = in[1], hw = in.numel() / (n * c);
-    Values z = x[0];
-    for (auto& v : z) v = v > 0 ? v : alpha * (std::exp(v) - 1.0);
-    Values y(z.size());
-    for (int64_t ic = 0; ic < c; ++ic) {
-      double mean = 0, var = 0;
-      for (int64_t in_ = 0; in_ < n; ++in_)
-        for (int64_t i = 0; i < hw; ++i) mean += z[(in_ * c + ic) * hw + i];
-      mean /= static_cast<double>(n * hw);
-      for (int64_t in_ = 0; in_ < n; ++in_)
-        for (int64_t i = 0; i < hw; ++i) var += std::pow(z[(in_ * c + ic) * hw + i] - mean, 2);
-      var /= static_cast<double>(n * hw);
-      for (int64_t in_ = 0; in_ < n; ++in_)
-        for (int64_t i = 0; i < hw; ++i) {
-          const int64_t at = (in_ * c + ic) * hw + i;
-          y[at] = gamma[ic] * (z[at] - mean) / std::sqrt(var + 1e-3) + beta[ic];
-        }
-    }
-    return y;
-  };
-  return lc;
-}
-
-// alpha < 0: the layer's default options, against Keras's default slope 0.3.
 LayerCase leaky_relu_case(std::string name, Shape in, double alpha) {
   LayerCase lc;
   lc.name = std::move(name);
@@ -370,6 +336,41 @@ std::vector<LayerCase> make_cases() {
 }
 
 }  // namespace
+
+LayerCase elu_batchnorm_case(std::string name, Shape in, double alpha) {
+  LayerCase lc;
+  lc.name = std::move(name);
+  lc.inputs = {in};
+  lc.min_abs_input = 1e-3;  // ELU's slope jumps at 0 for alpha != 1
+  lc.build = [=](Graph& g, const std::vector<Value>& v) {
+    return g.add<layers::EluBatchNorm2d>(kLayerName, v, layers::EluBatchNorm2d::Options{alpha, 0.9, 1e-3});
+  };
+  lc.reference = [=](const std::vector<Values>& x, const Params& p) {
+    const auto &gamma = p.at(pname("gamma")), &beta = p.at(pname("beta"));
+    const int64_t n = in[0], c = in[1], hw = in.numel() / (n * c);
+    Values z = x[0];
+    for (auto& v : z) v = v > 0 ? v : alpha * (std::exp(v) - 1.0);
+    Values y(z.size());
+    for (int64_t ic = 0; ic < c; ++ic) {
+      double mean = 0, var = 0;
+      for (int64_t in_ = 0; in_ < n; ++in_)
+        for (int64_t i = 0; i < hw; ++i) mean += z[(in_ * c + ic) * hw + i];
+      mean /= static_cast<double>(n * hw);
+      for (int64_t in_ = 0; in_ < n; ++in_)
+        for (int64_t i = 0; i < hw; ++i) var += std::pow(z[(in_ * c + ic) * hw + i] - mean, 2);
+      var /= static_cast<double>(n * hw);
+      for (int64_t in_ = 0; in_ < n; ++in_)
+        for (int64_t i = 0; i < hw; ++i) {
+          const int64_t at = (in_ * c + ic) * hw + i;
+          y[at] = gamma[ic] * (z[at] - mean) / std::sqrt(var + 1e-3) + beta[ic];
+        }
+    }
+    return y;
+  };
+  return lc;
+}
+
+// alpha < 0: the layer's default options, against Keras's default slope 0.3.
 
 const std::vector<LayerCase>& layer_cases() {
   static const std::vector<LayerCase> cases = make_cases();

@@ -35,6 +35,8 @@ std::vector<LayerCase> deterministic_cases();
 // CUDA blocks and warps (tests/test_layer_gpu.cpp compares them with the CPU; too
 // large for finite differences). Each has its reference too.
 const std::vector<LayerCase>& large_cases();
+// ELU (alpha) then batch norm over input `in`, as the fused EluBatchNorm2d node.
+LayerCase elu_batchnorm_case(std::string name, Shape in, double alpha);
 
 // The name the layer node gets in every case graph.
 inline const char* kLayerName = "layer";

@@ -109,6 +109,24 @@ TEST(CpuFastPath, ConvolutionShapesMatchReference) {
   }
 }
 
+// The fused ELU + batch norm's fast loops at shapes the layer case does not reach: planes
+// longer than the backward's stack chunk (1155 > 1024 values), enough values to run on
+// every thread, and [N, C] (one value per plane).
+TEST(CpuFastPath, FusedEluBatchNormShapesMatchReference) {
+  for (const Shape& in : {Shape{2, 3, 33, 35}, Shape{8, 6, 37, 41}, Shape{16, 5}}) {
+    const LayerCase c = elu_batchnorm_case("EluBatchNorm2d " + in.str(), in, 0.7);
+    for (DType dtype : {DType::F32, DType::F64}) {
+      const auto fast = run_case(c, dtype, false), ref = run_case(c, dtype, true);
+      ASSERT_EQ(fast.size(), ref.size());
+      for (size_t i = 0; i < fast.size(); ++i) {
+        ASSERT_FALSE(any_nan(fast[i])) << c.name << " tensor " << i;
+        EXPECT_LE(nmse(fast[i], ref[i]), dtype == DType::F32 ? 1e-11 : 1e-24) << c.name << " " << dtype_name(dtype)
+                                                                                << " tensor " << i;
+      }
+    }
+  }
+}
+
 // The whole ConvNet, training mode with dropout (the fast path draws the same masks).
 TEST(CpuFastPath, ConvNetTrainingStepMatchesReference) {
   auto step = [](bool reference) {

@@ -37,21 +37,29 @@ void elu_backward_range(const T* __restrict y, const T* __restrict dy, T* __rest
 }  // namespace
 }  // namespace cpu_fast
 
+namespace cpu_fast {
+namespace {
+template <typename T>
+void elu_span(const T* x, T* y, int64_t n, T alpha) {
+#if defined(__x86_64__)
+  const VectorIsa isa = vector_isa();
+  if (isa == VectorIsa::Avx512) return avx512::elu_forward(x, y, n, alpha);
+  if (isa == VectorIsa::Avx2) return avx2::elu_forward(x, y, n, alpha);
+#endif
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0 ? x[i] : alpha * std::expm1(x[i]);
+}
+}  // namespace
+void elu_forward_span(const float* x, float* y, int64_t n, float alpha) { elu_span(x, y, n, alpha); }
+void elu_forward_span(const double* x, double* y, int64_t n, double alpha) { elu_span(x, y, n, alpha); }
+}  // namespace cpu_fast
+
 void cpu_fast::elu_forward(Context&, const EluSetup& p, const Tensor& x, Tensor& y) {
   cpu::typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
     const T alpha = static_cast<T>(p.alpha);
-    const VectorIsa isa = vector_isa();
-    chunked(x.numel(), [&](int64_t at, int64_t n) {
-#if defined(__x86_64__)
-      if (isa == VectorIsa::Avx512) return avx512::elu_forward(px + at, py + at, n, alpha);
-      if (isa == VectorIsa::Avx2) return avx2::elu_forward(px + at, py + at, n, alpha);
-#endif
-      (void)isa;
-      for (int64_t i = at; i < at + n; ++i) py[i] = px[i] > 0 ? px[i] : alpha * std::expm1(px[i]);
-    });
+    chunked(x.numel(), [&](int64_t at, int64_t n) { elu_forward_span(px + at, py + at, n, alpha); });
   });
 }
 

@@ -23,4 +23,10 @@ void elu_backward(const double* y, const double* dy, double* dx, int64_t n, doub
 }  // namespace avx512
 #endif
 
+// y = elu(x) over n contiguous elements on the widest vector unit this CPU has (the
+// reference's scalar formula without one): the per-range call of the fast ELU, and
+// of the fused ELU + batch norm (kernels/cpu_fast/elu_batchnorm2d.cpp). In elu.cpp.
+void elu_forward_span(const float* x, float* y, int64_t n, float alpha);
+void elu_forward_span(const double* x, double* y, int64_t n, double alpha);
+
 }  // namespace adma::kernels::cpu_fast
