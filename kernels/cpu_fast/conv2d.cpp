@@ -178,10 +178,9 @@ void cpu_fast::conv2d_setup_init(Context& ctx, Conv2dSetup& p) {
   p.workspace_bytes = std::max({p.workspace_bytes, own_workspace_bytes(p), dnnl_conv2d_setup(p)});
 }
 
-// oneDNN's forward primitive adds a bias; without one the own kernels serve.
 void cpu_fast::conv2d_forward(Context&, const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b,
                               Tensor& y, Tensor& ws) {
-  if (p.dnnl && b.defined()) return dnnl_conv2d_forward(p, x, w, b, y, ws);
+  if (p.dnnl) return dnnl_conv2d_forward(p, x, w, b, y, ws);
   own_forward(p, x, w, b, y, ws);
 }
 

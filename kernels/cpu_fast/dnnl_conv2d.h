@@ -21,7 +21,7 @@ size_t dnnl_conv2d_setup(Conv2dSetup& p);
 // Which oneDNN implementation serves each pass of a setup ("forward jit_wino_4x3:avx512_core,
 // backward-data ..."); empty where the setup has no oneDNN state.
 std::string dnnl_conv2d_algorithms(const Conv2dSetup& p);
-// y = conv(x, w) + b; b must be defined (the primitive has a bias).
+// y = conv(x, w) + b; an undefined b adds zeros (the primitive always has a bias).
 void dnnl_conv2d_forward(const Conv2dSetup& p, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y,
                          Tensor& ws);
 // dx += conv_transpose(dy, w)
