@@ -42,6 +42,9 @@ Tensor Tensor::from_host(const std::vector<double>& values, const Shape& shape, 
   } else if (dtype == DType::I32) {
     int32_t* p = host.data<int32_t>();
     for (size_t i = 0; i < values.size(); ++i) p[i] = static_cast<int32_t>(values[i]);
+  } else if (dtype == DType::BF16) {  // through float, as a kernel that writes bf16 from float
+    BFloat16* p = host.data<BFloat16>();
+    for (size_t i = 0; i < values.size(); ++i) p[i] = float_to_bf16(static_cast<float>(values[i]));
   } else {
     std::memcpy(host.data<double>(), values.data(), values.size() * sizeof(double));
   }
@@ -114,6 +117,9 @@ std::vector<double> Tensor::to_host() const {
   } else if (dtype_ == DType::I32) {
     const int32_t* p = h.data<int32_t>();
     for (size_t i = 0; i < out.size(); ++i) out[i] = p[i];
+  } else if (dtype_ == DType::BF16) {
+    const BFloat16* p = h.data<BFloat16>();
+    for (size_t i = 0; i < out.size(); ++i) out[i] = bf16_to_float(p[i]);
   } else {
     std::memcpy(out.data(), h.data<double>(), out.size() * sizeof(double));
   }

@@ -7,7 +7,8 @@
 namespace adma::kernels {
 
 LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
-                         const std::vector<int32_t>& labels, Device device, SoftmaxLossVersion version) {
+                         const std::vector<int32_t>& labels, Device device, SoftmaxLossVersion version,
+                         bool bf16) {
   ADMA_CHECK(!logits.empty(), "no logits given");
   const int64_t n = static_cast<int64_t>(logits.size()), c = static_cast<int64_t>(logits[0].size());
   ADMA_CHECK(c >= 1, "logits need at least one class");
@@ -18,18 +19,19 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
   check_labels(labels, c);
   const SoftmaxLossSetup setup = softmax_loss_setup(params, n, c, version);  // validates params
 
-  // Double on the CPU (the reference), float on CUDA.
-  const DType dt = device.is_cpu() ? DType::F64 : DType::F32;
+  // Double on the CPU (the reference), float on CUDA; bfloat16 logits come with float outputs.
+  const DType dt = bf16 ? DType::F32 : device.is_cpu() ? DType::F64 : DType::F32;
+  const DType in = bf16 ? DType::BF16 : dt;
   std::vector<double> flat;
   for (const auto& row : logits) flat.insert(flat.end(), row.begin(), row.end());
-  Tensor z = Tensor::from_host(flat, Shape{n, c}, dt, device);
+  Tensor z = Tensor::from_host(flat, Shape{n, c}, in, device);
   Tensor y = Tensor::from_host(std::vector<double>(labels.begin(), labels.end()), Shape{n}, DType::I32, device);
   LossOutputs out;
   out.per_sample = Tensor::empty(Shape{n}, dt, device);
   out.loss = Tensor::empty(Shape{1}, dt, device);
   out.correct = Tensor::empty(Shape{1}, dt, device);
   out.dloss_da = Tensor::empty(Shape{1}, dt, device);
-  out.dlogits = Tensor::empty(Shape{n, c}, dt, device);
+  out.dlogits = Tensor::empty(Shape{n, c}, in, device);
   const size_t scratch = setup.scratch_bytes;
   out.scratch = Tensor::from_host(std::vector<double>((scratch + 3) / 4, 0.0), Shape{int64_t((scratch + 3) / 4)},
                                   DType::F32, device);

@@ -21,8 +21,11 @@ struct LossReport {
 // logits[n][k]; labels checked against the class count before any kernel runs
 // (-1 ignores a row). The gradients are those of the mean over all N rows.
 // `version` picks the CUDA kernel (naive to tuned); the CPU has one reference.
+// `bf16`: the logits are rounded to bfloat16 and dlogits come back in bfloat16, on
+// either device (the CPU computes in double from the rounded values); on CUDA it needs
+// the Registers version.
 LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector<double>>& logits,
                          const std::vector<int32_t>& labels, Device device,
-                         SoftmaxLossVersion version = SoftmaxLossVersion::Tuned);
+                         SoftmaxLossVersion version = SoftmaxLossVersion::Tuned, bool bf16 = false);
 
 }  // namespace adma::kernels

@@ -16,6 +16,7 @@ const char* version_name(SoftmaxLossVersion v) {
     case SoftmaxLossVersion::Tuned: return "tuned";
     case SoftmaxLossVersion::RowPerThread: return "row-per-thread";
     case SoftmaxLossVersion::TwoPass: return "two-pass";
+    case SoftmaxLossVersion::Registers: return "registers";
   }
   return "?";
 }
@@ -41,17 +42,22 @@ void check_loss_operands(const SoftmaxLossSetup& s, const Tensor& logits, const 
              ", ", s.c, "]");
   ADMA_CHECK(labels.dtype() == DType::I32 && labels.numel() == s.n, "loss: labels must be int32 [", s.n, "], got ",
              dtype_name(labels.dtype()), " ", labels.shape().str());
-  ADMA_CHECK(!a.defined() || (a.numel() == 1 && a.dtype() == logits.dtype()),
-             "loss: a learnable scaling factor is one value of the logits' dtype");
-  const DType dt = logits.dtype();
+  const DType in = logits.dtype();
+  ADMA_CHECK(in == DType::F32 || in == DType::F64 || in == DType::BF16, "loss: logits must be float32, float64 or ",
+             "bfloat16, got ", dtype_name(in));
+  ADMA_CHECK(in != DType::BF16 || logits.device().is_cpu() || s.version == SoftmaxLossVersion::Registers,
+             "loss: bfloat16 logits on a GPU need the registers version of the kernel, not ", version_name(s.version));
+  const DType dt = in == DType::BF16 ? DType::F32 : in;  // of the loss, the metrics and `a`
+  ADMA_CHECK(!a.defined() || (a.numel() == 1 && a.dtype() == dt),
+             "loss: a learnable scaling factor is one ", dtype_name(dt));
   ADMA_CHECK(out.per_sample.defined() && out.per_sample.numel() == s.n && out.per_sample.dtype() == dt,
              "loss: per_sample must be [", s.n, "] ", dtype_name(dt));
   for (const Tensor* t : std::initializer_list<const Tensor*>{&out.loss, &out.correct})
     ADMA_CHECK(t->defined() && t->numel() == 1 && t->dtype() == dt, "loss: loss and correct are one ", dtype_name(dt));
   ADMA_CHECK(!out.dloss_da.defined() || (out.dloss_da.numel() == 1 && out.dloss_da.dtype() == dt),
              "loss: dloss_da is one ", dtype_name(dt));
-  ADMA_CHECK(!out.dlogits.defined() || (out.dlogits.shape() == logits.shape() && out.dlogits.dtype() == dt),
-             "loss: dlogits must match the logits ", logits.shape().str());
+  ADMA_CHECK(!out.dlogits.defined() || (out.dlogits.shape() == logits.shape() && out.dlogits.dtype() == in),
+             "loss: dlogits must match the logits ", logits.shape().str(), " ", dtype_name(in));
   ADMA_CHECK(logits.device().is_cpu() || out.scratch.nbytes() >= s.scratch_bytes, "loss: scratch of ",
              out.scratch.nbytes(), " bytes, need ", s.scratch_bytes);
 }

@@ -43,6 +43,7 @@ enum class SoftmaxLossVersion {
   Tuned,         // one warp (C <= 1024) or one block per row, one launch, float4, row cached
   RowPerThread,  // one thread per row, plain loops; a second launch sums the batch
   TwoPass,       // a warp per row for lse and loss, then one thread per element for dL/dz
+  Registers,     // the row held in registers, all 16-byte loads issued first; float or bf16
 };
 const char* version_name(SoftmaxLossVersion v);
 
@@ -60,6 +61,11 @@ struct SoftmaxLossSetup : KernelSetup {
 SoftmaxLossSetup softmax_loss_setup(const LossParams& params, int64_t n, int64_t c,
                                     SoftmaxLossVersion version = SoftmaxLossVersion::Tuned, bool validated = false);
 
+// bfloat16 logits (DType::BF16): dlogits are bfloat16 too (rounded to nearest even
+// once, from float), the math, per_sample, loss, correct, dloss_da and a learnable `a`
+// are float32. On CUDA only the Registers version reads them; the CPU reference computes
+// in double from the same bf16 values.
+//
 // Outputs of one call, all on the logits' device:
 //   per_sample [N], loss [1] (mean over the counted rows), correct [1] (count, as a float),
 //   dloss_da [1] (Adma: scale * sum_n dL_n/da; else 0; may be undefined),
@@ -81,7 +87,7 @@ void softmax_loss(Context& ctx, const SoftmaxLossSetup& s, const Tensor& logits,
                   double scale, bool accumulate, LossOutputs& out);
 }
 
-// `a` (1 element, same device) replaces params.a when defined: a learnable scaling factor.
+// `a` (1 element, same device, the outputs' dtype) replaces params.a when defined: a learnable scaling factor.
 // `scale` multiplies both gradients (1/N for the batch mean); `accumulate` adds into dlogits.
 void check_loss_operands(const SoftmaxLossSetup& s, const Tensor& logits, const Tensor& labels, const Tensor& a,
                          const LossOutputs& out);

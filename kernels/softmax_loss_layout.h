@@ -17,6 +17,16 @@ constexpr int kRowThreads = 1024;
 constexpr int kMaxCachedC = 48 * 1024;
 // The naive versions: threads per block.
 constexpr int kNaiveThreads = 256;
+// Registers version: a group of G threads (a power of two, 8 to 1024) owns a row and
+// holds it in registers, at most kRegFloatsPerThread values per thread; groups smaller
+// than kRegBlockThreads share a block (kRegBlockThreads / G rows), larger ones are the
+// block. Rows up to kRegMaxC classes fit (1024 x 32); longer ones, and rows that cannot
+// move as 16-byte vectors beyond kSmallC, take its looped fallback (kRegLoopThreads per row).
+// Every launch has at most one block per row, so scratch_bytes' n slots cover it.
+constexpr int kRegBlockThreads = 256;
+constexpr int kRegFloatsPerThread = 32;
+constexpr int kRegMaxC = 1024 * kRegFloatsPerThread;
+constexpr int kRegLoopThreads = 512;
 
 // Per block (or per row in the naive versions) the kernels leave 4 partial sums:
 // loss, correct, dL/da, rows counted (labels other than -1).

@@ -299,6 +299,59 @@ TEST(LossLabels, MinusOneIgnoresTheRowForEveryKind) {
     for (double g : row) EXPECT_EQ(g, 0.0);
 }
 
+// bfloat16 logits on the CPU: the reference reads the bf16 values, computes in double as
+// always, and rounds what it writes: per-sample loss and metrics to float, dlogits to
+// bf16 (through float, as the GPU kernel does). So it is exactly the double run on the
+// rounded logits, rounded; the GPU's bf16 kernel is tested against it
+// (test_losses_registers_gpu.cpp).
+TEST(LossBf16, CpuReferenceIsTheDoubleRunOnRoundedLogitsRounded) {
+  Rng rng(23);
+  const Matrix z = random_logits(rng, 6, 13, 5.0);
+  Matrix rounded = z;
+  for (auto& row : rounded)
+    for (auto& v : row) v = bf16_to_float(float_to_bf16(static_cast<float>(v)));
+  const std::vector<int32_t> y = {3, -1, 0, 12, 7, 7};
+  for (auto kind : kAll) {
+    const std::string what = losses::loss_name(kind);
+    const auto r16 = kernels::evaluate_loss(params(kind), z, y, Device::cpu(), kernels::SoftmaxLossVersion::Tuned, true);
+    const auto r64 = kernels::evaluate_loss(params(kind), rounded, y, Device::cpu());
+    EXPECT_EQ(r16.loss, static_cast<float>(r64.loss)) << what;
+    EXPECT_EQ(r16.correct, r64.correct) << what;
+    EXPECT_EQ(r16.dloss_da, static_cast<float>(r64.dloss_da)) << what;
+    for (size_t i = 0; i < y.size(); ++i) {
+      EXPECT_EQ(r16.per_sample[i], static_cast<float>(r64.per_sample[i])) << what << " row " << i;
+      for (size_t k = 0; k < 13; ++k)
+        ASSERT_EQ(r16.dlogits[i][k], bf16_to_float(float_to_bf16(static_cast<float>(r64.dlogits[i][k]))))
+            << what << " row " << i << " class " << k;
+    }
+  }
+}
+
+// With bfloat16 logits, dlogits are bfloat16 and everything else float32; anything else is refused.
+TEST(LossBf16, OutputsMustBeFloatAndGradientsBf16) {
+  Context& ctx = Context::cpu();
+  const auto setup = kernels::softmax_loss_setup(params(LossKind::CrossEntropy), 2, 3);
+  const Tensor z = Tensor::from_host({1, 2, 3, 4, 5, 6}, Shape{2, 3}, DType::BF16, Device::cpu());
+  const Tensor y = Tensor::from_host({2, 2}, Shape{2}, DType::I32, Device::cpu());  // both rows' arg-max
+  kernels::LossOutputs out;
+  out.per_sample = Tensor::empty(Shape{2}, DType::F32, Device::cpu());
+  out.loss = Tensor::empty(Shape{1}, DType::F32, Device::cpu());
+  out.correct = Tensor::empty(Shape{1}, DType::F32, Device::cpu());
+  out.dlogits = Tensor::empty(Shape{2, 3}, DType::BF16, Device::cpu());
+  kernels::softmax_loss(ctx, setup, z, y, Tensor(), 0.5, false, out);
+  EXPECT_EQ(out.correct.to_host()[0], 2.0);
+  out.dlogits = Tensor::empty(Shape{2, 3}, DType::F32, Device::cpu());
+  EXPECT_THROW(kernels::softmax_loss(ctx, setup, z, y, Tensor(), 0.5, false, out), Error);
+  out.dlogits = Tensor::empty(Shape{2, 3}, DType::BF16, Device::cpu());
+  out.loss = Tensor::empty(Shape{1}, DType::BF16, Device::cpu());
+  EXPECT_THROW(kernels::softmax_loss(ctx, setup, z, y, Tensor(), 0.5, false, out), Error);
+  out.loss = Tensor::empty(Shape{1}, DType::F32, Device::cpu());
+  const Tensor a16 = Tensor::from_host({0.3}, Shape{1}, DType::BF16, Device::cpu());
+  EXPECT_THROW(kernels::softmax_loss(ctx, setup, z, y, a16, 0.5, false, out), Error);  // a learnable a is float
+  const Tensor zi = Tensor::from_host({1, 2, 3, 4, 5, 6}, Shape{2, 3}, DType::I32, Device::cpu());
+  EXPECT_THROW(kernels::softmax_loss(ctx, setup, zi, y, Tensor(), 0.5, false, out), Error);
+}
+
 TEST(LossLabels, CheckAcceptsMinusOneAndRefusesEverythingElseOutsideTheClasses) {
   EXPECT_NO_THROW(kernels::check_labels({0, -1, 2, -1}, 3));
   EXPECT_THROW(kernels::check_labels({0, -2}, 3), Error);

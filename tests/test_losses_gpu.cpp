@@ -1,8 +1,9 @@
 // The fused CUDA loss kernel against the CPU reference (double) on fresh random
 // inputs, for every loss and for shapes that take each code path: one warp per
 // row (C <= 1024, float4 or scalar), one block per row (C > 1024), C = 1, and
-// the paper-scale C = 32000; for each version of the kernel, naive to tuned
-// (kernels::SoftmaxLossVersion), with and without ignored rows (label -1). Also:
+// the paper-scale C = 32000; for each version of the kernel, naive to registers
+// (kernels::SoftmaxLossVersion; the registers version's own cases, bf16 included, are in
+// test_losses_registers_gpu.cpp), with and without ignored rows (label -1). Also:
 // repeated calls (the ticket counter resets), accumulation, and a learnable a read
 // from device memory.
 #include <gtest/gtest.h>
@@ -31,9 +32,9 @@ std::vector<LossKind> all_kinds() {
 }
 const std::vector<LossKind> kKinds = all_kinds();
 
-const kernels::SoftmaxLossVersion kVersions[] = {kernels::SoftmaxLossVersion::Tuned,
-                                                 kernels::SoftmaxLossVersion::TwoPass,
-                                                 kernels::SoftmaxLossVersion::RowPerThread};
+const kernels::SoftmaxLossVersion kVersions[] = {
+    kernels::SoftmaxLossVersion::Tuned, kernels::SoftmaxLossVersion::TwoPass,
+    kernels::SoftmaxLossVersion::RowPerThread, kernels::SoftmaxLossVersion::Registers};
 
 // Every version of the kernel (naive to tuned), every loss, every shape; a third of
 // the rows carry the label -1 in the second half of the cases (padding rows).
@@ -63,10 +64,12 @@ TEST(LossGPU, FusedKernelMatchesCpuForEveryVersionLossAndShape) {
                                (padded ? " with ignored rows" : "");
       for (int i = 0; i < s.n; ++i)
         if (y[i] == kIgnoreLabel) ASSERT_EQ(gpu.per_sample[i], 0.0) << what;
-      // The tuned kernel sums a row as a tree; the naive versions add it serially in
+      // The tuned and registers kernels sum a row as a tree; the naive versions add it serially in
       // float, whose rounding grows with the row (seen on an H200: nmse up to 8e-9 at C = 50000
       // for the probability losses), so their bound widens with C/250.
-      const double widen = version == kernels::SoftmaxLossVersion::Tuned ? 1.0 : std::max(1.0, s.c / 250.0);
+      const bool tree =
+          version == kernels::SoftmaxLossVersion::Tuned || version == kernels::SoftmaxLossVersion::Registers;
+      const double widen = tree ? 1.0 : std::max(1.0, s.c / 250.0);
       EXPECT_LE(nmse(gpu.per_sample, cpu.per_sample), 1e-10 * widen) << what;
       EXPECT_NEAR(gpu.loss, cpu.loss, 1e-5 * widen * std::max(1.0, std::fabs(cpu.loss))) << what;
       EXPECT_EQ(gpu.correct, cpu.correct) << what;
@@ -122,19 +125,26 @@ TEST(LossGPU, RepeatedCallsAccumulationAndDeviceScalingFactorInEveryVersion) {
   }
 }
 
+// The tuned and registers versions, float logits, and the registers version on bf16 ones.
 TEST(LossGPU, ExtremeLogitsStayFinite) {
   ADMA_REQUIRE_GPU();
   const std::vector<std::vector<double>> z = {{1e4, -1e4, 0}, {-1e4, 1e4, 1e4}, {1e4, 1e4, 1e4}};
-  for (LossKind kind : kKinds)
-    for (double a : {0.0, 0.25, 2.0}) {
-      losses::LossParams p;
-      p.kind = kind;
-      p.a = a;
-      const auto r = kernels::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0));
-      ASSERT_TRUE(std::isfinite(r.loss)) << losses::loss_name(kind) << " a=" << a;
-      for (const auto& row : r.dlogits)
-        for (double g : row) ASSERT_TRUE(std::isfinite(g)) << losses::loss_name(kind);
-    }
+  const std::pair<kernels::SoftmaxLossVersion, bool> runs[] = {{kernels::SoftmaxLossVersion::Tuned, false},
+                                                               {kernels::SoftmaxLossVersion::Registers, false},
+                                                               {kernels::SoftmaxLossVersion::Registers, true}};
+  for (const auto& [version, bf16] : runs)
+    for (LossKind kind : kKinds)
+      for (double a : {0.0, 0.25, 2.0}) {
+        losses::LossParams p;
+        p.kind = kind;
+        p.a = a;
+        const auto r = kernels::evaluate_loss(p, z, {1, 0, 2}, Device::cuda(0), version, bf16);
+        const std::string what = std::string(losses::loss_name(kind)) + " a=" + std::to_string(a) + " " +
+                                 kernels::version_name(version) + (bf16 ? " bf16" : "");
+        ASSERT_TRUE(std::isfinite(r.loss)) << what;
+        for (const auto& row : r.dlogits)
+          for (double g : row) ASSERT_TRUE(std::isfinite(g)) << what;
+      }
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 // Tensor, shape and storage basics, and the GPU copy round trip.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+#include <limits>
+
 #include "core/context.h"
 #include "core/tensor.h"
 #include "kernels/elementwise.h"
@@ -38,6 +42,35 @@ TEST(Tensor, ExplicitCopies) {
   EXPECT_EQ(b.to_host(), a.to_host());
   Tensor c = Tensor::empty(Shape{3}, DType::F32, Device::cpu());
   EXPECT_THROW(c.copy_from(a), Error);  // no implicit conversion
+}
+
+// bfloat16 is float's top half, rounded to nearest, ties to even (as __float2bfloat16_rn):
+// the step at 1 is 2^-7, so 1 + 2^-8 is a tie that goes down to the even 1, and
+// 1 + 3 * 2^-8 one that goes up to the even 1 + 2^-6.
+TEST(Tensor, Bfloat16RoundsToNearestEvenAndWidensExactly) {
+  EXPECT_EQ(dtype_size(DType::BF16), 2u);
+  EXPECT_STREQ(dtype_name(DType::BF16), "bfloat16");
+  EXPECT_EQ(float_to_bf16(1.0f).bits, 0x3f80);
+  EXPECT_EQ(float_to_bf16(1.0f + std::ldexp(1.0f, -8)).bits, 0x3f80);
+  EXPECT_EQ(float_to_bf16(1.0f + 3 * std::ldexp(1.0f, -8)).bits, 0x3f82);
+  EXPECT_EQ(float_to_bf16(1.0f + std::ldexp(1.0f, -8) + std::ldexp(1.0f, -20)).bits, 0x3f81);  // past the tie
+  EXPECT_EQ(float_to_bf16(-2.5f).bits, 0xc020);
+  EXPECT_EQ(float_to_bf16(std::numeric_limits<float>::infinity()).bits, 0x7f80);
+  EXPECT_EQ(float_to_bf16(std::numeric_limits<float>::max()).bits, 0x7f80);  // rounds up past the largest
+  EXPECT_TRUE(std::isnan(bf16_to_float(float_to_bf16(std::nanf("")))));
+  EXPECT_TRUE(std::isnan(bf16_to_float(BFloat16{0x7f81})));  // a signalling-looking NaN stays NaN
+  const uint32_t nan_bits = 0x7f800001u;  // a NaN whose payload is only in the low half
+  float nan_low;
+  std::memcpy(&nan_low, &nan_bits, sizeof nan_low);
+  EXPECT_TRUE(std::isnan(bf16_to_float(float_to_bf16(nan_low))));
+  for (float f : {0.0f, -0.0f, 1.0f, 3.140625f, -1e-20f, 6.5e4f})
+    EXPECT_EQ(bf16_to_float(float_to_bf16(bf16_to_float(float_to_bf16(f)))), bf16_to_float(float_to_bf16(f)));
+  // A tensor: from_host rounds, to_host widens exactly, data<BFloat16>() checks the dtype.
+  Tensor t = Tensor::from_host({1.0, 1.00390625, 0.1, -3}, Shape{4}, DType::BF16, Device::cpu());
+  EXPECT_EQ(t.nbytes(), 8u);
+  EXPECT_EQ(t.to_host(), (std::vector<double>{1.0, 1.0, 0.10009765625, -3}));
+  EXPECT_EQ(t.data<BFloat16>()[3].bits, 0xc040);
+  EXPECT_THROW(t.data<float>(), Error);
 }
 
 TEST(Elementwise, CpuAddAxpyFillCopy) {

@@ -97,7 +97,9 @@ uint64_t dtype_bytes(const std::string& d) {
   return it == sizes.end() ? 0 : it->second;
 }
 
-const char* dtype_name(DType t) { return t == DType::F32 ? "F32" : t == DType::F64 ? "F64" : "I32"; }
+const char* dtype_name(DType t) {
+  return t == DType::F32 ? "F32" : t == DType::F64 ? "F64" : t == DType::BF16 ? "BF16" : "I32";
+}
 
 const Entry* Header::find(const std::string& name) const {
   for (const auto& e : entries)

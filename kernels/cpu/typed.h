@@ -10,12 +10,16 @@
 
 namespace adma::kernels::cpu {
 
+// bfloat16 is a storage type that only the loss kernel reads (kernels/softmax_loss.h): a
+// kernel reached with it here is a mistake, not a double.
 template <typename F>
 void typed(DType t, F&& f) {
   if (t == DType::F32)
     f(float{});
-  else
+  else if (t == DType::F64)
     f(double{});
+  else
+    ADMA_THROW("CPU kernels compute in float32 or float64, got ", dtype_name(t));
 }
 
 // Pins OpenBLAS to one thread, once per process. The reference is single-threaded; the

@@ -1,5 +1,7 @@
-// CUDA side of kernels/softmax_loss.h, the tuned version: one fused kernel per call.
-// (The naive versions it grew from are in softmax_loss_naive.cu; docs/losses.md.)
+// CUDA side of kernels/softmax_loss.h, the tuned version: one fused kernel per call;
+// and the entry point that picks a version. (The naive versions it grew from are in
+// softmax_loss_naive.cu, the registers version that followed it, float and bfloat16, in
+// softmax_loss_registers*.cu; docs/losses.md.)
 //
 // Layout (constants in kernels/softmax_loss_layout.h). A "group" of G threads owns one row:
 //   C <= 1024: G = 32, one warp per row, 8 rows per 256-thread block; reductions are
@@ -291,12 +293,15 @@ void launch(const Context& ctx, const LossArgs& a, cudaStream_t s) {
 }  // namespace
 }  // namespace cuda
 
-void cuda::softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& logits, const Tensor& labels,
-                        const Tensor& a, double scale, bool accumulate, LossOutputs& out) {
-  expect_f32("softmax_loss", logits.dtype());
-  if (setup.n == 0) return;
-  LossArgs args;
-  args.z = cptr(logits);
+namespace cuda {
+namespace {
+
+// The arguments every version reads, In being the logits' element type.
+template <typename In>
+LossArgsOf<In> loss_args(const SoftmaxLossSetup& setup, const Tensor& logits, const Tensor& labels, const Tensor& a,
+                         double scale, bool accumulate, LossOutputs& out) {
+  LossArgsOf<In> args;
+  args.z = static_cast<const In*>(logits.raw());
   args.y = static_cast<const int32_t*>(labels.raw());
   args.n = setup.n;
   args.c = static_cast<int>(setup.c);
@@ -304,7 +309,7 @@ void cuda::softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tenso
   args.a_dev = a.defined() ? cptr(a) : nullptr;
   args.scale = static_cast<float>(scale);
   args.accumulate = accumulate;
-  args.dz = out.dlogits.defined() ? ptr(out.dlogits) : nullptr;
+  args.dz = out.dlogits.defined() ? static_cast<In*>(out.dlogits.raw()) : nullptr;
   args.per_sample = ptr(out.per_sample);
   char* scratch = static_cast<char*>(out.scratch.raw());
   args.ticket = reinterpret_cast<unsigned*>(scratch);
@@ -313,18 +318,36 @@ void cuda::softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tenso
   args.loss = ptr(out.loss);
   args.correct = ptr(out.correct);
   args.dloss_da = out.dloss_da.defined() ? ptr(out.dloss_da) : nullptr;
+  return args;
+}
+
+}  // namespace
+}  // namespace cuda
+
+void cuda::softmax_loss(Context& ctx, const SoftmaxLossSetup& setup, const Tensor& logits, const Tensor& labels,
+                        const Tensor& a, double scale, bool accumulate, LossOutputs& out) {
+  const bool prob = !losses::uses_lp_only(setup.params.kind);
   const cudaStream_t s = stream_of(ctx);
+  if (logits.dtype() == DType::BF16) {  // check_loss_operands saw to the version
+    if (setup.n == 0) return;
+    return launch_registers(loss_args<__nv_bfloat16>(setup, logits, labels, a, scale, accumulate, out), prob, s);
+  }
+  expect_f32("softmax_loss", logits.dtype());
+  if (setup.n == 0) return;
+  const LossArgs args = loss_args<float>(setup, logits, labels, a, scale, accumulate, out);
   switch (setup.version) {
     case SoftmaxLossVersion::RowPerThread:
       return launch_row_per_thread(args, s);
     case SoftmaxLossVersion::TwoPass:
       return launch_two_pass(args, s);
     case SoftmaxLossVersion::Tuned:
-      if (losses::uses_lp_only(setup.params.kind))
-        launch<false>(ctx, args, s);
-      else
+      if (prob)
         launch<true>(ctx, args, s);
+      else
+        launch<false>(ctx, args, s);
       return;
+    case SoftmaxLossVersion::Registers:
+      return launch_registers(args, prob, s);
   }
 }
 

@@ -184,6 +184,9 @@ gpu_check_quick() {
 
   if run_step "loss_bench" 90 "$LOG/loss_bench.log" "$bin/loss_bench" --json "$LOG/loss_bench.json"; then
     quick_row "loss_bench" "$([ "${DRY:-0}" = 1 ] && echo "dry run" || echo "ok (table above)")"
+    # Its last line: % of copy bandwidth at [4096 x 32000] and us at [64 x 10], per version.
+    [ "${DRY:-0}" = 1 ] || quick_row "loss_bench summary" \
+      "$(sed -n 's/^summary: //p' "$LOG/loss_bench.log" | head -1 | grep . || echo "missing")"
   else
     quick_row "loss_bench" "FAILED (see loss_bench.log)"; quick_fail=1
   fi
@@ -247,7 +250,7 @@ gpu_check_quick() {
   if [ "${DRY:-0}" != 1 ]; then
     printf '\n-- step_bench (adma) --\n'; grep -E '^\|' "$LOG/step_bench.log" || tail -20 "$LOG/step_bench.log"
     printf '\n-- step_bench (pytorch) --\n'; grep -E '^\|' "$LOG/torch_step.log" 2>/dev/null || echo "(none)"
-    printf '\n-- loss_bench --\n'; grep -E '^(\||device)' "$LOG/loss_bench.log" || tail -20 "$LOG/loss_bench.log"
+    printf '\n-- loss_bench --\n'; grep -E '^(\||device|summary)' "$LOG/loss_bench.log" || tail -20 "$LOG/loss_bench.log"
   fi
   quick_row "total time" "$((SECONDS - t0)) s"
   printf '\n== gpu-check --quick summary ==\n| step | result |\n|---|---|\n'
