@@ -5,7 +5,7 @@
 # a machine without a GPU. Steps, each bounded by `timeout`:
 #   configure (Ninja, sm_90) + build on every core         300 s
 #   ctest -L gpu with ADMA_REQUIRE_CUDA=1 (none may skip)   200 s
-#   compute-sanitizer memcheck on the new kernels' tests     90 s
+#   compute-sanitizer memcheck on the new kernels' tests  2 x 90 s
 #   step_bench: nodes per captured step, cuDNN vs fused     150 s
 #   loss_bench                                               90 s
 #   benchmarks/pytorch/step_bench.py (torch with CUDA only)  120 s
@@ -145,6 +145,12 @@ gpu_check_quick() {
     ADMA_REQUIRE_CUDA=1 run_step "memcheck (new kernels)" 90 "$LOG/memcheck-new-kernels.log" \
       "${SAN:-compute-sanitizer}" --tool memcheck --error-exitcode 99 "$bin/test_layers" --gtest_filter="$filter"
     rc=$?
+    # The registers loss kernels (float and bf16) too, into the same log's second half.
+    ADMA_REQUIRE_CUDA=1 run_step "memcheck (registers loss)" 90 "$LOG/memcheck-loss-registers.log" \
+      "${SAN:-compute-sanitizer}" --tool memcheck --error-exitcode 99 "$bin/test_losses" --gtest_filter='LossRegistersGPU.*'
+    local rc2=$?
+    [ "$rc2" -ne 0 ] && rc=$rc2
+    [ "${DRY:-0}" = 1 ] || cat "$LOG/memcheck-loss-registers.log" >>"$LOG/memcheck-new-kernels.log"
     if [ "${DRY:-0}" = 1 ]; then
       quick_row "memcheck (new kernels)" "dry run"
     else
