@@ -4,14 +4,17 @@
 // Wall clock per step after warm-up, median of --reps; images/s = batch / median. On CUDA
 // each mode is one captured step (CapturedStep), as the Trainer evaluates, and its kernel
 // count is printed. "refold ms" is what each evaluation pass pays once (Graph::eval).
+// --profile adds each mode's time per node kind (Graph::set_profiling: a synchronize
+// around every node, so on CUDA it shows launch-bound time, not the captured step's).
 //   build/bin/eval_bench [--model resnet34] [--batch 64] [--size 32] [--reps 20]
-//                        [--threads N] [--device cpu|cuda:0] [--json FILE]
+//                        [--threads N] [--device cpu|cuda:0] [--profile] [--json FILE]
 // The model is any of `adma models` (the ConvNet has no folded pair: both columns equal).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,12 +33,13 @@ namespace {
 struct Flags {
   std::string model = "resnet34", device = "cpu", json;
   int batch = 64, size = 32, reps = 20, threads = 0;
+  bool profile = false;
 };
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: eval_bench [--model resnet34] [--batch 64] [--size 32] [--reps 20] [--threads N] "
-               "[--device cpu|cuda:N] [--json FILE]\n");
+               "[--device cpu|cuda:N] [--profile] [--json FILE]\n");
   std::exit(2);
 }
 
@@ -51,6 +55,7 @@ Flags parse(int argc, char** argv) {
     else if (a == "--threads" && more) f.threads = std::atoi(argv[++i]);
     else if (a == "--device" && more) f.device = argv[++i];
     else if (a == "--json" && more) f.json = argv[++i];
+    else if (a == "--profile") f.profile = true;
     else usage();
   }
   if (f.batch < 1 || f.size < 1) usage();
@@ -120,8 +125,24 @@ int main(int argc, char** argv) {
     for (int k : {0, 1})
       std::printf("| %s | %.2f | %.1f | %s |\n", k ? "folded" : "own pass", median(ms[k]), f.batch * 1e3 / median(ms[k]),
                   steps[k]->node_counts().str().c_str());
-    std::printf("folded / own pass: %.3fx the images/s; one refold %.3f ms (once per evaluation pass)\n",
-                plain / folded, median(refold));
+    std::printf("folded / own pass: %.3fx the images/s; one refold %.3f ms (once per evaluation pass); "
+                "folded weights %.2f MiB\n",
+                plain / folded, median(refold), g.memory().folded / (1024.0 * 1024.0));
+    if (f.profile) {
+      // Forward time per node kind, per step, for each mode.
+      std::map<std::string, double> per_kind[2];
+      const int steps = std::max(3, f.reps / 2);
+      for (int k : {0, 1}) {
+        g.set_fold_batchnorm(k == 1);
+        g.set_profiling(true);
+        g.reset_profile();
+        for (int i = 0; i < steps; ++i) g.forward();
+        g.set_profiling(false);
+        for (int i = 0; i < g.size(); ++i) per_kind[k][g.node_at(i).kind()] += g.profile()[i].forward_s * 1e3 / steps;
+      }
+      std::printf("\n| node kind | own pass ms | folded ms |\n|---|---|---|\n");
+      for (const auto& [kind, ms0] : per_kind[0]) std::printf("| %s | %.2f | %.2f |\n", kind.c_str(), ms0, per_kind[1][kind]);
+    }
     if (!f.json.empty())
       std::ofstream(f.json) << "{\"model\": \"" << f.model << "\", \"batch\": " << f.batch << ", \"size\": " << f.size
                             << ", \"device\": \"" << dev.str() << "\", \"unfolded_ms\": " << plain
