@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/graph/captured_step.h"
+#include "data/synthetic.h"
 #include "core/graph/graph.h"
 #include "kernels/batchnorm2d_fold.h"
 #include "layers/batchnorm2d.h"
@@ -23,6 +24,7 @@
 #include "models/convnet.h"
 #include "models/resnet.h"
 #include "optim/optimizer.h"
+#include "optim/trainer.h"
 #include "test_util.h"
 
 namespace adma::test {
@@ -257,6 +259,32 @@ TEST(BatchNormFold, TrainingIsBitIdenticalWithAndWithoutFolding) {
   }
   // In float32 the folded evaluation rounds differently, within float precision.
   EXPECT_LE(max_rel_diff(run_eval(a).logits, run_eval(b).logits), 1e-4);
+}
+
+// The Trainer's evaluation (what `adma train` and `adma evaluate` report) after an epoch of
+// training: the same loss and accuracy folded and not, within float32 rounding.
+TEST(BatchNormFold, TrainerEvaluationAgreesWithAndWithoutFolding) {
+  Net n = make_net(Model::ResNet, Device::cpu(), DType::F32, true, 8);
+  optim::TrainerOptions to;
+  to.optimizer = optim::OptimizerConfig::parse("adam");
+  optim::Trainer t(*n.g, n.x, n.y, n.loss, to);
+  data::SyntheticOptions so;
+  so.examples = 48;
+  so.batch = kBatch;
+  so.channels = 3;
+  so.height = so.width = 12;
+  so.classes = kClasses;
+  data::SyntheticSource train(so);
+  so.first = 48;
+  so.examples = 32;  // a padded last batch
+  data::SyntheticSource val(so);
+  t.train_epoch(train);
+  const optim::EpochMetrics folded = t.evaluate(val);
+  n.g->set_fold_batchnorm(false);
+  const optim::EpochMetrics plain = t.evaluate(val);
+  EXPECT_EQ(folded.examples, 32);
+  EXPECT_NEAR(folded.loss, plain.loss, 1e-5 * std::max(1.0, plain.loss));
+  EXPECT_EQ(folded.accuracy, plain.accuracy);
 }
 
 // Folded or not is part of what a captured eval step freezes.
