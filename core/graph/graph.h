@@ -93,7 +93,8 @@ class Graph {
   // (a no-op with folding off or no pair). eval() calls it.
   void refold();
   // What a captured step freezes: training/eval, TF32, whether batch norm runs folded (when
-  // the graph has a folded pair), and each node's own settings (each dropout on/off). CapturedStep(Graph&, ...) checks it on every replay.
+  // the graph has a folded pair), and each node's own settings (each dropout on/off).
+  // CapturedStep(Graph&, ...) checks it on every replay.
   StepMode mode() const;
   // Restarts every random stream (dropout) from `seed`: replays the same masks.
   void reseed(uint64_t seed);
