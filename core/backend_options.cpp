@@ -1,5 +1,5 @@
 // The backends' options from the environment (core/backend_options.h): every
-// ADMA_CPU_* / ADMA_CUDNN_* / ADMA_FUSED_* variable is read here and nowhere else.
+// ADMA_CPU_* / ADMA_CUDNN_* / ADMA_FUSED_* / ADMA_FOLD_* variable is read here and nowhere else.
 #include "core/backend_options.h"
 
 #include <algorithm>
@@ -74,6 +74,7 @@ BackendOptions BackendOptions::from_environment() {
   }
   read_flag("ADMA_CUDNN_DETERMINISTIC", o.cudnn_deterministic);
   read_flag("ADMA_FUSED_ELU_BN", o.fused_elu_bn);
+  read_flag("ADMA_FOLD_BN", o.fold_bn);
   return o;
 }
 
@@ -102,6 +103,9 @@ std::vector<std::string> BackendOptions::describe() const {
       line("ADMA_FUSED_ELU_BN=" + flag(fused_elu_bn),
            fused_elu_bn ? "models fuse ELU + batch norm into one node (layers/elu_batchnorm2d.h)"
                         : "models build ELU and batch norm as separate nodes (cuDNN's on a GPU)"),
+      line("ADMA_FOLD_BN=" + flag(fold_bn),
+           fold_bn ? "evaluation folds each conv/dense -> batch norm pair into one layer (no batch-norm pass)"
+                   : "evaluation runs batch norm as its own pass"),
   };
 }
 

@@ -43,6 +43,11 @@ struct BackendOptions {
   // unfused layers stay the default until a GPU run has validated the fused kernels.
   // Read when a model is built.
   bool fused_elu_bn = false;
+  // ADMA_FOLD_BN=1|0: at evaluation, a batch norm fed only by a convolution or dense layer
+  // runs folded into that layer's weight and bias (core/graph/node.h, "Batch norm folded
+  // at evaluation"): no batch-norm pass. Default 1 (exact; tests/test_batchnorm_fold.cpp).
+  // Training never folds. Read when a graph is made (Graph::set_fold_batchnorm overrides).
+  bool fold_bn = true;
 
   // The defaults, overridden by whatever the environment sets; throws on a bad value.
   static BackendOptions from_environment();

@@ -1,6 +1,8 @@
 // BatchNorm2d: parameters, buffers, saved statistics, and the kernel calls.
 #include "layers/batchnorm2d.h"
 
+#include "kernels/batchnorm2d_fold.h"
+
 namespace adma::layers {
 
 Shape BatchNorm2d::infer_shape(const std::vector<Shape>& in) const {
@@ -27,12 +29,26 @@ void BatchNorm2d::plan(Context& ctx) {
 }
 
 void BatchNorm2d::forward(Context& ctx) {
+  if (!own_.defined()) own_ = out();
+  saved_from_training_ = training();
+  if (runs_folded()) {
+    // The weight layer before this one ran on the folded weights (Graph::refold): its
+    // output already is y. Pass it through (re-pointing a view allocates nothing).
+    out() = in(0);
+    return;
+  }
+  out() = own_;
   if (training())
     kernels::batchnorm2d_forward_train(ctx, setup_, in(0), param(0), param(1), buffer(0), buffer(1), state(0), state(1),
                                      out());
   else
     kernels::batchnorm2d_forward_eval(ctx, setup_, in(0), param(0), param(1), buffer(0), buffer(1), out());
-  saved_from_training_ = training();
+}
+
+void BatchNorm2d::fold(Context& ctx, const Tensor& weight, const Tensor& bias, Tensor& folded_weight,
+                       Tensor& folded_bias) {
+  kernels::batchnorm2d_fold(ctx, setup_, weight, bias, param(0), param(1), buffer(0), buffer(1), folded_weight,
+                            folded_bias);
 }
 
 void BatchNorm2d::backward(Context& ctx) {

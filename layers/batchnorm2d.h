@@ -7,6 +7,9 @@
 // momentum 0.1 is 0.9 here.
 // Training normalises with batch statistics and updates the running ones;
 // eval uses the running statistics. Backward is defined in training mode.
+// At evaluation it folds into a convolution or dense layer that feeds it alone
+// (core/graph/node.h, kernels/batchnorm2d_fold.h): that layer then runs on s W and
+// s (b - mean) + beta, and this node's output is its input's memory (no kernel).
 #pragma once
 #include "core/graph/node.h"
 #include "kernels/batchnorm2d.h"
@@ -24,6 +27,9 @@ class BatchNorm2d : public Node {
   explicit BatchNorm2d(Options o) : o_(o) {}
   std::string kind() const override { return "BatchNorm2d"; }
   LayerRole layer_role() const override { return LayerRole::Normalises; }
+  bool folds_at_eval() const override { return true; }
+  void fold(Context& ctx, const Tensor& weight, const Tensor& bias, Tensor& folded_weight,
+            Tensor& folded_bias) override;
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;
@@ -33,6 +39,7 @@ class BatchNorm2d : public Node {
   Options o_;
   kernels::BatchNorm2dSetup setup_;
   bool saved_from_training_ = false;  // host flag: which forward the saved statistics came from
+  Tensor own_;                        // this node's output memory; folded, the output is the input itself
   int scratch_[2] = {-1, -1};         // state slots standing in for a frozen gamma's / beta's gradient
 };
 

@@ -75,6 +75,9 @@ void Conv2d::plan(Context& ctx) {
 }
 
 void Conv2d::forward(Context& ctx) {
+  // Evaluation with the batch norm after it folded in: W' and b' (b' even without a bias).
+  if (runs_folded())
+    return kernels::conv2d_forward(ctx, setup_, in(0), folded_weight(), folded_bias(), out(), workspace());
   kernels::conv2d_forward(ctx, setup_, in(0), param(0), o_.bias ? param(1) : Tensor(), out(), workspace());
 }
 

@@ -56,6 +56,8 @@ class Conv2d : public Node {
   explicit Conv2d(Options o) : o_(std::move(o)) {}
   std::string kind() const override { return "Conv2d"; }
   LayerRole layer_role() const override { return LayerRole::Weights; }
+  // Weight [filters, C, k, k]: the output channel is axis 0 (core/graph/node.h, folding).
+  FoldableParams foldable_params() const override { return {0, o_.bias ? 1 : -1}; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;

@@ -21,7 +21,11 @@ void Dense::plan(Context&) {
   if (o_.bias) add_param("bias", Shape{o_.units}, Init::zeros());
 }
 
-void Dense::forward(Context& ctx) { kernels::dense_forward(ctx, in(0), param(0), o_.bias ? param(1) : Tensor(), out()); }
+void Dense::forward(Context& ctx) {
+  // Evaluation with the batch norm after it folded in: W' and b' (b' even without a bias).
+  if (runs_folded()) return kernels::dense_forward(ctx, in(0), folded_weight(), folded_bias(), out());
+  kernels::dense_forward(ctx, in(0), param(0), o_.bias ? param(1) : Tensor(), out());
+}
 
 void Dense::backward(Context& ctx) {
   // A frozen weight or bias has no gradient (core/graph/param_rules.h): leave it undefined.

@@ -17,6 +17,8 @@ class Dense : public Node {
   explicit Dense(Options o) : o_(o) {}
   std::string kind() const override { return "Dense"; }
   LayerRole layer_role() const override { return LayerRole::Weights; }
+  // Weight [units, in]: the output channel is axis 0 (core/graph/node.h, folding).
+  FoldableParams foldable_params() const override { return {0, o_.bias ? 1 : -1}; }
   Shape infer_shape(const std::vector<Shape>& in) const override;
   void plan(Context& ctx) override;
   void forward(Context& ctx) override;

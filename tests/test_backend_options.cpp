@@ -1,4 +1,4 @@
-// The backend options (core/backend_options.h): every ADMA_CPU_* / ADMA_CUDNN_* / ADMA_FUSED_* variable
+// The backend options (core/backend_options.h): every ADMA_CPU_* / ADMA_CUDNN_* / ADMA_FUSED_* / ADMA_FOLD_* variable
 // read into its field, the defaults when unset or empty, and a bad value refused with
 // the variable's name and what it accepts. Each case sets the environment, reads it
 // with BackendOptions::from_environment(), and puts the environment back.
@@ -17,7 +17,8 @@ namespace adma::test {
 namespace {
 
 const char* const kNames[] = {"ADMA_CPU_REFERENCE", "ADMA_CPU_ISA", "ADMA_CPU_CONV", "ADMA_CPU_WINOGRAD",
-                              "ADMA_CPU_CONV_CHUNK", "ADMA_CUDNN_DETERMINISTIC", "ADMA_FUSED_ELU_BN"};
+                              "ADMA_CPU_CONV_CHUNK", "ADMA_CUDNN_DETERMINISTIC", "ADMA_FUSED_ELU_BN",
+                              "ADMA_FOLD_BN"};
 
 // Sets the given variables (and unsets the others) for the scope, then restores them all.
 class Environment {
@@ -61,6 +62,7 @@ TEST(BackendOptions, DefaultsWhenUnsetOrEmpty) {
     EXPECT_TRUE(o.winograd);
     EXPECT_EQ(o.conv_chunk, 32);
     EXPECT_FALSE(o.fused_elu_bn);  // the unfused layers stay the default
+    EXPECT_TRUE(o.fold_bn);        // folding at evaluation is exact (tests/test_batchnorm_fold.cpp)
   }
 }
 
@@ -71,7 +73,8 @@ TEST(BackendOptions, ReadsEveryVariable) {
                    {"ADMA_CPU_WINOGRAD", "0"},
                    {"ADMA_CPU_CONV_CHUNK", "1000"},
                    {"ADMA_CUDNN_DETERMINISTIC", "0"},
-                   {"ADMA_FUSED_ELU_BN", "1"}});
+                   {"ADMA_FUSED_ELU_BN", "1"},
+                   {"ADMA_FOLD_BN", "0"}});
   const BackendOptions o = BackendOptions::from_environment();
   EXPECT_TRUE(o.cpu_reference);
   EXPECT_EQ(o.isa_cap, VectorIsa::Avx2);
@@ -80,8 +83,9 @@ TEST(BackendOptions, ReadsEveryVariable) {
   EXPECT_EQ(o.conv_chunk, 1000);
   EXPECT_FALSE(o.cudnn_deterministic);
   EXPECT_TRUE(o.fused_elu_bn);
+  EXPECT_FALSE(o.fold_bn);
   const auto lines = o.describe();
-  ASSERT_EQ(lines.size(), 7u);
+  ASSERT_EQ(lines.size(), 8u);
   EXPECT_EQ(lines[0].rfind("ADMA_CPU_REFERENCE=1 ", 0), 0u) << lines[0];
   EXPECT_EQ(lines[1].rfind("ADMA_CPU_ISA=avx2 ", 0), 0u) << lines[1];
   EXPECT_EQ(lines[2].rfind("ADMA_CPU_CONV=own ", 0), 0u) << lines[2];
@@ -89,6 +93,7 @@ TEST(BackendOptions, ReadsEveryVariable) {
   EXPECT_EQ(lines[4].rfind("ADMA_CPU_CONV_CHUNK=1000 ", 0), 0u) << lines[4];
   EXPECT_EQ(lines[5].rfind("ADMA_CUDNN_DETERMINISTIC=0 ", 0), 0u) << lines[5];
   EXPECT_EQ(lines[6].rfind("ADMA_FUSED_ELU_BN=1 ", 0), 0u) << lines[6];
+  EXPECT_EQ(lines[7].rfind("ADMA_FOLD_BN=0 ", 0), 0u) << lines[7];
 }
 
 TEST(BackendOptions, RefusesBadValuesByName) {
@@ -98,7 +103,8 @@ TEST(BackendOptions, RefusesBadValuesByName) {
   EXPECT_NE(error_of({{"ADMA_CPU_CONV_CHUNK", "0"}}).find("ADMA_CPU_CONV_CHUNK=0: expected a whole number"),
             std::string::npos);
   EXPECT_NE(error_of({{"ADMA_CPU_CONV_CHUNK", "8x"}}).find("ADMA_CPU_CONV_CHUNK=8x"), std::string::npos);
-  for (const char* n : {"ADMA_CPU_REFERENCE", "ADMA_CPU_WINOGRAD", "ADMA_CUDNN_DETERMINISTIC", "ADMA_FUSED_ELU_BN"})
+  for (const char* n : {"ADMA_CPU_REFERENCE", "ADMA_CPU_WINOGRAD", "ADMA_CUDNN_DETERMINISTIC", "ADMA_FUSED_ELU_BN",
+                        "ADMA_FOLD_BN"})
     EXPECT_NE(error_of({{n, "yes"}}).find(std::string(n) + "=yes: expected 0 or 1"), std::string::npos) << n;
 }
 

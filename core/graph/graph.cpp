@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/backend_options.h"
 #include "core/graph/input_node.h"
 #include "core/rng.h"
 #include "core/zero.h"
@@ -14,7 +15,7 @@
 namespace adma {
 
 Graph::Graph(Device device, DType dtype, uint64_t seed)
-    : device_(device), dtype_(dtype), seed_(seed), ctx_(&Context::get(device)) {
+    : device_(device), dtype_(dtype), seed_(seed), ctx_(&Context::get(device)), fold_on_(backend_options().fold_bn) {
   ADMA_CHECK(device.is_cpu() || dtype == DType::F32, "graphs on ", device.str(), " are float32; float64 is CPU-only");
 }
 
@@ -107,6 +108,7 @@ void Graph::plan() {
     workspace = std::max(workspace, n.workspace_bytes_);
   }
   ws_slot_ = work_.reserve_bytes(workspace);
+  plan_folds();
   planned_ = true;
 }
 
@@ -116,12 +118,12 @@ void Graph::build() {
   Context& ctx = *ctx_;
   const std::vector<Slots>& slots = slots_;
   const int ws_slot = ws_slot_;
-  for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_}) a->allocate(device_);
+  for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_, &folded_}) a->allocate(device_);
   workspace_ = work_.slot(ws_slot);
   // Every arena starts at zero, once: alignment padding between parameters is then
   // zero for whole-buffer kernels (optimizer, all-reduce, checkpoints compare equal),
   // and a node's state may hold counters (the loss kernel's ticket) kept at zero.
-  for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_})
+  for (Arena* a : {&params_, &param_grads_, &bufs_, &acts_, &act_grads_, &work_, &folded_})
     if (Tensor t = a->whole(DType::F32); t.defined()) zero(ctx, t);
 
   // 3. Bind views. A trainable parameter and its gradient sit at the same offset of their arenas.
@@ -150,11 +152,13 @@ void Graph::build() {
     for (int st : s.states) n.states_.push_back(acts_.slot(st));
     n.workspace_ = &workspace_;
   }
+  bind_folds();
   built_ = true;
   plan_grad_clears();
   reset_profile();
   init_parameters();
   zero_grad();
+  if (!training_) refold();  // eval() came before build()
   ctx.synchronize();
 }
 
@@ -242,6 +246,8 @@ StepMode Graph::mode() const {
   StepMode m;
   m.flag("training", training_);
   m.flag("TF32", ctx_->allow_tf32);
+  // Folded, the weight layers read W' and the batch norms pass through: other pointers.
+  if (!folds_.empty()) m.flag("batch norm folded", fold_on_ && !training_);
   for (const auto& n : nodes_) n->describe_mode(m);
   return m;
 }
@@ -344,7 +350,8 @@ Tensor Graph::trainable_buffer() const {
 }
 
 Graph::MemoryReport Graph::memory() const {
-  return {params_.bytes(), param_grads_.bytes(), bufs_.bytes(), acts_.bytes(), act_grads_.bytes(), work_.bytes()};
+  return {params_.bytes(),     param_grads_.bytes(), bufs_.bytes(),  acts_.bytes(),
+          act_grads_.bytes(), work_.bytes(),        folded_.bytes()};
 }
 
 std::string Graph::summary() const {
@@ -365,10 +372,20 @@ std::string Graph::summary() const {
     auto mib = [](size_t b) { return b / (1024.0 * 1024.0); };
     std::snprintf(line, sizeof line,
                   "memory plan on %s (MiB): params %.2f, param grads %.2f, buffers %.3f, activations %.2f, "
-                  "activation grads %.2f, workspace %.2f, total %.2f\n",
+                  "activation grads %.2f, workspace %.2f, ",
                   device_.str().c_str(), mib(m.params), mib(m.param_grads), mib(m.buffers), mib(m.activations),
-                  mib(m.activation_grads), mib(m.workspace), mib(m.total()));
+                  mib(m.activation_grads), mib(m.workspace));
     os << line;
+    if (m.folded) {
+      std::snprintf(line, sizeof line, "folded weights %.2f, ", mib(m.folded));
+      os << line;
+    }
+    std::snprintf(line, sizeof line, "total %.2f\n", mib(m.total()));
+    os << line;
+    if (!folds_.empty())
+      os << "batch norm folded at evaluation into the layer before it: " << folds_.size() << " pair"
+         << (folds_.size() == 1 ? "" : "s") << " (" << nodes_[folds_[0].weights]->name_ << " <- "
+         << nodes_[folds_[0].norm]->name_ << (folds_.size() > 1 ? ", ..." : "") << ")\n";
   }
   return os.str();
 }

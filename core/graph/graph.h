@@ -8,8 +8,9 @@
 //   g.value(x).copy_from(batch);
 //   g.zero_grad(); g.forward(); g.grad(out).copy_from(seed); g.backward();
 //
-// build() lays out every tensor the graph will ever touch in six arenas
-// (params, param grads, buffers, activations, activation grads, workspace).
+// build() lays out every tensor the graph will ever touch in seven arenas
+// (params, param grads, buffers, activations, activation grads, workspace, and the
+// folded weights of batch norm folded at evaluation: core/graph/node.h).
 // forward()/backward()/zero_grad() then allocate nothing and never wait for
 // the device, so a whole training step can be captured as one CUDA graph.
 #pragma once
@@ -70,11 +71,30 @@ class Graph {
   void forward();
   void backward();
   void zero_grad();  // one memset over the contiguous parameter-gradient buffer
-  void train(bool on = true) { training_ = on; }
-  void eval() { training_ = false; }
+  void train(bool on = true);  // train(false) is eval()
+  // Eval mode: dropout passes through, batch norm uses its running statistics. With
+  // batch-norm folding on, eval() also recomputes the folded weights from the current
+  // parameters and buffers (refold(): queued kernels, no allocation, no wait), outside any
+  // captured step, so a captured eval step replays on fresh ones: an evaluation pass starts
+  // here. After writing parameters or buffers in eval mode, call eval() or refold() again.
+  void eval();
   bool training() const { return training_; }
-  // What a captured step freezes: training/eval, TF32, and each node's own settings
-  // (each dropout on/off). CapturedStep(Graph&, ...) checks it on every replay.
+
+  // Batch norm folded at evaluation (core/graph/node.h): each weight layer whose output
+  // feeds only a batch norm runs, in eval mode, on W' = s W and b' = s (b - mean) + beta,
+  // and the batch norm passes through. On unless ADMA_FOLD_BN=0 (core/backend_options.h).
+  // Set before plan() to decide whether the pairs get their memory (the folded-weights
+  // arena); after it, folding may be switched off and on again (on only if it was planned).
+  void set_fold_batchnorm(bool on);
+  bool fold_batchnorm() const { return fold_on_; }
+  // The folded pairs by node name, {weight layer, batch norm}, in graph order (after plan()).
+  std::vector<std::pair<std::string, std::string>> folded_pairs() const;
+  // Recomputes W' and b' of every folded pair from the current parameters and buffers
+  // (a no-op with folding off or no pair). eval() calls it.
+  void refold();
+  // What a captured step freezes: training/eval, TF32, whether batch norm runs folded (when
+  // the graph has a folded pair), and each node's own settings (each dropout on/off).
+  // CapturedStep(Graph&, ...) checks it on every replay.
   StepMode mode() const;
   // Restarts every random stream (dropout) from `seed`: replays the same masks.
   void reseed(uint64_t seed);
@@ -112,7 +132,10 @@ class Graph {
 
   struct MemoryReport {
     size_t params, param_grads, buffers, activations, activation_grads, workspace;
-    size_t total() const { return params + param_grads + buffers + activations + activation_grads + workspace; }
+    size_t folded = 0;  // W' and b' of the folded pairs (batch norm folded at evaluation)
+    size_t total() const {
+      return params + param_grads + buffers + activations + activation_grads + workspace + folded;
+    }
   };
   MemoryReport memory() const;
   // Bytes of activation gradients forward() clears in training mode (eval: none).
@@ -129,6 +152,10 @@ class Graph {
  private:
   void check_built(const char* what) const;
   void init_parameters();
+  // Batch norm folded at evaluation (core/graph/graph_fold.cpp): finds the pairs and
+  // reserves their W' and b' (plan), then binds them to the nodes (build).
+  void plan_folds();
+  void bind_folds();
 
   Device device_;
   DType dtype_;
@@ -136,6 +163,8 @@ class Graph {
   Context* ctx_;
   bool planned_ = false, built_ = false;
   bool training_ = true;
+  bool fold_on_ = true;        // batch norm folded at evaluation (set_fold_batchnorm)
+  bool fold_planned_ = false;  // whether plan() ran with folding on (the pairs have memory)
   bool profiling_ = false;
   std::vector<NodeTime> times_;
   std::vector<std::unique_ptr<Node>> nodes_;
@@ -143,7 +172,7 @@ class Graph {
   std::vector<NamedTensor> buffers_;
   std::function<void(const std::string&, ParamRules&)> rules_fn_;
   Arena params_{"parameters"}, param_grads_{"parameter gradients"}, bufs_{"buffers"}, acts_{"activations"},
-      act_grads_{"activation gradients"}, work_{"workspace"};
+      act_grads_{"activation gradients"}, work_{"workspace"}, folded_{"folded weights"};
   Tensor workspace_;
   // The plan: each node's arena slots, kept from plan() to build().
   struct Slots {
@@ -152,6 +181,13 @@ class Graph {
   };
   std::vector<Slots> slots_;
   int ws_slot_ = -1;
+  // One folded pair: the weight layer's and the batch norm's node indices, and the
+  // folded-weights arena slots of W' and b'.
+  struct FoldedPair {
+    size_t weights, norm;
+    int weight_slot, bias_slot;
+  };
+  std::vector<FoldedPair> folds_;
   // What forward() clears, per mode ([0] eval, [1] training): coalesced runs of the
   // activation-gradient arena (adjacent slots merged into one memset). The eval list
   // is empty: an eval forward is never followed by backward.

@@ -45,4 +45,6 @@ Tensor& Node::workspace() {
 
 bool Node::training() const { return training_ != nullptr && *training_; }
 
+bool Node::runs_folded() const { return folding_ != nullptr && *folding_ && !training(); }
+
 }  // namespace adma

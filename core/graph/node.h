@@ -81,6 +81,30 @@ class Node {
   enum class LayerRole { Other, Weights, Normalises };
   virtual LayerRole layer_role() const { return LayerRole::Other; }
 
+  // Batch norm folded at evaluation. In eval mode a normalisation with fixed statistics is
+  // a per-channel affine map of its input, y[:, o] = s[o] z[:, o] + t[o] (BatchNorm2d with
+  // its running statistics). When z = W x + b comes from a weight layer (LayerRole::Weights)
+  // whose output feeds that normalisation and nothing else, y = W' x + b' exactly with
+  // W'[o, ...] = s[o] W[o, ...] and b'[o] = s[o] b[o] + t[o] (b = 0 without a bias). The
+  // graph finds such pairs when it plans, from the two declarations below and never from a
+  // model's name, keeps W' and b' in an arena of their own, recomputes them when an
+  // evaluation pass starts (Graph::eval), and in an eval forward the weight layer runs on
+  // them while the normalisation passes its input through (no kernel). Training never folds.
+  //
+  // The weight layer's side: the indices of its weight (output channel on axis 0, and on
+  // axis 1 of the output) and bias (-1: none) among its parameters; weight -1 (the
+  // default): it cannot run folded.
+  struct FoldableParams {
+    int weight = -1, bias = -1;
+  };
+  virtual FoldableParams foldable_params() const { return {}; }
+  // The normalisation's side: whether it is such a map in eval mode, and the fold itself,
+  // W' and b' from its current parameters and buffers (queued on the context's stream; no
+  // allocation). `bias` is undefined when the weight layer has none.
+  virtual bool folds_at_eval() const { return false; }
+  virtual void fold(Context&, const Tensor& /*weight*/, const Tensor& /*bias*/, Tensor& /*folded_weight*/,
+                    Tensor& /*folded_bias*/) {}
+
   const std::string& name() const { return name_; }
   const Shape& out_shape() const { return out_shape_; }
   DType out_dtype() const { return out_dtype_; }
@@ -116,6 +140,12 @@ class Node {
   DType dtype() const { return dtype_; }
   bool training() const;
   uint64_t seed() const { return seed_; }
+  // True in an eval forward where this node is half of a folded pair (above) and the
+  // graph's folding is on: a weight layer then runs on folded_weight() and folded_bias(),
+  // a normalisation passes its input through.
+  bool runs_folded() const;
+  const Tensor& folded_weight() const { return folded_weight_; }
+  const Tensor& folded_bias() const { return folded_bias_; }
 
  private:
   friend class Graph;
@@ -127,6 +157,8 @@ class Node {
   uint64_t seed_ = 0;
   bool requires_grad_ = false;
   const bool* training_ = nullptr;  // the graph's train()/eval() switch
+  const bool* folding_ = nullptr;   // the graph's batch-norm folding switch; set for both halves of a folded pair
+  Tensor folded_weight_, folded_bias_;  // a weight layer's W' and b' (the graph's folded-weights arena)
 
   struct ParamSpec {
     std::string name;
