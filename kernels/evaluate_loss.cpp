@@ -1,6 +1,8 @@
 // Host data in, one fused-kernel call, host data out.
 #include "kernels/evaluate_loss.h"
 
+#include <limits>
+
 #include "core/context.h"
 #include "core/tensor.h"
 
@@ -32,6 +34,10 @@ LossReport evaluate_loss(const LossParams& params, const std::vector<std::vector
   out.correct = Tensor::empty(Shape{1}, dt, device);
   out.dloss_da = Tensor::empty(Shape{1}, dt, device);
   out.dlogits = Tensor::empty(Shape{n, c}, in, device);
+  // NaN in every output first: a value the kernel never wrote then shows as NaN, not as
+  // whatever the allocator left there (the tests compare these with the reference).
+  for (Tensor* t : {&out.per_sample, &out.loss, &out.correct, &out.dloss_da, &out.dlogits})
+    t->fill(std::numeric_limits<double>::quiet_NaN());
   const size_t scratch = setup.scratch_bytes;
   out.scratch = Tensor::from_host(std::vector<double>((scratch + 3) / 4, 0.0), Shape{int64_t((scratch + 3) / 4)},
                                   DType::F32, device);

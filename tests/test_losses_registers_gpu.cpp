@@ -81,6 +81,19 @@ void expect_same_loss(const kernels::LossReport& gpu, const kernels::LossReport&
   EXPECT_NEAR(gpu.dloss_da, cpu.dloss_da, 1e-5 * std::max(1.0, std::fabs(cpu.dloss_da))) << what;
 }
 
+// Every gradient element, not only the nmse (on a wide row a few wrong elements hardly
+// move it): float's relative error plus an absolute part for the label's 1 - p_y.
+// evaluate_loss fills dlogits with NaN first, so an element never written is NaN.
+void expect_same_gradient(const std::vector<double>& gg, const std::vector<double>& gc, const std::string& what) {
+  ASSERT_FALSE(any_nan(gg)) << what << ": an element of dlogits was never written";
+  double largest = 0;
+  for (double v : gc) largest = std::max(largest, std::fabs(v));
+  for (size_t i = 0; i < gg.size(); ++i)
+    ASSERT_LE(std::fabs(gg[i] - gc[i]), 1e-4 * std::fabs(gc[i]) + 1e-5 * largest)
+        << what << ", element " << i << ": gpu " << gg[i] << ", cpu " << gc[i];
+  EXPECT_LE(nmse(gg, gc), 1e-9) << what;
+}
+
 TEST(LossRegistersGPU, FloatMatchesCpuForEveryLossRowLengthAndBatch) {
   ADMA_REQUIRE_GPU();
   Rng rng(fresh_seed());
@@ -97,10 +110,54 @@ TEST(LossRegistersGPU, FloatMatchesCpuForEveryLossRowLengthAndBatch) {
         const std::string what = std::string(losses::loss_name(kind)) + " [" + std::to_string(n) + " x " +
                                  std::to_string(c) + "]" + (padded ? " with ignored rows" : "");
         expect_same_loss(gpu, cpu, in.y, what);
-        const auto gg = flat(gpu.dlogits), gc = flat(cpu.dlogits);
-        ASSERT_FALSE(any_nan(gg)) << what;
-        EXPECT_LE(nmse(gg, gc), 1e-9) << what;
+        expect_same_gradient(flat(gpu.dlogits), flat(cpu.dlogits), what);
       }
+}
+
+// Grids of more blocks than the last block's partial sum loop covers in one trip (256
+// threads), and every instance once more: one loss, one batch per row length.
+TEST(LossRegistersGPU, ManyBlocksAndEveryInstance) {
+  ADMA_REQUIRE_GPU();
+  Rng rng(fresh_seed());
+  struct Case {
+    int n, c;
+  };
+  std::vector<Case> cases{{10000, 10}, {300, 8192}, {2000, 33}};
+  for (int c : kClasses) cases.push_back({5, c});
+  for (const Case& k : cases) {
+    const Inputs in = random_inputs(rng, k.n, k.c, true);
+    losses::LossParams p;
+    p.kind = LossKind::Adma;
+    const auto cpu = kernels::evaluate_loss(p, in.z, in.y, Device::cpu());
+    const auto gpu = kernels::evaluate_loss(p, in.z, in.y, Device::cuda(0), SoftmaxLossVersion::Registers);
+    const std::string what = "adma [" + std::to_string(k.n) + " x " + std::to_string(k.c) + "]";
+    expect_same_loss(gpu, cpu, in.y, what);
+    expect_same_gradient(flat(gpu.dlogits), flat(cpu.dlogits), what);
+  }
+}
+
+// Ties at the maximum: the first index wins, as on the CPU, wherever the tied values sit
+// (one vector, two vectors, two threads' shares).
+TEST(LossRegistersGPU, TiesAtTheMaximumGoToTheFirstIndex) {
+  ADMA_REQUIRE_GPU();
+  for (int c : {4, 10, 64, 1000, 4096, 32000}) {
+    for (int tie : {1, 5, c / 2, c - 1}) {
+      if (tie <= 0 || tie >= c) continue;
+      // Row 0: all equal, label 0 (correct); row 1: all equal, label 1 (not correct);
+      // row 2: zeros, 2.0 at 0 and at `tie`, label `tie` (not correct); row 3: the same, label 0.
+      std::vector<std::vector<double>> z(4, std::vector<double>(static_cast<size_t>(c), 0.0));
+      for (double& v : z[0]) v = 1.5;
+      for (double& v : z[1]) v = 1.5;
+      z[2][0] = z[2][static_cast<size_t>(tie)] = 2.0;
+      z[3] = z[2];
+      const std::vector<int32_t> y{0, 1, tie, 0};
+      const auto cpu = kernels::evaluate_loss(losses::LossParams{}, z, y, Device::cpu());
+      const auto gpu =
+          kernels::evaluate_loss(losses::LossParams{}, z, y, Device::cuda(0), SoftmaxLossVersion::Registers);
+      EXPECT_EQ(cpu.correct, 2.0) << "C = " << c << ", tie at " << tie;
+      EXPECT_EQ(gpu.correct, cpu.correct) << "C = " << c << ", tie at " << tie;
+    }
+  }
 }
 
 // bf16: both sides read the same bf16 logits; the GPU computes in float and rounds dlogits
@@ -208,6 +265,10 @@ TEST(LossRegistersGPU, Bf16RepeatedCallsAccumulateAndReadTheDeviceScalingFactor)
     kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, false, out);
     const double first = out.loss.to_host()[0];
     const auto g1 = out.dlogits.to_host();
+    // The last block resets the ticket counter; without it no block of the next call
+    // draws the last ticket and the totals keep the last call's values: NaN them first.
+    EXPECT_EQ(out.scratch.to_host()[0], 0.0) << "the ticket counter was not reset";
+    for (Tensor* t : {&out.loss, &out.correct, &out.dloss_da}) t->fill(std::nan(""));
     kernels::softmax_loss(ctx, setup, z, y, a, 1.0 / n, true, out);
     EXPECT_EQ(out.loss.to_host()[0], first) << "second call differs: ticket counter not reset?";
     const auto g2 = out.dlogits.to_host();
