@@ -8,6 +8,7 @@
 #   compute-sanitizer memcheck on the new kernels' tests  2 x 90 s
 #   step_bench: nodes per captured step, cuDNN vs fused     150 s
 #   loss_bench                                               90 s
+#   eval_bench: ResNet-34's eval step, batch norm folded or not  90 s
 #   benchmarks/pytorch/step_bench.py (torch with CUDA only)  120 s
 #   adma train --profile, one short epoch per ELU+BN path    2 x 60 s (Fashion-MNIST files only)
 #   runs packed on the GPU: 1, 2, 4, 8 trainings at once     4 x 45 s (Fashion-MNIST files only)
@@ -135,7 +136,7 @@ gpu_check_quick() {
 
   # memcheck on the tests of the kernels this change added (the fused ELU + batch norm,
   # the graph-node count); the whole-network tests stay out (cuDNN's searches are slow under it).
-  local SAN filter='*LayerGPU.CudaMatchesCpu/EluBatchNorm2d*:EluBatchNormFusionGPU.*:CapturedStepGPU.CountsTheKernelsOfTheCapturedStep'
+  local SAN filter='*LayerGPU.CudaMatchesCpu/EluBatchNorm2d*:EluBatchNormFusionGPU.*:CapturedStepGPU.CountsTheKernelsOfTheCapturedStep:BatchNormFoldGPU.*'
   SAN=$(command -v compute-sanitizer || true)
   local c
   for c in /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer; do
@@ -196,6 +197,16 @@ gpu_check_quick() {
       "$(sed -n 's/^summary: //p' "$LOG/loss_bench.log" | head -1 | grep . || echo "missing")"
   else
     quick_row "loss_bench" "FAILED (see loss_bench.log)"; quick_fail=1
+  fi
+
+  # Batch norm folded at evaluation: ResNet-34's captured eval step folded and not.
+  if run_step "eval_bench (ResNet-34, folded or not)" 90 "$LOG/eval_bench.log" "$bin/eval_bench" --device cuda:0 \
+       --batch 64 --reps 20; then
+    [ "${DRY:-0}" = 1 ] && quick_row "eval_bench resnet34 b64" "dry run" ||
+    quick_row "eval_bench resnet34 b64" "$(awk -F'|' '/^\| (own pass|folded) /{for (i = 2; i <= 5; ++i) gsub(/^ +| +$/, "", $i); printf "%s %s ms (%s); ", $2, $3, $5}' \
+      "$LOG/eval_bench.log" 2>/dev/null)"
+  else
+    quick_row "eval_bench" "FAILED (see eval_bench.log)"; quick_fail=1
   fi
 
   if [ "${DRY:-0}" = 1 ] || { [ -n "$PY" ] && "$PY" -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; }; then
