@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "benchmarks/bench_model.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
 #include "layers/softmax_loss.h"
@@ -32,12 +33,7 @@ inline BenchConvNet make_bench_convnet(Device device, int batch) {
   lo.params.a = 0.258;
   g.add<layers::SoftmaxLoss>("loss", {b.logits, b.labels}, lo);
   g.build();
-  Rng rng(3);
-  std::vector<double> xs(static_cast<size_t>(batch) * 784), ys(static_cast<size_t>(batch));
-  for (auto& v : xs) v = rng.normal();
-  for (auto& v : ys) v = static_cast<double>(rng.below(10));
-  g.value(b.x).copy_from(Tensor::from_host(xs, g.value(b.x).shape(), DType::F32, Device::cpu()));
-  g.value(b.labels).copy_from(Tensor::from_host(ys, Shape{batch}, DType::I32, Device::cpu()));
+  fill_bench_batch(g, b.x, b.labels, 10);
   return b;
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_model.h"
 #include "core/graph/captured_step.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
@@ -30,10 +31,9 @@ using namespace adma;
 
 namespace {
 
-struct Flags {
-  std::string model = "resnet34", device = "cpu", json;
-  int batch = 64, size = 32, reps = 20, threads = 0;
+struct Flags : bench::ModelBenchFlags {
   bool profile = false;
+  Flags() { reps = 20; }
 };
 
 [[noreturn]] void usage() {
@@ -46,16 +46,8 @@ struct Flags {
 Flags parse(int argc, char** argv) {
   Flags f;
   for (int i = 1; i < argc; ++i) {
-    const bool more = i + 1 < argc;
-    const std::string a = argv[i];
-    if (a == "--model" && more) f.model = argv[++i];
-    else if (a == "--batch" && more) f.batch = std::atoi(argv[++i]);
-    else if (a == "--size" && more) f.size = std::atoi(argv[++i]);
-    else if (a == "--reps" && more) f.reps = std::max(3, std::atoi(argv[++i]));
-    else if (a == "--threads" && more) f.threads = std::atoi(argv[++i]);
-    else if (a == "--device" && more) f.device = argv[++i];
-    else if (a == "--json" && more) f.json = argv[++i];
-    else if (a == "--profile") f.profile = true;
+    if (bench::parse_model_bench_flag(argc, argv, i, f)) continue;
+    if (std::string(argv[i]) == "--profile") f.profile = true;
     else usage();
   }
   if (f.batch < 1 || f.size < 1) usage();
@@ -81,22 +73,12 @@ int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
   try {
     if (f.threads > 0) kernels::set_cpu_threads(f.threads);
-    const Device dev = f.device == "cpu" ? Device::cpu() : Device::cuda(std::atoi(f.device.c_str() + 5));
+    const Device dev = bench::bench_device(f.device);
     Graph g(dev, DType::F32, 1);
     g.set_fold_batchnorm(true);  // planned with folding, whatever ADMA_FOLD_BN says; switched per rep
-    Value x = g.input("x", Shape{f.batch, 3, f.size, f.size});
-    Value y = g.labels("y", f.batch);
-    Value z = models::build(g, x, f.model, 10);
-    layers::SoftmaxLoss::Options lo;
-    lo.params.a = 0.258;
-    g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
+    const bench::BenchModel m = bench::add_bench_model(g, f);
     g.build();
-    Rng rng(3);
-    std::vector<double> xs(static_cast<size_t>(g.value(x).numel())), ys(static_cast<size_t>(f.batch));
-    for (auto& v : xs) v = rng.normal();
-    for (auto& v : ys) v = static_cast<double>(rng.below(10));
-    g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
-    g.value(y).copy_from(Tensor::from_host(ys, Shape{f.batch}, DType::I32, Device::cpu()));
+    bench::fill_bench_batch(g, m.x, m.labels, 10);
     Context& ctx = g.context();
     std::printf("adma eval_bench: %s, batch %d of 3x%dx%d, %s", f.model.c_str(), f.batch, f.size, f.size,
                 dev.str().c_str());

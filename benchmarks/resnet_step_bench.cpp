@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_model.h"
 #include "benchmarks/cpu_timer.h"
 #include "core/graph/graph.h"
 #include "core/rng.h"
@@ -30,9 +31,7 @@ using namespace adma;
 
 namespace {
 
-struct Flags {
-  std::string model = "resnet34", device = "cpu", json;
-  int batch = 64, size = 32, reps = 10, threads = 0;
+struct Flags : bench::ModelBenchFlags {
   std::vector<int> tops{0, 5};
 };
 
@@ -46,16 +45,8 @@ struct Flags {
 Flags parse(int argc, char** argv) {
   Flags f;
   for (int i = 1; i < argc; ++i) {
-    const bool more = i + 1 < argc;
-    const std::string a = argv[i];
-    if (a == "--model" && more) f.model = argv[++i];
-    else if (a == "--batch" && more) f.batch = std::atoi(argv[++i]);
-    else if (a == "--size" && more) f.size = std::atoi(argv[++i]);
-    else if (a == "--reps" && more) f.reps = std::max(3, std::atoi(argv[++i]));
-    else if (a == "--threads" && more) f.threads = std::atoi(argv[++i]);
-    else if (a == "--device" && more) f.device = argv[++i];
-    else if (a == "--json" && more) f.json = argv[++i];
-    else if (a == "--train-top" && more) {
+    if (bench::parse_model_bench_flag(argc, argv, i, f)) continue;
+    if (std::string(argv[i]) == "--train-top" && i + 1 < argc) {
       f.tops.clear();
       for (const char* s = argv[++i]; *s;) {
         char* end;
@@ -81,7 +72,7 @@ int main(int argc, char** argv) {
   const Flags f = parse(argc, argv);
   try {
     if (f.threads > 0) kernels::set_cpu_threads(f.threads);
-    const Device dev = f.device == "cpu" ? Device::cpu() : Device::cuda(std::atoi(f.device.c_str() + 5));
+    const Device dev = bench::bench_device(f.device);
     std::printf("adma resnet_step_bench: %s, batch %d of 3x%dx%d, %s", f.model.c_str(), f.batch, f.size, f.size,
                 dev.str().c_str());
     if (dev.is_cpu()) std::printf(", %d thread(s)", kernels::cpu_threads());
@@ -92,21 +83,11 @@ int main(int argc, char** argv) {
     for (size_t t = 0; t < f.tops.size(); ++t) {
       const int top = f.tops[t];
       Graph g(dev, DType::F32, 1);
-      Value x = g.input("x", Shape{f.batch, 3, f.size, f.size});
-      Value y = g.labels("y", f.batch);
-      Value z = models::build(g, x, f.model, 10);
-      layers::SoftmaxLoss::Options lo;
-      lo.params.a = 0.258;
-      g.add<layers::SoftmaxLoss>("loss", {z, y}, lo);
+      const bench::BenchModel model = bench::add_bench_model(g, f);
       if (top > 0) models::train_top(g, top);
       g.build();
       optim::Optimizer opt(g, optim::OptimizerConfig::parse("adam"));
-      Rng rng(3);
-      std::vector<double> xs(static_cast<size_t>(g.value(x).numel())), ys(static_cast<size_t>(f.batch));
-      for (auto& v : xs) v = rng.normal();
-      for (auto& v : ys) v = static_cast<double>(rng.below(10));
-      g.value(x).copy_from(Tensor::from_host(xs, g.value(x).shape(), DType::F32, Device::cpu()));
-      g.value(y).copy_from(Tensor::from_host(ys, Shape{f.batch}, DType::I32, Device::cpu()));
+      bench::fill_bench_batch(g, model.x, model.labels, 10);
       g.train();
       const double ms = bench::median_ms(f.reps, [&] {
         g.zero_grad();
