@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "kernels/cpu/typed.h"
+#include "kernels/cpu_fast/batchnorm_loops.h"
 #include "kernels/cpu_fast/elu_isa.h"
 #include "kernels/cpu_fast/parallel.h"
 #include "kernels/elu_batchnorm2d.h"
@@ -26,11 +27,6 @@ namespace adma::kernels {
 namespace cpu_fast {
 namespace {
 using cpu::typed;
-// [N, C, H, W] or [N, C] seen as N x C x HW.
-struct Dims {
-  int64_t n, c, hw;
-};
-Dims dims_of(const Shape& s) { return {s[0], s[1], s.numel_from(2)}; }
 // Values of z kept on the stack at a time in backward (8 KB in double).
 constexpr int64_t kChunk = 1024;
 }  // namespace
@@ -41,69 +37,38 @@ void cpu_fast::elu_batchnorm2d_setup_init(Context&, EluBatchNorm2dSetup&) {}  //
 void cpu_fast::elu_batchnorm2d_forward_train(Context&, const EluBatchNorm2dSetup& p, const Tensor& x,
                                              const Tensor& gamma, const Tensor& beta, Tensor& rm, Tensor& rv,
                                              Tensor& sm, Tensor& si, Tensor& y) {
-  const Dims d = dims_of(p.shape);
-  const double m = static_cast<double>(d.n * d.hw);  // > 1: checked above the dispatch
+  const BatchNormPlanes d(p.shape);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* px = x.data<T>();
     T* py = y.data<T>();
     const T alpha = static_cast<T>(p.alpha);
     parallel_for(d.c, threads_for(d.n * d.c * d.hw), [&](int64_t c, int) {
-      double sum = 0;
-      for (int64_t n = 0; n < d.n; ++n) {
-        T* z = py + (n * d.c + c) * d.hw;
-        elu_forward_span(px + (n * d.c + c) * d.hw, z, d.hw, alpha);
-        T part = 0;
-#pragma omp simd reduction(+ : part)
-        for (int64_t i = 0; i < d.hw; ++i) part += z[i];
-        sum += part;
-      }
-      const double mean = sum / m;
-      const T tm = static_cast<T>(mean);
-      double sq = 0;
-      for (int64_t n = 0; n < d.n; ++n) {
-        const T* z = py + (n * d.c + c) * d.hw;
-        T part = 0;
-#pragma omp simd reduction(+ : part)
-        for (int64_t i = 0; i < d.hw; ++i) part += (z[i] - tm) * (z[i] - tm);
-        sq += part;
-      }
-      const double var = sq / m;
-      const double invstd = 1.0 / std::sqrt(var + p.eps);
-      const double g = gamma.data<T>()[c], b = beta.data<T>()[c];
-      const T scale = static_cast<T>(g * invstd), shift = static_cast<T>(b - g * invstd * mean);
-      for (int64_t n = 0; n < d.n; ++n) {
-        T* z = py + (n * d.c + c) * d.hw;
-#pragma omp simd
-        for (int64_t i = 0; i < d.hw; ++i) z[i] = scale * z[i] + shift;
-      }
-      const double f = 1.0 - p.momentum;
-      rm.data<T>()[c] = static_cast<T>((1 - f) * rm.data<T>()[c] + f * mean);
-      rv.data<T>()[c] = static_cast<T>((1 - f) * rv.data<T>()[c] + f * var * m / (m - 1));
-      sm.data<T>()[c] = static_cast<T>(mean);
-      si.data<T>()[c] = static_cast<T>(invstd);
+      // z = elu(x) is made in y's plane, where the later passes read it and the
+      // normalisation overwrites it.
+      auto make_z = [&](int64_t n) {
+        elu_forward_span(px + d.plane(n, c), py + d.plane(n, c), d.hw, alpha);
+        return static_cast<const T*>(py + d.plane(n, c));
+      };
+      auto z_again = [&](int64_t n) { return static_cast<const T*>(py + d.plane(n, c)); };
+      batchnorm_train_channel<T>(d, c, p.momentum, p.eps, make_z, z_again, gamma, beta, rm, rv, sm, si, py);
     });
   });
 }
 
-// Plane by plane in memory order, as batchnorm2d.cpp's eval (one stream through x and y).
+// Plane by plane in memory order, as batchnorm2d.cpp's eval (one stream through x and y):
+// elu(x) into y's plane, then the affine map in place while the plane is in L1.
 void cpu_fast::elu_batchnorm2d_forward_eval(Context&, const EluBatchNorm2dSetup& p, const Tensor& x,
                                             const Tensor& gamma, const Tensor& beta, const Tensor& rm,
                                             const Tensor& rv, Tensor& y) {
-  const Dims d = dims_of(p.shape);
+  const BatchNormPlanes d(p.shape);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* py = y.data<T>();
     const T alpha = static_cast<T>(p.alpha);
     parallel_for(d.n * d.c, threads_for(d.n * d.c * d.hw), [&](int64_t plane, int) {
-      const int64_t c = plane % d.c;
-      const double sc = gamma.data<T>()[c] / std::sqrt(static_cast<double>(rv.data<T>()[c]) + p.eps);
-      const T a = static_cast<T>(sc), b = static_cast<T>(beta.data<T>()[c] - sc * rm.data<T>()[c]);
-      T* out = py + plane * d.hw;
-      elu_forward_span(px + plane * d.hw, out, d.hw, alpha);
-#pragma omp simd
-      for (int64_t i = 0; i < d.hw; ++i) out[i] = a * out[i] + b;
+      T* out = y.data<T>() + plane * d.hw;
+      elu_forward_span(x.data<T>() + plane * d.hw, out, d.hw, alpha);
+      batchnorm_eval_plane<T>(plane % d.c, d.hw, p.eps, out, gamma, beta, rm, rv, out);
     });
   });
 }
@@ -111,7 +76,7 @@ void cpu_fast::elu_batchnorm2d_forward_eval(Context&, const EluBatchNorm2dSetup&
 void cpu_fast::elu_batchnorm2d_backward(Context&, const EluBatchNorm2dSetup& p, const Tensor& x, const Tensor& dy,
                                         const Tensor& gamma, const Tensor& sm, const Tensor& si, Tensor& dx,
                                         Tensor& dgamma, Tensor& dbeta) {
-  const Dims d = dims_of(p.shape);
+  const BatchNormPlanes d(p.shape);
   const double m = static_cast<double>(d.n * d.hw);
   typed(p.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -125,7 +90,7 @@ void cpu_fast::elu_batchnorm2d_backward(Context&, const EluBatchNorm2dSetup& p, 
       // sum dy and sum dy (z - mean); sum dy zhat = invstd sum dy (z - mean).
       double sum_dy = 0, sum_dy_z = 0;
       for (int64_t n = 0; n < d.n; ++n) {
-        const int64_t base = (n * d.c + c) * d.hw;
+        const int64_t base = d.plane(n, c);
         for (int64_t at = 0; at < d.hw; at += kChunk) {
           const int64_t k = std::min(kChunk, d.hw - at);
           const T* g = pdy + base + at;
@@ -140,14 +105,11 @@ void cpu_fast::elu_batchnorm2d_backward(Context&, const EluBatchNorm2dSetup& p, 
           sum_dy_z += b;
         }
       }
-      const double sum_dy_zhat = invstd * sum_dy_z;
-      dbeta.data<T>()[c] += static_cast<T>(sum_dy);
-      dgamma.data<T>()[c] += static_cast<T>(sum_dy_zhat);
+      const auto coef = batchnorm_grad_coefficients<T>(c, m, invstd, sum_dy, sum_dy_z, gamma, dgamma, dbeta);
       if (pdx == nullptr) return;
-      const double A = gamma.data<T>()[c] * invstd, B = -A * invstd * sum_dy_zhat / m, C = -A * sum_dy / m;
-      const T ta = static_cast<T>(A), tb = static_cast<T>(B), tc = static_cast<T>(C);
+      const T ta = static_cast<T>(coef.a), tb = static_cast<T>(coef.b), tc = static_cast<T>(coef.c);
       for (int64_t n = 0; n < d.n; ++n) {
-        const int64_t base = (n * d.c + c) * d.hw;
+        const int64_t base = d.plane(n, c);
         for (int64_t at = 0; at < d.hw; at += kChunk) {
           const int64_t k = std::min(kChunk, d.hw - at);
           const T *xs = px + base + at, *g = pdy + base + at;
