@@ -48,7 +48,7 @@ void elu_batchnorm2d_backward(Context& ctx, const EluBatchNorm2dSetup& s, const 
                               Tensor& dgamma, Tensor& dbeta);
 }  // namespace cpu
 namespace cpu_fast {
-void elu_batchnorm2d_setup_init(Context& ctx, EluBatchNorm2dSetup& s);
+using cpu::elu_batchnorm2d_setup_init;
 void elu_batchnorm2d_forward_train(Context& ctx, const EluBatchNorm2dSetup& s, const Tensor& x, const Tensor& gamma,
                                    const Tensor& beta, Tensor& running_mean, Tensor& running_var, Tensor& save_mean,
                                    Tensor& save_invstd, Tensor& y);

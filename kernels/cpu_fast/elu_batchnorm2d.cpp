@@ -32,8 +32,6 @@ constexpr int64_t kChunk = 1024;
 }  // namespace
 }  // namespace cpu_fast
 
-void cpu_fast::elu_batchnorm2d_setup_init(Context&, EluBatchNorm2dSetup&) {}  // nothing to decide on the CPU
-
 void cpu_fast::elu_batchnorm2d_forward_train(Context&, const EluBatchNorm2dSetup& p, const Tensor& x,
                                              const Tensor& gamma, const Tensor& beta, Tensor& rm, Tensor& rv,
                                              Tensor& sm, Tensor& si, Tensor& y) {

@@ -11,7 +11,7 @@
 #   eval_bench: ResNet-34's eval step, batch norm folded or not  90 s
 #   benchmarks/pytorch/step_bench.py (torch with CUDA only)  120 s
 #   adma train --profile, one short epoch per ELU+BN path    2 x 60 s (Fashion-MNIST files only)
-#   runs packed on the GPU: 1, 2, 4, 8 trainings at once     4 x 45 s (Fashion-MNIST files only)
+#   runs packed on the GPU: 1, 2, 4, 8 trainings at once     4 x 40 s (Fashion-MNIST files only)
 # and ONE summary table last. Data: the tests write their own; the training rows need
 # Fashion-MNIST's four .gz files in .gpu-data/fashion-mnist (an ignored folder the device
 # tool carries when named in `carry`) or /usr/share/datasets/fashion-mnist; without them
@@ -66,12 +66,13 @@ fashion_mnist_dir() {
 # pack_rate BIN DEVICE DATA N LOG: N `adma train` runs at once on DEVICE (two epochs of
 # 12800 images each, the paper recipe otherwise); prints "aggregate epoch-2 images/s, the
 # slowest run's" (epoch 2: the start-up, cuDNN's algorithm search and the graph capture
-# are in epoch 1), or returns non-zero. The logs stay in LOG/pack-N/.
+# are in epoch 1), or returns non-zero. The logs stay in LOG/pack-N/. Each run has its own
+# time limit (PACK_LIMIT, 40 s), so none outlives the step on the GPU.
 pack_rate() {
   local bin=$1 device=$2 data=$3 n=$4 dir=$5/pack-$4 k pids=() rc=0
   rm -rf "$dir" && mkdir -p "$dir"
   for k in $(seq 1 "$n"); do
-    "$bin/adma" train --dataset fashion-mnist --data-dir "$data" --device "$device" --epochs 2 \
+    timeout "${PACK_LIMIT:-40}" "$bin/adma" train --dataset fashion-mnist --data-dir "$data" --device "$device" --epochs 2 \
       --train-limit 12800 --seed "$k" --out "$dir/run$k" >"$dir/run$k.log" 2>&1 &
     pids+=($!)
   done
@@ -252,9 +253,9 @@ gpu_check_quick() {
     local n rate
     for n in 1 2 4 8; do
       if [ "${DRY:-0}" = 1 ]; then
-        printf '[dry-run] %-40s (limit %3d s) pack_rate %s cuda:0 %s %s %s\n' "packed runs N=$n" 45 "$bin" "$data" "$n" "$LOG"
+        printf '[dry-run] %-40s (limit %3d s) pack_rate %s cuda:0 %s %s %s\n' "packed runs N=$n" 40 "$bin" "$data" "$n" "$LOG"
         quick_row "packed runs on cuda:0, N=$n" "dry run"
-      elif rate=$(timeout 45 bash -c "$(declare -f pack_rate); pack_rate '$bin' cuda:0 '$data' $n '$LOG'"); then
+      elif rate=$(pack_rate "$bin" cuda:0 "$data" "$n" "$LOG"); then
         quick_row "packed runs on cuda:0, N=$n" "$rate"
       else
         quick_row "packed runs on cuda:0, N=$n" "FAILED or timed out (see $LOG/pack-$n/)"; quick_fail=1
